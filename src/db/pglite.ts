@@ -1,0 +1,43 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { TYPE_PARSERS, type Db, type Queryable } from './db.ts';
+
+function wrap(q: PGlite | Transaction): Queryable {
+  return {
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      const r = await q.query<T>(sql, params as unknown[]);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+  };
+}
+
+export interface PgliteOptions {
+  /** Directory of the database files; in memory when omitted (tests). */
+  dataDir?: string;
+  /** A dumpDataDir() snapshot to start from (tests skip initdb and migrations with it). */
+  loadDataDir?: Blob;
+}
+
+/** The embedded default: PGlite with pgvector, file-backed under dataDir, or in memory. */
+export async function openPglite({ dataDir, loadDataDir }: PgliteOptions = {}): Promise<Db & { pglite: PGlite }> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const pg = await PGlite.create({ dataDir, loadDataDir, extensions: { vector }, parsers: TYPE_PARSERS });
+  await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
+  const base = wrap(pg);
+  return {
+    driver: 'pglite',
+    pglite: pg,
+    ...base,
+    // PGlite is one connection: its own mutex queues other queries while a transaction runs.
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    async listen(channel, onPayload) {
+      const unlisten = await pg.listen(channel, onPayload);
+      return () => unlisten();
+    },
+    close: () => pg.close(),
+  };
+}

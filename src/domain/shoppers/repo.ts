@@ -1,0 +1,14 @@
+import type { ShopperCaller, Tier, ReferralIdentity } from '../../context.ts';
+import type { Queryable } from '../../db/db.ts';
+
+/** The shopper behind a verified token, with the tier as stored now; null when unknown in that shop. */
+export async function resolveShopperCaller(db: Queryable, shopId: string, userId: string): Promise<ShopperCaller | null> {
+  if (!/^\d{1,15}$/.test(userId)) return null;
+  const { rows } = await db.query<{ id: number; tier: Tier; referral_identity: ReferralIdentity }>(
+    'SELECT id, tier, referral_identity FROM shoppers WHERE shop_id = $1 AND id = $2',
+    [shopId, Number(userId)],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { shopId, shopperId: r.id, tier: r.tier, referralIdentity: r.referral_identity };
+}

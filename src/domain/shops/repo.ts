@@ -1,0 +1,63 @@
+import type { Queryable } from '../../db/db.ts';
+import { NotFound } from '../../errors.ts';
+import { parseShopSettings, type ShopSettings } from './settings.ts';
+
+export interface Shop {
+  id: string;
+  name: string;
+  intro: string;
+  timezone: string;
+  card: {
+    advisorName: string;
+    advisorPhotoUrl: string;
+    advisorTitle: string;
+    persona: string;
+    advisorPersona: string;
+    tone: string;
+    contact: string;
+  };
+  settings: ShopSettings;
+}
+
+interface ShopRow {
+  id: string;
+  name: string;
+  intro: string;
+  timezone: string;
+  advisor_name: string;
+  advisor_photo_url: string;
+  advisor_title: string;
+  persona: string;
+  advisor_persona: string;
+  tone: string;
+  contact: string;
+  settings: unknown;
+}
+
+export async function findShop(db: Queryable, shopId: string): Promise<Shop | null> {
+  const { rows } = await db.query<ShopRow>('SELECT * FROM shops WHERE id = $1', [shopId]);
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    name: r.name,
+    intro: r.intro,
+    timezone: r.timezone,
+    card: {
+      advisorName: r.advisor_name,
+      advisorPhotoUrl: r.advisor_photo_url,
+      advisorTitle: r.advisor_title,
+      persona: r.persona,
+      advisorPersona: r.advisor_persona,
+      tone: r.tone,
+      contact: r.contact,
+    },
+    settings: parseShopSettings(r.settings),
+  };
+}
+
+export async function getShop(db: Queryable, shopId: string): Promise<Shop> {
+  const shop = await findShop(db, shopId);
+  if (!shop) throw new NotFound('shop');
+  return shop;
+}

@@ -1,0 +1,26 @@
+// The numbers a shop can configure (DOMAIN.md: every number is a default, never a constant buried
+// in code). Stored in shops.settings as JSON; missing keys take these defaults.
+import { z } from 'zod';
+
+export const shopSettingsSchema = z.object({
+  /** After-sales window after delivery, and the reward settlement delay (DOMAIN.md §4). */
+  returnWindowDays: z.number().int().min(0).max(90).default(7),
+  /** The supplier's shipping promise (S2B2C trust, DOMAIN.md §5). */
+  shippingPromiseHours: z.number().int().min(1).max(720).default(48),
+  /** Shop average order value in fen, the reference for potential scoring (case: 65 yuan). */
+  averageOrderFen: z.number().int().min(0).default(6500),
+  /** Monthly exclusive discount day for potential shoppers (case: the 15th). */
+  discountDay: z.number().int().min(1).max(28).default(15),
+  /** Service hours for human staff, local time of the shop's timezone. */
+  serviceHours: z
+    .object({ start: z.string().regex(/^\d{2}:\d{2}$/), end: z.string().regex(/^\d{2}:\d{2}$/) })
+    .default({ start: '09:00', end: '22:00' }),
+  /** Refunds above this amount go to a person (fen). */
+  handoffRefundThresholdFen: z.number().int().min(0).default(50_000),
+});
+
+export type ShopSettings = z.infer<typeof shopSettingsSchema>;
+
+export function parseShopSettings(raw: unknown): ShopSettings {
+  return shopSettingsSchema.parse(raw ?? {});
+}

@@ -1,0 +1,38 @@
+import { expect, it } from 'vitest';
+import { listMigrations, migrate, migrationsApplied } from '../../src/db/migrate.ts';
+import { describeDb } from '../helpers/db.ts';
+
+describeDb('migrations', (db) => {
+  it('are all applied and recorded', async () => {
+    expect(await migrationsApplied(db())).toBe(true);
+    const { rows } = await db().query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations');
+    expect(rows[0]!.n).toBe(listMigrations().length);
+  });
+
+  it('apply nothing when run again', async () => {
+    expect(await migrate(db())).toEqual([]);
+  });
+
+  it('apply each migration once when two runs race', async () => {
+    const extra = [
+      ...listMigrations(),
+      { version: '9999', name: '9999_race', sql: 'CREATE TABLE race_probe (id int)', checksum: 'x' },
+    ];
+    const results = await Promise.all([migrate(db(), extra), migrate(db(), extra)]);
+    expect(results.flat()).toEqual(['9999_race']);
+    await db().exec('DROP TABLE race_probe');
+    await db().query("DELETE FROM schema_migrations WHERE version = '9999'");
+  });
+
+  it('refuse a migration that was edited after it was applied', async () => {
+    const edited = listMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'changed' } : m));
+    await expect(migrate(db(), edited)).rejects.toThrow(/changed after it was applied/);
+  });
+
+  it('keep money as integers and dates as plain days on this driver', async () => {
+    const { rows } = await db().query<{ a: number; s: number; d: string }>(
+      "SELECT 12345678901::int8 AS a, sum(x)::numeric AS s, date '2026-09-17' AS d FROM (VALUES (1::int8), (2::int8)) v(x)",
+    );
+    expect(rows[0]).toEqual({ a: 12345678901, s: 3, d: '2026-09-17' });
+  });
+});
