@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { maskPhones } from '../../src/log.ts';
+
+describe('configuration', () => {
+  it('runs on embedded defaults with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 8787, HOST: '127.0.0.1', DATA_DIR: './data', SEED_DEMO: true });
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it('names every bad variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' })).toThrow(
+      /PORT[\s\S]*DATABASE_URL[\s\S]*LOG_LEVEL|PORT[\s\S]*LOG_LEVEL[\s\S]*DATABASE_URL/,
+    );
+  });
+
+  it('refuses production without AUTH_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 's'.repeat(32) }).AUTH_SECRET).toHaveLength(32);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(8787);
+  });
+});
+
+describe('log lines', () => {
+  it('never carry a mobile number in full', () => {
+    expect(maskPhones('{"phone":"13812345678","n":"x"}')).toBe('{"phone":"138****5678","n":"x"}');
+    expect(maskPhones('order 20261101123456789')).toBe('order 20261101123456789');
+  });
+});
