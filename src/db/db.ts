@@ -27,6 +27,11 @@ export const TYPE_PARSERS: Record<number, (v: string) => unknown> = {
   1082: (v) => v, // date
 };
 
+/** Parses pgvector's text form '[1,2,3]' into numbers (both drivers register it for the vector type). */
+export function parseVector(v: string): number[] {
+  return v.slice(1, -1).split(',').map(Number);
+}
+
 /** A pgvector literal: '[0.1,0.2,…]'. Both drivers accept vectors as text. */
 export function toVector(v: ArrayLike<number>): string {
   return `[${Array.prototype.join.call(v, ',')}]`;

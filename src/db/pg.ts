@@ -1,14 +1,18 @@
 import pg from 'pg';
-import pgvector from 'pgvector/pg';
+import pgvector from 'pgvector';
 import { TYPE_PARSERS, type Db, type Queryable } from './db.ts';
 
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    const custom = TYPE_PARSERS[oid];
-    if (custom && format !== 'binary') return custom;
-    return pg.types.getTypeParser(oid, format);
-  },
-} as unknown as pg.CustomTypesConfig;
+function typeParsers(vectorOid: number | undefined) {
+  const parsers: Record<number, (v: string) => unknown> = { ...TYPE_PARSERS };
+  if (vectorOid) parsers[vectorOid] = (v) => pgvector.fromSql(v);
+  return {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      const custom = parsers[oid];
+      if (custom && format !== 'binary') return custom;
+      return pg.types.getTypeParser(oid, format);
+    },
+  } as unknown as pg.CustomTypesConfig;
+}
 
 function wrap(c: pg.Pool | pg.PoolClient): Queryable {
   return {
@@ -39,25 +43,27 @@ export async function openPg(url: string, { poolSize = 10, schema }: PgOptions =
       await admin.end();
     }
   }
+  // The vector type's oid is known once the extension exists; our type map parses it on every
+  // connection (registering per connection would race the pool's first query on that client).
+  const probe = new pg.Client({ connectionString: url });
+  await probe.connect();
+  let vectorOid: number | undefined;
+  try {
+    await probe.query('CREATE EXTENSION IF NOT EXISTS vector');
+    const r = await probe.query<{ oid: number }>("SELECT oid::int AS oid FROM pg_type WHERE typname = 'vector'");
+    vectorOid = r.rows[0]?.oid;
+  } finally {
+    await probe.end();
+  }
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    types,
+    types: typeParsers(vectorOid),
     // public stays on the path: the vector extension's types live there.
     ...(schema ? { options: `-c search_path=${pg.escapeIdentifier(schema)},public` } : {}),
   });
   // A pool emits 'error' when an idle client loses its server; without a listener Node would crash.
   pool.on('error', () => {});
-  const probe = await pool.connect();
-  try {
-    await probe.query('CREATE EXTENSION IF NOT EXISTS vector');
-    await pgvector.registerTypes(probe);
-  } finally {
-    probe.release();
-  }
-  pool.on('connect', (c) => {
-    void pgvector.registerTypes(c).catch(() => {});
-  });
   const base = wrap(pool);
   return {
     driver: 'pg',

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { TYPE_PARSERS, type Db, type Queryable } from './db.ts';
+import { parseVector, TYPE_PARSERS, type Db, type Queryable } from './db.ts';
 
-function wrap(q: PGlite | Transaction): Queryable {
+function wrap(q: PGlite | Transaction, parsers: Record<number, (v: string) => unknown>): Queryable {
   return {
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      const r = await q.query<T>(sql, params as unknown[]);
+      const r = await q.query<T>(sql, params as unknown[], { parsers });
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
     },
     async exec(sql: string) {
@@ -27,13 +27,15 @@ export async function openPglite({ dataDir, loadDataDir }: PgliteOptions = {}): 
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pg = await PGlite.create({ dataDir, loadDataDir, extensions: { vector }, parsers: TYPE_PARSERS });
   await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
-  const base = wrap(pg);
+  const { rows } = await pg.query<{ oid: number }>("SELECT oid::int AS oid FROM pg_type WHERE typname = 'vector'");
+  const parsers = { ...TYPE_PARSERS, ...(rows[0] ? { [rows[0].oid]: parseVector } : {}) };
+  const base = wrap(pg, parsers);
   return {
     driver: 'pglite',
     pglite: pg,
     ...base,
     // PGlite is one connection: its own mutex queues other queries while a transaction runs.
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx, parsers))),
     async listen(channel, onPayload) {
       const unlisten = await pg.listen(channel, onPayload);
       return () => unlisten();

@@ -1,0 +1,63 @@
+// The shop's knowledge base for its operator: POST /v1/admin/knowledge imports (or re-imports) one
+// Markdown document, GET lists them, DELETE removes one. Role admin; the shop is the token's, never
+// the body's, so an operator can only touch their own shop's rules.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Caller } from '../context.ts';
+import { DOC_KEY_PATTERN, MAX_CONTENT_CHARS, MAX_TITLE_CHARS } from '../domain/knowledge/document.ts';
+import { ingestKnowledge } from '../domain/knowledge/ingest.ts';
+import { deleteDocument, listDocuments } from '../domain/knowledge/repo.ts';
+import { NotFound } from '../errors.ts';
+import type { AppDeps } from './app.ts';
+import { bearerAuth } from './auth.ts';
+import { jsonBody } from './errors.ts';
+
+export const knowledgeBody = z.strictObject({
+  docKey: z.string().regex(DOC_KEY_PATTERN, 'docKey must be a slug: lowercase letters, digits and dashes, at most 64 characters'),
+  title: z.string().trim().min(1).max(MAX_TITLE_CHARS),
+  content: z
+    .string()
+    .max(MAX_CONTENT_CHARS, `content must be at most ${MAX_CONTENT_CHARS} characters`)
+    .refine((s) => s.trim().length > 0, 'content must not be empty'),
+  source: z.string().trim().max(200).optional(),
+});
+
+export function knowledgeRoutes(deps: Pick<AppDeps, 'db' | 'embedder' | 'tokens'>) {
+  const app = new Hono<{ Variables: { caller: Caller } }>();
+  const adminOnly = bearerAuth({ tokens: deps.tokens, roles: ['admin'] });
+  app.use('/v1/admin/knowledge', adminOnly);
+  app.use('/v1/admin/knowledge/*', adminOnly);
+
+  app.post('/v1/admin/knowledge', async (c) => {
+    const { shopId, userId } = c.get('caller');
+    const body = await jsonBody(c, knowledgeBody);
+    // Idempotent: the same document again answers unchanged: true with the stored version.
+    const result = await ingestKnowledge(deps.db, deps.embedder, shopId, {
+      ...body,
+      source: body.source ?? `admin:${userId}`,
+    });
+    return c.json(result);
+  });
+
+  app.get('/v1/admin/knowledge', async (c) => {
+    const docs = await listDocuments(deps.db, c.get('caller').shopId);
+    return c.json({
+      documents: docs.map((d) => ({
+        docKey: d.docKey,
+        title: d.title,
+        source: d.source,
+        version: d.version,
+        chunks: d.chunks,
+        updatedAt: d.updatedAt.toISOString(),
+      })),
+    });
+  });
+
+  app.delete('/v1/admin/knowledge/:docKey', async (c) => {
+    const deleted = await deleteDocument(deps.db, c.get('caller').shopId, c.req.param('docKey'));
+    if (!deleted) throw new NotFound('knowledge document');
+    return c.body(null, 204);
+  });
+
+  return app;
+}

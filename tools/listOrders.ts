@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { itemsOfOrders, itemSummary } from '../src/domain/orders/items.ts';
+import { formatFen } from '../src/domain/orders/money.ts';
+import { listOwnOrders } from '../src/domain/orders/repo.ts';
+import { latestShipments } from '../src/domain/orders/shipments.ts';
+import {
+  ORDER_STATUS_FILTERS,
+  ORDER_STATUS_LABELS,
+  SHIPMENT_STATUS_LABELS,
+  statusesFor,
+} from '../src/domain/orders/status.ts';
+import { defineTool } from './defineTool.ts';
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+export const listOrders = defineTool({
+  name: 'listOrders',
+  description:
+    '列出当前顾客自己的订单（最近的在前），含订单号、状态、金额、商品摘要和物流状态。' +
+    '顾客问"我的订单""买过什么""还没发货的那单"、或提到订单却没给订单号时先用它找到订单号，再用 getOrder / trackShipment / createAfterSales。' +
+    '状态可按单个状态或分组筛选：to_pay 待付款、to_ship 待发货、in_transit 运输中、received 已签收/已完成、closed 已取消/已退款。',
+  input: z.object({
+    status: z
+      .enum(ORDER_STATUS_FILTERS)
+      .optional()
+      .describe('按状态筛选：created/paid/shipped/delivered/completed/cancelled/refunded，或分组 to_pay/to_ship/in_transit/received/closed'),
+    since: z
+      .union([z.iso.date(), z.iso.datetime({ offset: true })])
+      .optional()
+      .describe('只看此时间之后下的单：日期 YYYY-MM-DD（店铺当地时间当天零点起）或带时区的 ISO 时间'),
+    productKeyword: z.string().trim().min(1).max(40).optional().describe('商品名称里的关键词，如"精华""面膜"'),
+    limit: z.number().int().min(1).max(20).default(5).describe('最多返回几单，默认 5，最多 20'),
+  }),
+  async execute(ctx, input) {
+    const orders = await listOwnOrders(ctx.db, ctx.caller, {
+      statuses: input.status ? statusesFor(input.status) : undefined,
+      sinceDay: input.since && DATE_ONLY.test(input.since) ? input.since : undefined,
+      sinceInstant: input.since && !DATE_ONLY.test(input.since) ? new Date(input.since) : undefined,
+      productKeyword: input.productKeyword,
+      // One more than asked tells whether there are more to mention.
+      limit: input.limit + 1,
+    });
+    const shown = orders.slice(0, input.limit);
+    const ids = shown.map((o) => o.id);
+    const [items, shipments] = await Promise.all([
+      itemsOfOrders(ctx.db, ctx.caller.shopId, ids),
+      latestShipments(ctx.db, ctx.caller.shopId, ids),
+    ]);
+    return {
+      orders: shown.map((o) => {
+        const shipment = shipments.get(o.id);
+        return {
+          orderNo: o.orderNo,
+          status: o.status,
+          statusLabel: ORDER_STATUS_LABELS[o.status],
+          createdAt: o.createdAt.toISOString(),
+          payFen: o.payFen,
+          pay: formatFen(o.payFen),
+          items: itemSummary(items.get(o.id) ?? []),
+          shipment: shipment ? { status: shipment.status, statusLabel: SHIPMENT_STATUS_LABELS[shipment.status] } : null,
+        };
+      }),
+      hasMore: orders.length > input.limit,
+    };
+  },
+});
