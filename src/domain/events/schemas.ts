@@ -1,0 +1,177 @@
+// The events the mall's back end sends to POST /v1/events, one zod schema per kind. Each event is
+// validated on its own, so one malformed event is rejected with its reason and never blocks the rest.
+import { z } from 'zod';
+import { SHIPMENT_STATUSES } from '../orders/status.ts';
+import { parseLocalDay } from '../policy/calendar.ts';
+
+export const MAX_EVENTS_PER_BATCH = 500;
+
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+const openid = z.string().min(1).max(64);
+const shopperId = z.number().int().positive();
+const sku = z.string().min(1).max(64);
+const fen = z.number().int().min(0).max(1e12);
+
+/** Who the event is about: the mini-program openid, or our shopper id. */
+const shopperRef = {
+  openid: openid.optional(),
+  shopperId: shopperId.optional(),
+};
+const hasShopper = (d: { openid?: string; shopperId?: number }) => d.openid !== undefined || d.shopperId !== undefined;
+const NEEDS_SHOPPER = { message: 'openid or shopperId is required' };
+
+const orderItem = z.object({
+  sku,
+  quantity: z.number().int().min(1).max(9999),
+  unitPriceFen: fen,
+});
+
+const orderData = z.object({
+  orderNo: z.string().min(1).max(64),
+  ...shopperRef,
+  /** Needed to create the order (order.created, or order.paid for an order not seen before). */
+  items: z.array(orderItem).min(1).max(200).optional(),
+  amounts: z
+    .object({
+      itemsFen: fen.optional(),
+      discountFen: fen.default(0),
+      shippingFen: fen.default(0),
+      payFen: fen.optional(),
+    })
+    .optional(),
+  address: z
+    .object({
+      name: z.string().max(64).optional(),
+      phone: z.string().max(32).optional(),
+      region: z.string().max(200).optional(),
+      detail: z.string().max(500).optional(),
+    })
+    .optional(),
+  createdAt: instant.optional(),
+});
+export type OrderData = z.infer<typeof orderData>;
+
+const createdOrderData = orderData.refine((d) => d.items !== undefined, { message: 'items are required', path: ['items'] }).refine(hasShopper, NEEDS_SHOPPER);
+
+const trackingData = z.object({
+  orderNo: z.string().min(1).max(64),
+  carrier: z.string().min(1).max(40),
+  trackingNo: z.string().min(1).max(64),
+  status: z.enum(SHIPMENT_STATUSES),
+  eta: instant.optional(),
+  event: z.object({
+    at: instant,
+    location: z.string().max(100).default(''),
+    description: z.string().min(1).max(500),
+  }),
+});
+export type TrackingData = z.infer<typeof trackingData>;
+
+const birthday = z.string().refine((s) => parseLocalDay(s) !== null, 'must be a date YYYY-MM-DD');
+
+const registeredData = z.object({
+  openid,
+  nickname: z.string().min(1).max(64),
+  phone: z.string().regex(/^\+?\d{6,20}$/).optional(),
+  birthday: birthday.optional(),
+  gender: z.enum(['f', 'm', 'u']).optional(),
+  skinType: z.string().min(1).max(20).optional(),
+  referrerOpenid: openid.optional(),
+});
+export type RegisteredData = z.infer<typeof registeredData>;
+
+const behaviourData = z
+  .object({
+    ...shopperRef,
+    sku: sku.optional(),
+    /** How long the page was looked at (shopper.viewed): the dwell-time tag (DOMAIN.md §2). */
+    dwellSeconds: z.number().int().min(0).max(86_400).optional(),
+    /** Where it was shared to, or what was asked about. */
+    channel: z.string().max(40).optional(),
+    topic: z.string().max(200).optional(),
+  })
+  .refine(hasShopper, NEEDS_SHOPPER);
+export type BehaviourData = z.infer<typeof behaviourData>;
+const withProduct = behaviourData.refine((d) => d.sku !== undefined, { message: 'sku is required', path: ['sku'] });
+
+const referralData = z
+  .object({
+    ...shopperRef,
+    referrerOpenid: openid.optional(),
+    referrerId: shopperId.optional(),
+  })
+  .refine(hasShopper, NEEDS_SHOPPER)
+  .refine((d) => d.referrerOpenid !== undefined || d.referrerId !== undefined, { message: 'referrerOpenid or referrerId is required' });
+export type ReferralData = z.infer<typeof referralData>;
+
+export const ORDER_EVENT_TYPES = [
+  'order.created',
+  'order.paid',
+  'order.shipped',
+  'order.delivered',
+  'order.completed',
+  'order.cancelled',
+  'order.refunded',
+] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+export const BEHAVIOUR_EVENT_TYPES = {
+  'shopper.viewed': 'view',
+  'shopper.favourited': 'favourite',
+  'shopper.followed': 'follow',
+  'shopper.shared': 'share',
+  'shopper.consulted': 'consult',
+} as const;
+export type BehaviourEventType = keyof typeof BEHAVIOUR_EVENT_TYPES;
+
+const DATA_SCHEMAS = {
+  'order.created': createdOrderData,
+  'order.paid': orderData,
+  'order.shipped': orderData,
+  'order.delivered': orderData,
+  'order.completed': orderData,
+  'order.cancelled': orderData,
+  'order.refunded': orderData,
+  'shipment.tracking': trackingData,
+  'shopper.registered': registeredData,
+  'shopper.viewed': behaviourData,
+  'shopper.favourited': withProduct,
+  'shopper.followed': behaviourData,
+  'shopper.shared': behaviourData,
+  'shopper.consulted': behaviourData,
+  'referral.bound': referralData,
+} as const;
+export const EVENT_TYPES = Object.keys(DATA_SCHEMAS) as (keyof typeof DATA_SCHEMAS)[];
+export type EventType = keyof typeof DATA_SCHEMAS;
+
+const envelope = z.object({
+  id: z.string().min(1).max(100),
+  type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+  occurredAt: instant,
+  data: z.record(z.string(), z.unknown()),
+});
+
+type DataOf<T extends EventType> = z.infer<(typeof DATA_SCHEMAS)[T]>;
+export type ShopEvent = { [T in EventType]: { id: string; type: T; occurredAt: Date; data: DataOf<T> } }[EventType];
+
+export type ParsedEvent = { ok: true; event: ShopEvent } | { ok: false; id: string | null; reason: string };
+
+function reasonOf(error: z.ZodError, prefix = ''): string {
+  return error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'event'}: ${i.message}`).join('; ');
+}
+
+/** Validates one raw event: envelope first, then the data of its kind. */
+export function parseEvent(raw: unknown): ParsedEvent {
+  const rawId = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+  const id = typeof rawId === 'string' && rawId.length >= 1 && rawId.length <= 100 ? rawId : null;
+  const env = envelope.safeParse(raw);
+  if (!env.success) return { ok: false, id, reason: reasonOf(env.error) };
+  const data = DATA_SCHEMAS[env.data.type].safeParse(env.data.data);
+  if (!data.success) return { ok: false, id, reason: reasonOf(data.error, 'data') };
+  return { ok: true, event: { ...env.data, data: data.data } as ShopEvent };
+}
+
+/** The request body: the envelope only; the events inside are validated one by one. */
+export const eventBatchSchema = z.object({
+  events: z.array(z.unknown()).max(MAX_EVENTS_PER_BATCH, `at most ${MAX_EVENTS_PER_BATCH} events per request`),
+});

@@ -1,0 +1,188 @@
+// The shop's lifecycle rules, one versioned document (GET/PUT /v1/admin/rules): potential scoring,
+// promotion/demotion between tiers, points tasks and the 老铁 community numbers. Every number is a
+// DOMAIN.md default the operator can change; each save is a new version, and every tier change
+// records the version it was decided under.
+import { z } from 'zod';
+import { TIERS, type Tier } from '../../context.ts';
+import type { Queryable } from '../../db/db.ts';
+import { Conflict } from '../../errors.ts';
+import { isUniqueViolation } from '../orders/uniqueViolation.ts';
+import { groupSchema, type Group } from './conditions.ts';
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/);
+
+const tierRuleSchema = z.object({
+  promote: groupSchema,
+  /** null: never demoted out of this tier. */
+  demote: groupSchema.nullable().default(null),
+});
+
+export const taskSchema = z.object({
+  code: slug,
+  name: z.string().min(1).max(60),
+  kind: z.enum(['browse_new_products', 'share_product']),
+  target: z.number().int().min(1).max(100),
+  points: z.number().int().min(1).max(100_000),
+  /** How often the task can be completed again, in the shop's local calendar. */
+  period: z.enum(['once', 'day', 'week', 'month']),
+  /** A product counts as new for this many days after its launch. */
+  newProductDays: z.number().int().min(1).max(365).default(30),
+  audienceTiers: z.array(z.enum(TIERS)).min(1),
+});
+export type PointsTask = z.infer<typeof taskSchema>;
+
+const badgeSchema = z.object({ code: slug, name: z.string().min(1).max(30), description: z.string().max(200).default('') });
+
+const all = (...c: Group['all']): Group => ({ all: c, any: [], minAny: 1 });
+
+// DOMAIN.md §2: the case's high potential; mid = two of the article's generic markers.
+const DEFAULT_POTENTIAL = {
+  high: all(
+    { metric: 'firstOrderFen', op: 'gte', value: 8000 },
+    { metric: 'dwellMinutes', op: 'gte', value: 8 },
+    { metric: 'favourites', op: 'gte', value: 3 },
+  ),
+  mid: {
+    all: [],
+    any: [
+      { metric: 'firstOrderVsShopPct', op: 'gt', value: 100 },
+      { metric: 'dwellMinutes', op: 'gte', value: 5 },
+      { metric: 'followed', op: 'eq', value: 1 },
+      { metric: 'favourites', op: 'gte', value: 1 },
+    ],
+    minAny: 2,
+  },
+} satisfies Record<'high' | 'mid', Group>;
+
+// Interpretation of DOMAIN.md §2–3: potential = bought again (the case's "二次消费 → 潜力用户");
+// core = a regular buyer; 老铁 = ≥ 2 orders in 30 days plus two value markers (shares, refers,
+// feedback, quick to new launches, AOV above the shop's). Inactivity demotes one step at a time.
+const DEFAULT_TIERS = {
+  potential: {
+    promote: all({ metric: 'repurchaseCount', op: 'gte', value: 1 }),
+    demote: all({ metric: 'daysSinceLastPaid', op: 'gt', value: 120 }),
+  },
+  core: {
+    promote: all({ metric: 'orderCount', op: 'gte', value: 3 }, { metric: 'ordersLast30d', op: 'gte', value: 1 }),
+    demote: all({ metric: 'daysSinceLastPaid', op: 'gt', value: 90 }),
+  },
+  laotie: {
+    promote: {
+      all: [{ metric: 'ordersLast30d', op: 'gte', value: 2 }],
+      any: [
+        { metric: 'shares', op: 'gte', value: 1 },
+        { metric: 'referredUsers', op: 'gte', value: 1 },
+        { metric: 'feedbacks', op: 'gte', value: 1 },
+        { metric: 'newProductViewsLast30d', op: 'gte', value: 3 },
+        { metric: 'aovVsShopPct', op: 'gt', value: 100 },
+      ],
+      minAny: 2,
+    },
+    demote: all({ metric: 'daysSinceLastPaid', op: 'gt', value: 60 }),
+  },
+} satisfies Record<'potential' | 'core' | 'laotie', { promote: Group; demote: Group | null }>;
+
+// DOMAIN.md §3 growth tasks (article defaults: 50 and 100 points), once a month each.
+const DEFAULT_TASKS: PointsTask[] = [
+  {
+    code: 'browse-new-products',
+    name: '浏览3个新品',
+    kind: 'browse_new_products',
+    target: 3,
+    points: 50,
+    period: 'month',
+    newProductDays: 30,
+    audienceTiers: ['converted', 'potential', 'core', 'laotie'],
+  },
+  {
+    code: 'share-product',
+    name: '分享1个商品',
+    kind: 'share_product',
+    target: 1,
+    points: 100,
+    period: 'month',
+    newProductDays: 30,
+    audienceTiers: ['converted', 'potential', 'core', 'laotie'],
+  },
+];
+
+// DOMAIN.md §3 for 老铁: 10–20 candidates, top 5 launch; adopted feedback earns 500–2000 yuan.
+const DEFAULT_COMMUNITY = {
+  vote: { minCandidates: 10, maxCandidates: 20, topN: 5, votesPerShopper: 5, voterTiers: ['laotie'] as Tier[] },
+  feedbackRewardFen: { min: 50_000, max: 200_000 },
+  adoptionBadge: 'chief_creative_officer',
+  badges: [
+    { code: 'chief_experience_officer', name: '首席体验官', description: '参与新品试用并给出评测' },
+    { code: 'referral_pioneer', name: '裂变先锋', description: '带来新朋友下单' },
+    { code: 'chief_creative_officer', name: '首席创意官', description: '建议被采纳' },
+  ],
+};
+
+const communitySchema = z
+  .object({
+    vote: z
+      .object({
+        minCandidates: z.number().int().min(2).max(100),
+        maxCandidates: z.number().int().min(2).max(100),
+        topN: z.number().int().min(1).max(50),
+        votesPerShopper: z.number().int().min(1).max(100),
+        voterTiers: z.array(z.enum(TIERS)).min(1),
+      })
+      .refine((v) => v.minCandidates <= v.maxCandidates, 'minCandidates must not exceed maxCandidates'),
+    feedbackRewardFen: z
+      .object({ min: z.number().int().min(0), max: z.number().int().min(0) })
+      .refine((r) => r.min <= r.max, 'min must not exceed max'),
+    adoptionBadge: slug.nullable(),
+    badges: z.array(badgeSchema).max(50),
+  })
+  .refine((c) => c.adoptionBadge === null || c.badges.some((b) => b.code === c.adoptionBadge), 'adoptionBadge must be one of badges');
+
+export const lifecycleRulesSchema = z.object({
+  potential: z.object({ high: groupSchema, mid: groupSchema }).default(DEFAULT_POTENTIAL),
+  tiers: z.object({ potential: tierRuleSchema, core: tierRuleSchema, laotie: tierRuleSchema }).default(DEFAULT_TIERS),
+  tasks: z
+    .array(taskSchema)
+    .max(20)
+    .refine((ts) => new Set(ts.map((t) => t.code)).size === ts.length, 'task codes must be unique')
+    .default(DEFAULT_TASKS),
+  community: communitySchema.default(DEFAULT_COMMUNITY),
+});
+export type LifecycleRules = z.infer<typeof lifecycleRulesSchema>;
+
+export const DEFAULT_RULES: LifecycleRules = lifecycleRulesSchema.parse({});
+
+export interface RulesVersion {
+  /** 0 = nothing saved yet: the defaults. */
+  version: number;
+  rules: LifecycleRules;
+  createdAt: Date | null;
+  createdBy: string | null;
+}
+
+/** The rules in force for a shop: the highest saved version, or the defaults. */
+export async function currentRules(db: Queryable, shopId: string): Promise<RulesVersion> {
+  const { rows } = await db.query<{ version: number; rules: unknown; created_at: Date; created_by: string }>(
+    'SELECT version, rules, created_at, created_by FROM tier_rules WHERE shop_id = $1 ORDER BY version DESC LIMIT 1',
+    [shopId],
+  );
+  const r = rows[0];
+  if (!r) return { version: 0, rules: DEFAULT_RULES, createdAt: null, createdBy: null };
+  // Saved documents were validated on the way in; parsing again fills defaults added since.
+  return { version: r.version, rules: lifecycleRulesSchema.parse(r.rules), createdAt: r.created_at, createdBy: r.created_by };
+}
+
+/** Saves a validated document as the next version. Two saves racing: the second gets a Conflict. */
+export async function saveRules(db: Queryable, shopId: string, rules: LifecycleRules, by: string): Promise<RulesVersion> {
+  try {
+    const { rows } = await db.query<{ version: number; created_at: Date }>(
+      `INSERT INTO tier_rules (shop_id, version, rules, created_by)
+       SELECT $1, coalesce(max(version), 0) + 1, $2, $3 FROM tier_rules WHERE shop_id = $1
+       RETURNING version, created_at`,
+      [shopId, JSON.stringify(rules), by],
+    );
+    return { version: rows[0]!.version, rules, createdAt: rows[0]!.created_at, createdBy: by };
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new Conflict('the rules were changed at the same time; reload and save again');
+    throw e;
+  }
+}

@@ -1,0 +1,149 @@
+// The operator's and staff's lifecycle routes under /v1/admin: rules (versioned), shopper profiles,
+// the tier report, integration keys, policy coupon runs, 老铁 votes, feedback adoption and badges.
+// The shop is always the token's; a shopper of another shop is a 404, like one that does not exist.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Caller } from '../context.ts';
+import { awardBadge } from '../domain/community/badges.ts';
+import { adoptFeedback, listFeedback } from '../domain/community/feedback.ts';
+import { closeCampaign, createVoteCampaign, getCampaign } from '../domain/community/votes.ts';
+import { createIntegrationKey, revokeIntegrationKey } from '../domain/events/integrationKeys.ts';
+import { shopperProfileView, similarShoppers } from '../domain/lifecycle/profile.ts';
+import { reevaluateShop } from '../domain/lifecycle/refresh.ts';
+import { resolvePeriod, tierReport } from '../domain/lifecycle/reports.ts';
+import { currentRules, lifecycleRulesSchema, saveRules } from '../domain/lifecycle/rules.ts';
+import { issueBirthdayCoupons } from '../domain/policy/birthday.ts';
+import { issueDiscountDayCoupons } from '../domain/policy/discountDay.ts';
+import { NotFound } from '../errors.ts';
+import type { AppDeps } from './app.ts';
+import { bearerAuth, type CallerEnv } from './auth.ts';
+import { jsonBody, parseOr400 } from './errors.ts';
+
+type AdminDeps = Pick<AppDeps, 'db' | 'clock' | 'tokens'>;
+
+const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const periodQuery = z.object({ from: z.string().max(40).optional(), to: z.string().max(40).optional() });
+const runBody = z.object({ date: day.optional() });
+const keyBody = z.object({ label: z.string().max(60).default('') });
+const voteBody = z.object({
+  title: z.string().trim().min(1).max(100),
+  productIds: z.array(id).min(1).max(100),
+  closesAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+});
+const feedbackQuery = z.object({
+  status: z.enum(['submitted', 'adopted']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+const adoptBody = z.object({
+  rewardFen: z.number().int().min(0),
+  credit: z.string().trim().min(1).max(200).optional(),
+  badge: z.string().min(1).max(40).nullable().optional(),
+});
+const badgeBody = z.object({ badge: z.string().min(1).max(40), reason: z.string().trim().max(200).default('') });
+const similarQuery = z.object({ k: z.coerce.number().int().min(1).max(50).default(5) });
+
+const shopOf = (caller: Caller) => caller.shopId;
+
+export function adminRoutes(deps: AdminDeps) {
+  const { db, clock, tokens } = deps;
+  const app = new Hono<CallerEnv>();
+  const staff = bearerAuth({ tokens, roles: ['staff', 'admin'] });
+  const admin = bearerAuth({ tokens, roles: ['admin'] });
+
+  app.get('/v1/admin/rules', admin, async (c) => c.json(await currentRules(db, shopOf(c.get('caller')))));
+
+  app.put('/v1/admin/rules', admin, async (c) => {
+    const caller = c.get('caller');
+    const rules = await jsonBody(c, lifecycleRulesSchema);
+    return c.json(await saveRules(db, caller.shopId, rules, caller.userId));
+  });
+
+  app.post('/v1/admin/tiers/reevaluate', admin, async (c) => {
+    const moved = await reevaluateShop(db, shopOf(c.get('caller')), clock.now());
+    return c.json({ moved: moved.map((r) => ({ shopperId: r.shopperId, from: r.tierBefore, to: r.tier, steps: r.steps.map((s) => s.reason) })) });
+  });
+
+  app.get('/v1/admin/shoppers/:id/profile', staff, async (c) => {
+    const shopperId = parseOr400(id, c.req.param('id'), 'id');
+    return c.json(await shopperProfileView(db, shopOf(c.get('caller')), shopperId));
+  });
+
+  app.get('/v1/admin/shoppers/:id/similar', staff, async (c) => {
+    const shopId = shopOf(c.get('caller'));
+    const shopperId = parseOr400(id, c.req.param('id'), 'id');
+    const { k } = parseOr400(similarQuery, c.req.query(), 'query');
+    await shopperProfileView(db, shopId, shopperId); // 404 for a shopper of another shop
+    return c.json({ similar: await similarShoppers(db, shopId, shopperId, k) });
+  });
+
+  app.post('/v1/admin/shoppers/:id/badges', staff, async (c) => {
+    const caller = c.get('caller');
+    const shopperId = parseOr400(id, c.req.param('id'), 'id');
+    const body = await jsonBody(c, badgeBody);
+    await shopperProfileView(db, caller.shopId, shopperId);
+    const { badges } = (await currentRules(db, caller.shopId)).rules.community;
+    const awarded = await awardBadge(db, caller.shopId, shopperId, { code: body.badge, reason: body.reason, by: caller.userId }, badges, clock.now());
+    return c.json({ awarded }, awarded ? 201 : 200);
+  });
+
+  app.get('/v1/admin/reports/tiers', admin, async (c) => {
+    const shopId = shopOf(c.get('caller'));
+    const q = parseOr400(periodQuery, c.req.query(), 'query');
+    return c.json(await tierReport(db, shopId, await resolvePeriod(db, shopId, q, clock.now())));
+  });
+
+  app.post('/v1/admin/integration-keys', admin, async (c) => {
+    const { label } = await jsonBody(c, keyBody);
+    return c.json(await createIntegrationKey(db, shopOf(c.get('caller')), label), 201);
+  });
+
+  app.delete('/v1/admin/integration-keys/:id', admin, async (c) => {
+    await revokeIntegrationKey(db, shopOf(c.get('caller')), parseOr400(id, c.req.param('id'), 'id'), clock.now());
+    return c.body(null, 204);
+  });
+
+  app.post('/v1/admin/coupons/birthday', admin, async (c) => {
+    const { date } = await jsonBody(c, runBody);
+    const now = clock.now();
+    return c.json(await issueBirthdayCoupons(db, shopOf(c.get('caller')), date ?? now, now));
+  });
+
+  app.post('/v1/admin/coupons/discount-day', admin, async (c) => {
+    const { date } = await jsonBody(c, runBody);
+    const now = clock.now();
+    return c.json(await issueDiscountDayCoupons(db, shopOf(c.get('caller')), date ?? now, now));
+  });
+
+  app.post('/v1/admin/votes', admin, async (c) => {
+    const shopId = shopOf(c.get('caller'));
+    const body = await jsonBody(c, voteBody);
+    const { vote } = (await currentRules(db, shopId)).rules.community;
+    return c.json(await createVoteCampaign(db, shopId, body, vote, clock.now()), 201);
+  });
+
+  app.get('/v1/admin/votes/:id', staff, async (c) => {
+    const campaign = await getCampaign(db, shopOf(c.get('caller')), parseOr400(id, c.req.param('id'), 'id'));
+    if (!campaign) throw new NotFound('vote');
+    return c.json(campaign);
+  });
+
+  app.post('/v1/admin/votes/:id/close', admin, async (c) => {
+    return c.json(await closeCampaign(db, shopOf(c.get('caller')), parseOr400(id, c.req.param('id'), 'id'), clock.now()));
+  });
+
+  app.get('/v1/admin/feedback', staff, async (c) => {
+    const q = parseOr400(feedbackQuery, c.req.query(), 'query');
+    return c.json({ feedback: await listFeedback(db, shopOf(c.get('caller')), q) });
+  });
+
+  app.post('/v1/admin/feedback/:id/adopt', staff, async (c) => {
+    const caller = c.get('caller');
+    const feedbackId = parseOr400(id, c.req.param('id'), 'id');
+    const body = await jsonBody(c, adoptBody);
+    const { community } = (await currentRules(db, caller.shopId)).rules;
+    return c.json(await adoptFeedback(db, caller.shopId, feedbackId, body, community, caller.userId, clock.now()));
+  });
+
+  return app;
+}
