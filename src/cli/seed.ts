@@ -1,0 +1,41 @@
+// npm run seed: (re)creates the demo shop "demo" with data relative to now, then prints what it holds
+// and the sample shoppers to try. Shopper ids change with every re-seed; the openids do not.
+import { ConfigError, loadConfig } from '../config.ts';
+import { migrate } from '../db/migrate.ts';
+import { openDb } from '../db/open.ts';
+import { prepareDemoShop } from '../domain/seed/prepare.ts';
+import { createEmbedder } from '../embed/index.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  throw e;
+}
+
+const db = await openDb(config);
+try {
+  await migrate(db);
+  const started = performance.now();
+  const summary = await prepareDemoShop(db, createEmbedder(config), new Date());
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const statuses = Object.entries(summary.ordersByStatus)
+    .map(([status, n]) => `${status} ${n}`)
+    .join(', ');
+  console.log(
+    [
+      `Seeded shop "${summary.shopId}" on ${db.driver} in ${seconds} s:`,
+      `  ${summary.products} products in ${summary.categories} categories, ${summary.couponTemplates} coupon templates`,
+      `  ${summary.shoppers} shoppers, ${summary.orders} orders (${statuses})`,
+      'Sample shoppers:',
+    ].join('\n'),
+  );
+  console.table(summary.sampleShoppers);
+  console.log(`A token for one of them: npm run token -- --shop ${summary.shopId} --user <id>`);
+} finally {
+  await db.close();
+}

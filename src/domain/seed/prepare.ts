@@ -1,0 +1,13 @@
+import type { Db } from '../../db/db.ts';
+import type { Embedder } from '../../embed/embedder.ts';
+import { indexProducts } from '../catalog/indexer.ts';
+import { ingestDemoKnowledge } from '../knowledge/demo.ts';
+import { DEMO_SHOP_ID, seedDemoShop, type SeedSummary } from './index.ts';
+
+/** The demo shop ready to chat with: seeded, its catalog indexed and its knowledge documents loaded. */
+export async function prepareDemoShop(db: Db, embedder: Embedder, now: Date): Promise<SeedSummary> {
+  const summary = await seedDemoShop(db, { now });
+  await indexProducts(db, embedder, { shopId: DEMO_SHOP_ID });
+  await ingestDemoKnowledge(db, embedder, DEMO_SHOP_ID);
+  return summary;
+}
