@@ -8,11 +8,15 @@ import { systemClock, type Clock } from './context.ts';
 import type { Db } from './db/db.ts';
 import { migrate } from './db/migrate.ts';
 import { openDb } from './db/open.ts';
-import { indexProducts } from './domain/catalog/indexer.ts';
-import { DEMO_SHOP_ID, seedDemoShop } from './domain/seed/index.ts';
+import { indexProducts, listCatalogShops } from './domain/catalog/indexer.ts';
+import { ingestDemoKnowledge } from './domain/knowledge/demo.ts';
+import { DEMO_SHOP_ID } from './domain/seed/index.ts';
+import { prepareDemoShop } from './domain/seed/prepare.ts';
 import { findShop } from './domain/shops/repo.ts';
 import { createEmbedder } from './embed/index.ts';
 import { createApp } from './http/app.ts';
+import { createLiveHub } from './domain/live/hub.ts';
+import { createModels } from './agent/models.ts';
 import { createLogger, type Logger } from './log.ts';
 
 export interface RunningServer {
@@ -41,16 +45,24 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const embedder = createEmbedder(config);
 
   if (config.SEED_DEMO && !(await findShop(db, DEMO_SHOP_ID))) {
-    const summary = await seedDemoShop(db, { now: clock.now() });
+    const summary = await prepareDemoShop(db, embedder, clock.now());
     log.info('demo shop seeded', { products: summary.products, shoppers: summary.shoppers, orders: summary.orders });
+  } else if (config.SEED_DEMO) {
+    // Picks up demo documents changed by an upgrade; unchanged ones are a no-op.
+    await ingestDemoKnowledge(db, embedder, DEMO_SHOP_ID);
   }
-  const shops = await db.query<{ id: string }>('SELECT id FROM shops ORDER BY id');
-  for (const { id } of shops.rows) {
-    const r = await indexProducts(db, embedder, { shopId: id });
-    if (r.embedded) log.info('catalog indexed', { shop: id, ...r });
+  // Products changed since the last run (or embedded by another embedder) are indexed; unchanged
+  // ones are skipped by their content hash, so a restart writes nothing.
+  for (const shopId of await listCatalogShops(db)) {
+    const r = await indexProducts(db, embedder, { shopId });
+    if (r.embedded) log.info('catalog indexed', { shop: shopId, ...r });
   }
 
-  const app = createApp({ db, embedder, clock, log, tokens, config });
+  const models = createModels(config, embedder, log);
+  // One LISTEN per process; SSE clients of this replica wait on it.
+  const live = createLiveHub({ db, log });
+  await live.start();
+  const app = createApp({ db, embedder, clock, log, tokens, config, models, live });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
   });
@@ -66,8 +78,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     tokens,
     log,
     close() {
-      // Stop accepting, let in-flight requests finish, then close the database.
-      closing ??= new Promise<void>((resolve) => server.close(() => resolve())).then(() => db.close());
+      // Stop accepting and end the live streams (their clients reconnect to another replica and
+      // resume), let in-flight requests finish, then close the database.
+      closing ??= live
+        .stop()
+        .then(() => new Promise<void>((resolve) => server.close(() => resolve())))
+        .then(() => db.close());
       return closing;
     },
   };

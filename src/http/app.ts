@@ -3,14 +3,28 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
+import type { Models } from '../agent/models.ts';
 import type { Deps } from '../context.ts';
+import type { LiveHub } from '../domain/live/hub.ts';
+import { adminRoutes } from './admin.ts';
+import { chatRoutes } from './chat.ts';
 import { errorBody, errorHandler, notFoundHandler } from './errors.ts';
+import { eventRoutes } from './events.ts';
 import { healthRoutes } from './health.ts';
+import { knowledgeRoutes } from './knowledge.ts';
+import { liveRoutes } from './live.ts';
+import { openaiCompatRoutes } from './openaiCompat.ts';
+import { pageRoutes } from './pages/routes.ts';
 import { requestLog } from './requestLog.ts';
+import { staffRoutes } from './staff.ts';
 
 export interface AppDeps extends Deps {
   config: Pick<Config, 'BODY_LIMIT_BYTES'>;
   tokens: TokenIssuer;
+  models: Models;
+  /** The per-process live hub (started by the server): SSE handlers await its wake-ups. Apps built
+   *  without one (tests of other routes) have no GET /v1/live. */
+  live?: LiveHub;
 }
 
 export function createApp(deps: AppDeps) {
@@ -25,6 +39,14 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/', healthRoutes(deps.db));
+  app.route('/', chatRoutes(deps));
+  app.route('/', openaiCompatRoutes(deps));
+  app.route('/', knowledgeRoutes(deps));
+  app.route('/', eventRoutes(deps));
+  app.route('/', adminRoutes(deps));
+  app.route('/', staffRoutes(deps));
+  if (deps.live) app.route('/', liveRoutes({ ...deps, live: deps.live }));
+  app.route('/', pageRoutes(deps));
   app.notFound(notFoundHandler);
   app.onError(errorHandler(deps.log));
   return app;

@@ -10,7 +10,9 @@ export interface AuthOptions {
 }
 
 /** Verifies `Authorization: Bearer <jwt>` and puts the caller on the context as `caller`. */
-export function bearerAuth({ tokens, roles }: AuthOptions): MiddlewareHandler<{ Variables: { caller: Caller } }> {
+export type CallerEnv = { Variables: { caller: Caller } };
+
+export function bearerAuth<E extends CallerEnv = CallerEnv>({ tokens, roles }: AuthOptions): MiddlewareHandler<E> {
   return async function bearerAuthMiddleware(c, next) {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createModels } from '../../src/agent/models.ts';
 import { createTokenIssuer } from '../../src/auth/tokens.ts';
+import { loadConfig } from '../../src/config.ts';
 import { fixedClock } from '../../src/context.ts';
 import type { Db } from '../../src/db/db.ts';
 import { createApp } from '../../src/http/app.ts';
 import { bearerAuth } from '../../src/http/auth.ts';
 import { jsonBody } from '../../src/http/errors.ts';
+import { createLocalEmbedder } from '../../src/embed/local.ts';
 import { createLogger } from '../../src/log.ts';
 import { pgliteDriver } from '../helpers/db.ts';
 
@@ -16,13 +19,15 @@ let dispose: () => Promise<void>;
 
 function buildApp() {
   const log = createLogger('info', {}, (l) => logLines.push(l));
+  const embedder = createLocalEmbedder();
   const app = createApp({
     db,
     log,
     tokens,
     clock: fixedClock('2026-09-17T02:00:00Z'),
-    embedder: { id: 'none', dim: 1, embed: async (t) => t.map(() => [1]) },
+    embedder,
     config: { BODY_LIMIT_BYTES: 1024 * 1024 },
+    models: createModels(loadConfig({}), embedder, log),
   });
   // A probe route, so the skeleton's validation and auth are exercised as real routes use them.
   app.post('/probe', bearerAuth({ tokens, roles: ['staff'] }), async (c) => {

@@ -1,0 +1,55 @@
+// What every intent's flow works with, and what it returns: the next tool calls, or the reply. A flow
+// is a pure function of the understood message and the tools already run this turn, so calling it
+// again after each tool step continues where the last step left off.
+import type { ResolvedContext } from './context.ts';
+import type { ToolExchange, Turn } from './conversation.ts';
+import type { Say } from './replies.ts';
+import type { ToolBox, ToolCallPlan } from './toolbox.ts';
+import type { Understanding } from './understand.ts';
+
+export type Decision = { kind: 'calls'; calls: ToolCallPlan[] } | { kind: 'reply'; text: string };
+
+export interface Flow {
+  u: Understanding;
+  ctx: ResolvedContext;
+  tools: ToolBox;
+  say: Say;
+  /** This turn's tool calls so far. */
+  turn: Turn;
+}
+
+export type FlowFn = (f: Flow) => Decision;
+
+export const reply = (text: string): Decision => ({ kind: 'reply', text });
+
+/** The latest exchange of a tool in this turn. */
+export function latest(f: Flow, name: string): ToolExchange | undefined {
+  return f.turn.exchanges.filter((e) => e.name === name).at(-1);
+}
+
+export function allOf(f: Flow, name: string): ToolExchange[] {
+  return f.turn.exchanges.filter((e) => e.name === name);
+}
+
+/** The value of this turn's latest successful call of a tool. */
+export function valueOf(f: Flow, name: string): unknown {
+  const ex = latest(f, name);
+  return ex?.outcome?.ok ? ex.outcome.value : undefined;
+}
+
+/** The error code of this turn's latest call of a tool, when it failed. */
+export function errorOf(f: Flow, name: string): string | undefined {
+  const ex = latest(f, name);
+  return ex?.outcome && !ex.outcome.ok ? ex.outcome.code : undefined;
+}
+
+/** A call of one tool; when the tool is not offered (or the input lacks what it requires), the fallback reply. */
+export function callOr(f: Flow, name: string, input: Record<string, unknown>, fallback: () => string): Decision {
+  const plan = f.tools.plan(name, input);
+  return plan ? { kind: 'calls', calls: [plan] } : reply(fallback());
+}
+
+/** The honest answer when a capability's tool is not offered to this shopper. */
+export function cannot(f: Flow, capability: string): () => string {
+  return () => f.say.t('common.cannot', { what: f.say.t(`capability.${capability}`) });
+}

@@ -1,0 +1,214 @@
+// Customer service over the shopper's own orders (DOMAIN.md §5): status, logistics, after-sales.
+// Without an order number the flows find the order first (listOrders), pick it when the message
+// says which ("最近那单", "上周买的口红", "第二个"), and ask once when several could be meant.
+import {
+  readAfterSales,
+  readOrderDetail,
+  readOrderLines,
+  readTracking,
+  type OrderLine,
+} from './facts.ts';
+import { allOf, callOr, cannot, errorOf, reply, valueOf, type Decision, type Flow } from './flow.ts';
+import { pick } from './recall.ts';
+import {
+  afterSalesResultReply,
+  askKindReply,
+  eligibilityReply,
+  askOrderReply,
+  noneEligibleReply,
+  noOrdersReply,
+  noShipmentReply,
+  notFoundReply,
+  orderDetailReply,
+  orderListReply,
+  progressReply,
+  trackingReply,
+} from './replyOrders.ts';
+import type { AfterSalesKind, Slots } from './slots.ts';
+
+const RECENT = 5;
+const LIST_STATUSES = ['to_pay', 'to_ship', 'in_transit', 'received'];
+// Orders an after-sales request can be made for: paid (refund before shipping) or received.
+const AFTER_SALES_STATUSES = ['paid', 'delivered', 'completed'];
+
+export function afterSalesCandidates(orders: readonly OrderLine[]): OrderLine[] {
+  return orders.filter((o) => AFTER_SALES_STATUSES.includes(o.status));
+}
+
+/** The list filters a message implies ("上周买的口红", "还没发货的"). */
+function listFilter(s: Slots, limit = RECENT): Record<string, unknown> {
+  return {
+    status: s.orderStatus && LIST_STATUSES.includes(s.orderStatus) ? s.orderStatus : undefined,
+    since: s.orderRef?.since,
+    productKeyword: s.orderRef?.productKeyword,
+    limit,
+  };
+}
+
+const filtered = (s: Slots) => Boolean(s.orderStatus || s.orderRef?.since || s.orderRef?.productKeyword);
+
+/** An order of the list shown earlier that the message points at: by position or by an item's name. */
+function orderFromShown(f: Flow, candidatesOnly: boolean): OrderLine | 'out_of_range' | undefined {
+  const list = f.u.recall.list;
+  if (list?.kind !== 'orders') return undefined;
+  const shown = candidatesOnly ? afterSalesCandidates(list.items) : list.items;
+  const s = f.u.slots;
+  if (s.ordinal !== undefined) return pick(shown, s.ordinal) ?? 'out_of_range';
+  const word = s.orderRef?.productKeyword ?? s.category?.term;
+  const byItem = word ? shown.filter((o) => o.items.toLowerCase().includes(word)) : [];
+  return byItem.length === 1 ? byItem[0] : undefined;
+}
+
+const ORDER_INTENTS = ['order_status', 'logistics', 'after_sales'];
+// "那物流呢", "能退吗": a follow-up this short is about the order just talked about.
+const FOLLOW_UP_CHARS = 8;
+
+/** The order talked about in the last two turns, when the message refers to it ("这单", a short follow-up). */
+function focusedOrder(f: Flow): string | undefined {
+  const { slots: s, recall, past, norm } = f.u;
+  if (!recall.order || recall.order.turnsAgo > 2) return undefined;
+  const bare = norm.replace(/[\s\p{P}\p{S}]/gu, '');
+  const followUp = bare.length <= FOLLOW_UP_CHARS && ORDER_INTENTS.includes(past.at(-1)?.intent ?? '') && !s.orderRef && s.ordinal === undefined;
+  return s.orderPronoun || followUp ? recall.order.orderNo : undefined;
+}
+
+function notFound(f: Flow, orderNo: string | undefined): Decision {
+  return reply(notFoundReply(f.say, orderNo));
+}
+
+export function orderStatusFlow(f: Flow): Decision {
+  const s = f.u.slots;
+  const detail = readOrderDetail(valueOf(f, 'getOrder'));
+  if (detail) return reply(orderDetailReply(f.say, detail));
+  const tracking = readTracking(valueOf(f, 'trackShipment'));
+  if (tracking) return reply(trackingReply(f.say, tracking));
+  if (errorOf(f, 'getOrder') || errorOf(f, 'trackShipment')) return notFound(f, s.orderNo);
+  const shown = orderFromShown(f, false);
+  if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
+  const orderNo = s.orderNo ?? shown?.orderNo ?? focusedOrder(f);
+  const waitingToShip = s.orderStatus === 'to_ship';
+  if (orderNo) {
+    return waitingToShip
+      ? callOr(f, 'trackShipment', { orderNo }, cannot(f, 'logistics'))
+      : callOr(f, 'getOrder', { orderNo }, cannot(f, 'orders'));
+  }
+  const listed = valueOf(f, 'listOrders');
+  if (listed === undefined) return callOr(f, 'listOrders', listFilter(s), cannot(f, 'orders'));
+  const { orders, hasMore } = readOrderLines(listed);
+  const first = orders[0];
+  if (!first) return reply(noOrdersReply(f.say, filtered(s)));
+  if (orders.length === 1 || s.orderRef?.latest) {
+    return waitingToShip && first.status === 'paid'
+      ? callOr(f, 'trackShipment', { orderNo: first.orderNo }, cannot(f, 'logistics'))
+      : callOr(f, 'getOrder', { orderNo: first.orderNo }, cannot(f, 'orders'));
+  }
+  return reply(orderListReply(f.say, orders, hasMore));
+}
+
+export function logisticsFlow(f: Flow): Decision {
+  const s = f.u.slots;
+  const tracking = readTracking(valueOf(f, 'trackShipment'));
+  if (tracking) return reply(trackingReply(f.say, tracking));
+  if (errorOf(f, 'trackShipment')) return s.orderNo ? notFound(f, s.orderNo) : noParcelYet(f);
+  const shown = orderFromShown(f, false);
+  if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
+  const orderNo = s.orderNo ?? shown?.orderNo ?? focusedOrder(f);
+  if (orderNo) return callOr(f, 'trackShipment', { orderNo }, cannot(f, 'logistics'));
+  // "最近那单到哪了" means the latest order, shipped or not; "快递到哪了" the latest parcel.
+  if (s.orderRef) {
+    const listed = valueOf(f, 'listOrders');
+    if (listed === undefined) return callOr(f, 'listOrders', listFilter(s, filtered(s) ? RECENT : 1), cannot(f, 'orders'));
+    const first = readOrderLines(listed).orders[0];
+    if (!first) return reply(noOrdersReply(f.say, filtered(s)));
+    return callOr(f, 'trackShipment', { orderNo: first.orderNo }, cannot(f, 'logistics'));
+  }
+  return callOr(f, 'trackShipment', {}, cannot(f, 'logistics'));
+}
+
+/**
+ * No parcel has left yet: the latest order may still be waiting to ship (the tracking then tells its
+ * shipping promise), or there is no order at all.
+ */
+function noParcelYet(f: Flow): Decision {
+  const listed = valueOf(f, 'listOrders');
+  if (listed === undefined) return callOr(f, 'listOrders', { limit: 1 }, () => noShipmentReply(f.say));
+  const first = readOrderLines(listed).orders[0];
+  if (!first) return reply(noOrdersReply(f.say, false));
+  const tried = allOf(f, 'trackShipment').some((e) => e.input.orderNo === first.orderNo);
+  return tried ? reply(noShipmentReply(f.say)) : callOr(f, 'trackShipment', { orderNo: first.orderNo }, cannot(f, 'logistics'));
+}
+
+/** Exchange when the shade or size is wrong, otherwise a return; a paid, unshipped order can only be refunded. */
+function kindFor(s: Slots, order: OrderLine | undefined): AfterSalesKind | undefined {
+  if (s.afterSalesKind) return s.afterSalesKind;
+  if (order?.status === 'paid') return 'refund';
+  if (!s.reason) return undefined;
+  return s.reason.zh === '色号不合适' ? 'exchange' : 'return';
+}
+
+function progressFlow(f: Flow): Decision {
+  const s = f.u.slots;
+  const detail = readOrderDetail(valueOf(f, 'getOrder'));
+  if (detail) return reply(progressReply(f.say, detail));
+  if (errorOf(f, 'getOrder')) return notFound(f, s.orderNo);
+  const shown = orderFromShown(f, false);
+  const orderNo = s.orderNo ?? (shown !== 'out_of_range' ? shown?.orderNo : undefined) ?? focusedOrder(f);
+  if (orderNo) return callOr(f, 'getOrder', { orderNo }, cannot(f, 'orders'));
+  const listed = valueOf(f, 'listOrders');
+  if (listed === undefined) return callOr(f, 'listOrders', listFilter(s), cannot(f, 'orders'));
+  const { orders } = readOrderLines(listed);
+  // A request lives on a received or refunded order: the most recent such order is the one asked about.
+  const first = orders.find((o) => [...AFTER_SALES_STATUSES, 'refunded'].includes(o.status)) ?? orders[0];
+  if (!first) return reply(noOrdersReply(f.say, filtered(s)));
+  return callOr(f, 'getOrder', { orderNo: first.orderNo }, cannot(f, 'orders'));
+}
+
+/** "还能退货吗": whether the order asked about (else the latest that could be) may get a request. */
+function eligibilityFlow(f: Flow): Decision {
+  const s = f.u.slots;
+  const detail = readOrderDetail(valueOf(f, 'getOrder'));
+  if (detail) return reply(eligibilityReply(f.say, detail));
+  if (errorOf(f, 'getOrder')) return notFound(f, s.orderNo);
+  const shown = orderFromShown(f, true);
+  const orderNo = s.orderNo ?? (shown !== 'out_of_range' ? shown?.orderNo : undefined) ?? focusedOrder(f);
+  if (orderNo) return callOr(f, 'getOrder', { orderNo }, cannot(f, 'orders'));
+  const listed = valueOf(f, 'listOrders');
+  if (listed === undefined) return callOr(f, 'listOrders', { ...listFilter(s), status: undefined }, cannot(f, 'orders'));
+  const { orders } = readOrderLines(listed);
+  const latest = afterSalesCandidates(orders)[0];
+  if (!latest) return reply(noneEligibleReply(f.say, orders));
+  return callOr(f, 'getOrder', { orderNo: latest.orderNo }, cannot(f, 'orders'));
+}
+
+export function afterSalesFlow(f: Flow): Decision {
+  const s = f.u.slots;
+  const created = valueOf(f, 'createAfterSales');
+  const requested = f.turn.exchanges.find((e) => e.name === 'createAfterSales');
+  const requestedNo = typeof requested?.input.orderNo === 'string' ? requested.input.orderNo : undefined;
+  if (created !== undefined) return reply(afterSalesResultReply(f.say, readAfterSales(created), requestedNo ?? ''));
+  if (errorOf(f, 'createAfterSales')) return notFound(f, requestedNo);
+  if (s.afterSalesProgress && !s.afterSalesKind) return progressFlow(f);
+  if (s.afterSalesQuestion) return eligibilityFlow(f);
+
+  let order: OrderLine | undefined;
+  let orderNo = s.orderNo ?? focusedOrder(f);
+  if (!orderNo) {
+    const shown = orderFromShown(f, true);
+    if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
+    order = shown;
+    if (!order) {
+      const listed = valueOf(f, 'listOrders');
+      if (listed === undefined) return callOr(f, 'listOrders', { ...listFilter(s), status: undefined }, cannot(f, 'orders'));
+      const { orders } = readOrderLines(listed);
+      const candidates = afterSalesCandidates(orders);
+      if (!candidates.length) return reply(noneEligibleReply(f.say, orders));
+      if (candidates.length > 1 && !s.orderRef?.latest) return reply(askOrderReply(f.say, candidates, kindFor(s, undefined) !== undefined));
+      order = candidates[0]!;
+    }
+    orderNo = order.orderNo;
+  }
+  const kind = kindFor(s, order);
+  if (!kind) return reply(askKindReply(f.say, orderNo));
+  const reason = s.reason ? s.reason[f.say.lang] : f.say.t('aftersales.default_reason', { kind: f.say.t(`labels.kind_${kind}`) });
+  return callOr(f, 'createAfterSales', { orderNo, kind, reason }, cannot(f, 'after_sales'));
+}

@@ -1,0 +1,155 @@
+// The intent classifier. Three signals, all from data/intents.json: weighted keywords (with
+// negation: "不是要退货,只是问物流" counts 退货 against after-sales), and the nearest examples by
+// character bigrams (no embedder needed) and by the local embedder's vectors. Examples are embedded
+// once per classifier, on first use.
+import type { Embedder } from '../../embed/embedder.ts';
+import data from './data/intents.json' with { type: 'json' };
+import { LEXICON } from './lexicon.ts';
+import { findTerm } from './normalize.ts';
+
+export const INTENTS = [
+  'recommend', 'product_info', 'order_status', 'logistics', 'after_sales', 'coupons', 'points', 'referral',
+  'knowledge', 'handoff', 'smalltalk', 'out_of_scope', 'injection', 'feedback', 'vote', 'badges',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+interface IntentData {
+  keywords: Record<string, number>;
+  examples: string[];
+}
+const DATA = data as Record<Intent, IntentData>;
+
+export type IntentScores = Record<Intent, number>;
+
+export interface Classification {
+  /** Keyword evidence per intent (negated hits count against). */
+  keywords: IntentScores;
+  /** Similarity to the intent's nearest example, 0–1, bigram and vector signals combined. */
+  similarity: IntentScores;
+}
+
+export interface IntentClassifier {
+  classify(norms: readonly string[]): Promise<Classification[]>;
+}
+
+// A keyword counts as negated when a negator ends at most this many characters before it.
+const NEGATION_REACH = 4;
+// A negated keyword pulls its intent down by half its weight: the shopper named it to rule it out.
+const NEGATED_FACTOR = -0.5;
+// Below these the nearest example says nothing (short texts share a character or two by chance).
+const BIGRAM_FLOOR = 0.15;
+const VECTOR_FLOOR = 0.2;
+const CACHE_SIZE = 512;
+
+const zeros = (): IntentScores => Object.fromEntries(INTENTS.map((i) => [i, 0])) as IntentScores;
+
+function negated(text: string, at: number): boolean {
+  const window = text.slice(Math.max(0, at - NEGATION_REACH - 4), at);
+  for (const neg of LEXICON.negators) {
+    const i = window.lastIndexOf(neg);
+    if (i < 0 || window.length - (i + neg.length) > NEGATION_REACH) continue;
+    // "是不是正品" asks; "别的" is "other": phrases that contain a negator without negating.
+    const start = at - window.length + i;
+    const excepted = LEXICON.negationExceptions.some((ex) => {
+      const j = text.lastIndexOf(ex, start + neg.length);
+      return j >= 0 && j <= start && j + ex.length >= start + neg.length;
+    });
+    if (!excepted) return true;
+  }
+  return false;
+}
+
+/** Weighted keyword hits per intent; overlapping hits of one intent count once (longest wins). */
+export function keywordScores(text: string): IntentScores {
+  const out = zeros();
+  for (const intent of INTENTS) {
+    const hits: { at: number; end: number; weight: number }[] = [];
+    const terms = Object.entries(DATA[intent].keywords).sort((a, b) => b[0].length - a[0].length);
+    for (const [term, weight] of terms) {
+      for (let at = findTerm(text, term); at >= 0; at = findTerm(text, term, at + term.length)) {
+        const end = at + term.length;
+        if (hits.some((h) => at < h.end && end > h.at)) continue;
+        hits.push({ at, end, weight: negated(text, at) ? weight * NEGATED_FACTOR : weight });
+      }
+    }
+    out[intent] = hits.reduce((s, h) => s + h.weight, 0);
+  }
+  return out;
+}
+
+function bigrams(text: string): Set<string> {
+  const chars = Array.from(text.replace(/[\s\p{P}\p{S}]+/gu, ''));
+  const out = new Set<string>();
+  if (chars.length === 1) out.add(chars[0]!);
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+  return out;
+}
+
+function dice(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0;
+  let shared = 0;
+  for (const x of a) if (b.has(x)) shared++;
+  return (2 * shared) / (a.size + b.size);
+}
+
+function cosine(a: readonly number[], b: readonly number[]): number {
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
+  return dot;
+}
+
+interface Example {
+  intent: Intent;
+  text: string;
+  grams: Set<string>;
+}
+
+export function createIntentClassifier(embedder: Embedder): IntentClassifier {
+  const examples: Example[] = INTENTS.flatMap((intent) =>
+    DATA[intent].examples.map((e) => {
+      const text = e.toLowerCase();
+      return { intent, text, grams: bigrams(text) };
+    }),
+  );
+  let vectors: Promise<number[][]> | undefined;
+  const cache = new Map<string, Classification>();
+
+  // A failed embedding (a remote embedder that is down) is not cached: the next turn tries again,
+  // and this one is classified by keywords and bigrams alone.
+  async function exampleVectors(): Promise<number[][] | null> {
+    vectors ??= embedder.embed(examples.map((e) => e.text));
+    try {
+      return await vectors;
+    } catch {
+      vectors = undefined;
+      return null;
+    }
+  }
+
+  function similarity(text: string, vector: number[] | undefined, exampleVecs: number[][] | null): IntentScores {
+    const grams = bigrams(text);
+    const best = zeros();
+    examples.forEach((ex, i) => {
+      const byGrams = Math.max(0, dice(grams, ex.grams) - BIGRAM_FLOOR) / (1 - BIGRAM_FLOOR);
+      const vec = vector && exampleVecs ? Math.max(0, cosine(vector, exampleVecs[i]!) - VECTOR_FLOOR) / (1 - VECTOR_FLOOR) : byGrams;
+      const sim = (byGrams + vec) / 2;
+      if (sim > best[ex.intent]) best[ex.intent] = sim;
+    });
+    return best;
+  }
+
+  return {
+    async classify(norms) {
+      const todo = [...new Set(norms.filter((n) => !cache.has(n)))];
+      if (todo.length) {
+        const exampleVecs = await exampleVectors();
+        const vecs = exampleVecs ? await embedder.embed(todo).catch(() => null) : null;
+        todo.forEach((text, i) => {
+          if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+          cache.set(text, { keywords: keywordScores(text), similarity: similarity(text, vecs?.[i], exampleVecs) });
+        });
+      }
+      return norms.map((n) => cache.get(n)!);
+    },
+  };
+}

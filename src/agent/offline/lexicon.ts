@@ -1,0 +1,67 @@
+// The offline model's word lists (data/lexicon.json), typed once here so every module reads the same
+// shapes. Words are data: tuning the model to a shop's way of speaking means editing the JSON.
+import raw from './data/lexicon.json' with { type: 'json' };
+
+/** A group of words meaning one thing; the first is the canonical form. */
+export type SynonymGroup = readonly string[];
+
+export interface AngerLexicon {
+  terms: Readonly<Record<string, number>>;
+  /** How many ! in a row count as shouting. */
+  exclaimRun: number;
+  exclaimScore: number;
+  capsScore: number;
+  upsetAt: number;
+  angryAt: number;
+}
+
+export interface ReasonEntry {
+  zh: string;
+  en: string;
+  cues: readonly string[];
+}
+
+export interface Lexicon {
+  contextDefaults: { shopName: string; advisorName: string; timezone: string };
+  traditional: Readonly<Record<string, string>>;
+  negators: readonly string[];
+  negationExceptions: readonly string[];
+  anger: AngerLexicon;
+  categories: readonly SynonymGroup[];
+  skinTypes: readonly SynonymGroup[];
+  /** Template keys of the skin-type groups, in the same order (advisor tips). */
+  skinTypeKeys: readonly string[];
+  colors: readonly SynonymGroup[];
+  colorChange: readonly string[];
+  effects: readonly SynonymGroup[];
+  cheaper: readonly string[];
+  pricier: readonly string[];
+  more: readonly string[];
+  pronouns: readonly string[];
+  ordinalWords: Readonly<Record<string, number>>;
+  latestOrder: readonly string[];
+  orderTimes: Readonly<Record<string, number | string>>;
+  afterSalesKinds: Readonly<Record<'return' | 'exchange' | 'refund', readonly string[]>>;
+  afterSalesReasons: readonly ReasonEntry[];
+  afterSalesProgress: readonly string[];
+  /** "还能退货吗": asks whether a return is possible, rather than asking for one. */
+  afterSalesQuestion: readonly string[];
+  /** "这单", "那个订单": the order just talked about. */
+  orderPronouns: readonly string[];
+  orderStatusFilters: Readonly<Record<string, readonly string[]>>;
+  productFacets: Readonly<Record<string, readonly string[]>>;
+  couponClaim: readonly string[];
+  pointsAspects: Readonly<Record<'tasks' | 'redeem', readonly string[]>>;
+  referralExplain: readonly string[];
+  /** "我现在是什么身份": asks where the shopper stands, not how the scheme works. */
+  referralStatusCues: readonly string[];
+  orderGenericWords: readonly string[];
+  couponRuleWords: { noThreshold: readonly string[] };
+  /** Words that say nothing about what to recommend ("推荐一款好用的"). */
+  recommendFiller: readonly string[];
+  unresolvedCues: readonly string[];
+  /** Kinds of small talk, each answered by its own template (greeting is the default). */
+  smalltalkKinds: Readonly<Record<string, readonly string[]>>;
+}
+
+export const LEXICON: Lexicon = raw as Lexicon;

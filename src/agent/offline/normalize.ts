@@ -1,0 +1,41 @@
+// One canonical form of what a shopper typed, so that every matcher sees the same text: full-width
+// forms folded (ＬＴ１２３ → lt123), traditional characters mapped to simplified (我的訂單 → 我的订单),
+// lower case, runs of spaces collapsed. Punctuation is kept: "!!!" and "？" carry meaning.
+import { LEXICON } from './lexicon.ts';
+
+export function normalize(text: string): string {
+  let out = '';
+  for (const ch of text.normalize('NFKC').toLowerCase()) out += LEXICON.traditional[ch] ?? ch;
+  return out.replace(/\s+/g, ' ').trim();
+}
+
+const ASCII_WORD = /^[a-z0-9][a-z0-9 '+.-]*$/;
+
+/** Whether a lexicon term occurs in normalized text: whole words for English, substrings for Chinese. */
+export function containsTerm(text: string, term: string): boolean {
+  return findTerm(text, term) >= 0;
+}
+
+/** Index of the first occurrence of a term (whole-word for ASCII terms), or -1. */
+export function findTerm(text: string, term: string, from = 0): number {
+  if (!ASCII_WORD.test(term)) return text.indexOf(term, from);
+  let at = text.indexOf(term, from);
+  while (at >= 0) {
+    const before = text[at - 1];
+    const after = text[at + term.length];
+    if (!isWordChar(before) && !isWordChar(after)) return at;
+    at = text.indexOf(term, at + 1);
+  }
+  return -1;
+}
+
+function isWordChar(ch: string | undefined): boolean {
+  return ch !== undefined && /[a-z0-9]/.test(ch);
+}
+
+/** The longest term of a list found in the text (longest wins: 防晒霜 over 防晒), or undefined. */
+export function longestTerm(text: string, terms: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const t of terms) if ((!best || t.length > best.length) && containsTerm(text, t)) best = t;
+  return best;
+}

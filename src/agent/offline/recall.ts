@@ -1,0 +1,98 @@
+// What earlier turns have shown, read from their tool results: the last product search
+// and its filters (for "便宜点的"), the last list on screen (for "第二个"), the product in focus (for
+// "它", "这款"). Only tool results count — never the model's own words — so a reference can only
+// point at something a tool really returned for this shopper.
+import type { ToolExchange, Turn } from './conversation.ts';
+import {
+  readCoupons,
+  readOrderLines,
+  readProduct,
+  readProducts,
+  readTasks,
+  readVote,
+  type CouponFacts,
+  type OrderLine,
+  type ProductFacts,
+  type RedeemOption,
+  type VoteCandidate,
+} from './facts.ts';
+
+export type ShownList =
+  | { kind: 'products'; items: ProductFacts[] }
+  | { kind: 'orders'; items: OrderLine[] }
+  | { kind: 'coupons'; items: CouponFacts[] }
+  | { kind: 'redeem'; items: RedeemOption[] }
+  | { kind: 'candidates'; items: VoteCandidate[]; campaignId: number };
+
+export interface Recall {
+  lastSearch?: {
+    input: Record<string, unknown>;
+    products: ProductFacts[];
+    /** 1 = the previous turn, 2 = the one before … */
+    turnsAgo: number;
+    /** Every product shown by the searches of this topic, for "换一批" (excludeProductIds). */
+    shownIds: number[];
+  };
+  /** The product the shopper is looking at: a detail, or the only product of a search. */
+  focus?: { product: ProductFacts; turnsAgo: number; seq: number };
+  /** The last list shown, which ordinals ("第二个") point into. */
+  list?: ShownList & { turnsAgo: number; seq: number };
+  /** The order talked about last (a detail, a tracking, a request): what "这单" means. */
+  order?: { orderNo: string; turnsAgo: number };
+}
+
+const ORDER_TOOLS = new Set(['getOrder', 'trackShipment', 'createAfterSales']);
+
+function succeeded(ex: ToolExchange): unknown {
+  return ex.outcome?.ok ? ex.outcome.value : undefined;
+}
+
+/**
+ * Earlier turns only: the current turn's own tool results are read by the flows directly, so what
+ * the message is understood to mean stays the same at every step of the turn.
+ */
+export function recall(history: readonly Turn[]): Recall {
+  const out: Recall = {};
+  // Position of an exchange in the whole conversation: which of a list and a focus came last.
+  let seq = 0;
+  history.forEach((turn, index) => {
+    const turnsAgo = history.length - index;
+    for (const ex of turn.exchanges) {
+      seq++;
+      const value = succeeded(ex);
+      if (value === undefined) continue;
+      const orderNo = (value as { orderNo?: unknown }).orderNo ?? ex.input.orderNo;
+      if (ORDER_TOOLS.has(ex.name) && typeof orderNo === 'string') out.order = { orderNo, turnsAgo };
+      if (ex.name === 'searchProducts') {
+        const products = readProducts(value);
+        // "换一批" leaves out what this topic has shown; a new category starts a new topic.
+        const sameTopic = out.lastSearch && out.lastSearch.input.category === ex.input.category;
+        const earlier = sameTopic ? out.lastSearch!.shownIds : [];
+        out.lastSearch = { input: ex.input, products, turnsAgo, shownIds: [...new Set([...earlier, ...products.map((p) => p.id)])] };
+        if (products.length) out.list = { kind: 'products', items: products, turnsAgo, seq };
+        if (products.length === 1) out.focus = { product: products[0]!, turnsAgo, seq };
+      } else if (ex.name === 'getProduct') {
+        const product = readProduct(value);
+        if (product) out.focus = { product, turnsAgo, seq };
+      } else if (ex.name === 'listOrders') {
+        const { orders } = readOrderLines(value);
+        if (orders.length) out.list = { kind: 'orders', items: orders, turnsAgo, seq };
+      } else if (ex.name === 'listCoupons') {
+        const { claimable } = readCoupons(value);
+        if (claimable.length) out.list = { kind: 'coupons', items: claimable, turnsAgo, seq };
+      } else if (ex.name === 'listTasks') {
+        const { redeem } = readTasks(value);
+        if (redeem.length) out.list = { kind: 'redeem', items: redeem, turnsAgo, seq };
+      } else if (ex.name === 'voteProduct') {
+        const campaign = readVote(value).campaigns[0];
+        if (campaign?.candidates.length) out.list = { kind: 'candidates', items: campaign.candidates, campaignId: campaign.campaignId, turnsAgo, seq };
+      }
+    }
+  });
+  return out;
+}
+
+/** The item at a 1-based position of a list (-1 = the last), if the list is that long. */
+export function pick<T>(items: readonly T[], ordinal: number): T | undefined {
+  return ordinal === -1 ? items.at(-1) : items[ordinal - 1];
+}

@@ -1,0 +1,333 @@
+// Slot extraction: the facts in one message that a tool can use — order numbers, budgets, category,
+// skin type, colour, positions ("第二个"), after-sales kind and reason. Works on normalized text
+// (normalize.ts); the shop's own vocabulary comes from the context, synonyms from the lexicon.
+import { LEXICON, type ReasonEntry, type SynonymGroup } from './lexicon.ts';
+import { CN_NUMERAL, digitiseMoney, parseChineseNumber } from './numbers.ts';
+import { containsTerm, findTerm, longestTerm } from './normalize.ts';
+
+export interface Budget {
+  minYuan?: number;
+  maxYuan?: number;
+}
+
+export interface OrderRef {
+  /** "最近那单", "上一单": the most recent order. */
+  latest: boolean;
+  /** "昨天买的", "上周买的": orders since this local day (YYYY-MM-DD). */
+  since?: string;
+  /** "上周买的口红": a word of the item's name. */
+  productKeyword?: string;
+}
+
+export type AfterSalesKind = 'return' | 'exchange' | 'refund';
+
+export interface CouponHint {
+  code?: string;
+  thresholdYuan?: number;
+  amountYuan?: number;
+  noThreshold?: boolean;
+}
+
+/** A value of the shop's vocabulary, or (when the shop has no such value) the shopper's word for it. */
+export interface VocabMatch {
+  value: string;
+  /** The word as the shopper wrote it. */
+  term: string;
+  /** Whether value is one of the shop's own values, so a search can filter by it. */
+  inShop: boolean;
+}
+
+export interface Slots {
+  orderNo?: string;
+  orderRef?: OrderRef;
+  orderStatus?: string;
+  category?: VocabMatch;
+  skinType?: VocabMatch;
+  color?: VocabMatch;
+  effect?: VocabMatch;
+  budget?: Budget;
+  priceShift?: 'cheaper' | 'pricier';
+  colorChange: boolean;
+  more: boolean;
+  /** 1-based position in the last list shown; -1 = the last one. */
+  ordinal?: number;
+  pronoun: boolean;
+  afterSalesKind?: AfterSalesKind;
+  reason?: ReasonEntry;
+  afterSalesProgress: boolean;
+  afterSalesQuestion: boolean;
+  /** "这单", "那个订单": the order talked about last. */
+  orderPronoun: boolean;
+  facets: string[];
+  couponClaim: boolean;
+  coupon?: CouponHint;
+  pointsAspect?: 'tasks' | 'redeem';
+  pointsCost?: number;
+  referralExplain: boolean;
+}
+
+export interface Vocabulary {
+  categories: readonly string[];
+  colors: readonly string[];
+  skinTypes: readonly string[];
+}
+
+const NUM = '(\\d+(?:\\.\\d+)?)';
+const CUR = '\\s*(?:元|块钱|块|rmb|yuan)?';
+const YEN = '(?:¥|￥)?\\s*';
+
+const RANGE = [
+  new RegExp(`(?<![\\d.-])${YEN}${NUM}${CUR}\\s*(?:-|~|到|至|—|–)\\s*${YEN}${NUM}${CUR}(?![\\d-])`),
+  new RegExp(`between\\s*${YEN}${NUM}\\s*(?:and|-|to)\\s*${YEN}${NUM}`),
+];
+const AROUND = [new RegExp(`${YEN}${NUM}${CUR}\\s*(?:左右|上下)`), new RegExp(`(?:around|about|roughly)\\s*${YEN}${NUM}`)];
+const MIN = [new RegExp(`${YEN}${NUM}${CUR}\\s*(?:以上|起)`), new RegExp(`(?<!不)(?:超过|高于)\\s*${YEN}${NUM}|(?:above|over|more than|at least)\\s*${YEN}${NUM}`)];
+const MAX = [
+  new RegExp(`(?:不超过|不到|不高于|低于|少于|最多|预算在?|控制在|under|below|less than|within|max|up to|no more than|cheaper than)\\s*${YEN}${NUM}`),
+  new RegExp(`${YEN}${NUM}${CUR}\\s*(?:以内|以下|之内|内)`),
+  new RegExp(`(?:¥|￥)\\s*${NUM}|${NUM}\\s*(?:元|块钱|块|rmb|yuan)`),
+];
+// Around a price means a quarter either way: "200左右" → 150–250.
+const AROUND_SPREAD = 0.25;
+// Above this a number is an order number, a phone or a date, not a budget.
+const MAX_BUDGET_YUAN = 100_000;
+
+function num(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) && n > 0 && n < MAX_BUDGET_YUAN ? n : undefined;
+}
+
+export function extractBudget(norm: string): Budget | undefined {
+  const text = digitiseMoney(norm);
+  for (const re of RANGE) {
+    const m = re.exec(text);
+    const a = num(m?.[1]);
+    const b = num(m?.[2]);
+    if (a !== undefined && b !== undefined && !/\d{4}-\d{1,2}/.test(m![0])) return { minYuan: Math.min(a, b), maxYuan: Math.max(a, b) };
+  }
+  for (const re of AROUND) {
+    const n = num(re.exec(text)?.[1]);
+    if (n !== undefined) return { minYuan: Math.round(n * (1 - AROUND_SPREAD)), maxYuan: Math.round(n * (1 + AROUND_SPREAD)) };
+  }
+  for (const re of MIN) {
+    const m = re.exec(text);
+    const n = num(m?.[1] ?? m?.[2]);
+    if (n !== undefined) return { minYuan: n };
+  }
+  for (const re of MAX) {
+    const m = re.exec(text);
+    const n = num(m?.[1] ?? m?.[2]);
+    if (n !== undefined) return { maxYuan: n };
+  }
+  return undefined;
+}
+
+const ORDER_NO = /\blt\d{10,20}\b/i;
+const BARE_ORDER_NO = /(?<!\d)\d{12,20}(?!\d)/;
+// Seeded and real order numbers are 'LT' + 14 digits; a shopper often copies only the digits.
+const ORDER_DIGITS = 14;
+
+export function extractOrderNo(norm: string): string | undefined {
+  const m = ORDER_NO.exec(norm);
+  if (m) return m[0].toUpperCase();
+  const bare = BARE_ORDER_NO.exec(norm)?.[0];
+  if (!bare) return undefined;
+  return bare.length === ORDER_DIGITS ? `LT${bare}` : bare;
+}
+
+const MEASURE = '(?:个|款|件|支|瓶|单|种|条|项|套|盒|笔|张|只)';
+const ORDINAL_CN = new RegExp(`第\\s*(\\d+|${CN_NUMERAL})\\s*(${MEASURE})?(?![次天周名年月期步季批波位届])`);
+const LAST_CN = new RegExp(`最后(?:一|1)?${MEASURE}|最后那${MEASURE}?|倒数第一`);
+const ORDINAL_EN = /\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|last)\s+(?:one|item|product|order|option)\b|\bthe\s+(first|second|third|fourth|fifth|last)\b/;
+const NUMBER_EN = /(?:\bnumber|\bno\.?|#)\s*(\d{1,2})\b/;
+// A list shown to a shopper never has more than this many entries worth pointing at.
+const MAX_ORDINAL = 20;
+
+export function extractOrdinal(norm: string): number | undefined {
+  if (LAST_CN.test(norm)) return -1;
+  const cn = ORDINAL_CN.exec(norm);
+  if (cn) {
+    const n = /^\d+$/.test(cn[1]!) ? Number(cn[1]) : parseChineseNumber(cn[1]!);
+    if (n >= 1 && n <= MAX_ORDINAL) return n;
+  }
+  const en = ORDINAL_EN.exec(norm);
+  const word = en?.[1] ?? en?.[2];
+  if (word) return LEXICON.ordinalWords[word];
+  const n = Number(NUMBER_EN.exec(norm)?.[1]);
+  return n >= 1 && n <= MAX_ORDINAL ? n : undefined;
+}
+
+/** Chinese terms are compared by containment (粉底 ~ 粉底液); English ones must be equal. */
+function related(a: string, b: string): boolean {
+  if (a === b) return true;
+  const cjk = /\p{Script=Han}/u;
+  return cjk.test(a) && cjk.test(b) && (a.includes(b) || b.includes(a));
+}
+
+/**
+ * The shop's value the text names, directly or by a synonym: the shop's own words win, then the
+ * lexicon's groups mapped onto them. With no shop vocabulary (a plain client) the group's first
+ * word stands in, so a search can still use it.
+ */
+export function matchVocabulary(norm: string, shopValues: readonly string[], groups: readonly SynonymGroup[]): VocabMatch | undefined {
+  const direct = longestTerm(norm, shopValues.map((v) => v.toLowerCase()));
+  if (direct) {
+    const value = shopValues.find((v) => v.toLowerCase() === direct)!;
+    return { value, term: direct, inShop: true };
+  }
+  let best: { group: SynonymGroup; term: string } | undefined;
+  for (const group of groups) {
+    const term = longestTerm(norm, group);
+    if (term && (!best || term.length > best.term.length)) best = { group, term };
+  }
+  if (!best) return undefined;
+  const { group, term } = best;
+  // Equal words first, in the group's order (its canonical word first), then containment.
+  const lower = shopValues.map((v) => v.toLowerCase());
+  const order = [term, ...group];
+  const at = firstIndex(order, (g) => lower.indexOf(g)) ?? firstIndex(order, (g) => lower.findIndex((v) => related(v, g)));
+  if (at !== undefined) return { value: shopValues[at]!, term, inShop: true };
+  return { value: group[0]!, term, inShop: shopValues.length === 0 };
+}
+
+function firstIndex(items: readonly string[], indexOf: (item: string) => number): number | undefined {
+  for (const item of items) {
+    const i = indexOf(item);
+    if (i >= 0) return i;
+  }
+  return undefined;
+}
+
+const ORDER_WORDS = /买|下单|下的|订单|那单|这单|order|bought|purchased/;
+
+function addDays(day: string, delta: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + delta);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The first day of a named period, counted back from today (weeks start on Monday, as in China). */
+function periodStart(today: string, period: number | string): string {
+  if (typeof period === 'number') return addDays(today, -period);
+  const d = new Date(`${today}T00:00:00Z`);
+  const weekday = (d.getUTCDay() + 6) % 7;
+  if (period === 'thisWeek') return addDays(today, -weekday);
+  if (period === 'lastWeek') return addDays(today, -weekday - 7);
+  const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (period === 'lastMonth' ? 1 : 0), 1));
+  return first.toISOString().slice(0, 10);
+}
+
+const ISO_DAY = /(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)/;
+const MONTH_DAY = /(?<!\d)(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|号)/;
+
+/** '2026-11-18' or '11月18号' (this year, or last year when that day is still to come). */
+function explicitDay(norm: string, today: string): string | undefined {
+  const pad = (n: string) => n.padStart(2, '0');
+  const iso = ISO_DAY.exec(norm);
+  if (iso) return `${iso[1]}-${pad(iso[2]!)}-${pad(iso[3]!)}`;
+  const md = MONTH_DAY.exec(norm);
+  if (!md) return undefined;
+  const year = Number(today.slice(0, 4));
+  const day = `${year}-${pad(md[1]!)}-${pad(md[2]!)}`;
+  return day > today ? `${year - 1}-${pad(md[1]!)}-${pad(md[2]!)}` : day;
+}
+
+const BOUGHT_WORD = new RegExp(`买的(?:那个|那支|那瓶|那款|那件|那套)?([\\p{Script=Han}a-z]{2,6}?)(?=到|怎么|什么|呢|还|能|可以|物流|发货|的|了|[,，。？?!！\\s]|$)`, 'u');
+
+function extractOrderRef(norm: string, today: string, category: VocabMatch | undefined): OrderRef | undefined {
+  const latest = LEXICON.latestOrder.some((t) => containsTerm(norm, t));
+  let since: string | undefined;
+  if (ORDER_WORDS.test(norm)) {
+    const time = longestTerm(norm, Object.keys(LEXICON.orderTimes));
+    since = time ? periodStart(today, LEXICON.orderTimes[time]!) : explicitDay(norm, today);
+  }
+  const bought = BOUGHT_WORD.exec(norm)?.[1];
+  const word = category?.term ?? (bought && !LEXICON.orderGenericWords.includes(bought) ? bought : undefined);
+  const productKeyword = word && (latest || since || bought) ? word : undefined;
+  if (!latest && !since && !productKeyword) return undefined;
+  return { latest, ...(since ? { since } : {}), ...(productKeyword ? { productKeyword } : {}) };
+}
+
+function extractAfterSalesKind(norm: string): AfterSalesKind | undefined {
+  const kinds = LEXICON.afterSalesKinds;
+  if (kinds.return.some((t) => containsTerm(norm, t))) return 'return';
+  if (kinds.exchange.some((t) => containsTerm(norm, t))) return 'exchange';
+  if (kinds.refund.some((t) => containsTerm(norm, t))) return 'refund';
+  return undefined;
+}
+
+const COUPON_CODE = /\b(?!LT\d)[A-Z][A-Z0-9_-]{3,}\b/;
+const THRESHOLD_RULE = /满\s*(\d+)\s*减\s*(\d+)/;
+const AMOUNT_COUPON = /(\d+)\s*(?:元|块)\s*(?:的)?(?:券|优惠券|红包)|(\d+)\s*yuan\s*(?:coupon|voucher)/;
+
+function extractCoupon(norm: string, raw: string): CouponHint | undefined {
+  const hint: CouponHint = {};
+  const code = COUPON_CODE.exec(raw.normalize('NFKC'))?.[0];
+  if (code) hint.code = code;
+  const rule = THRESHOLD_RULE.exec(digitiseMoney(norm));
+  if (rule) {
+    hint.thresholdYuan = Number(rule[1]);
+    hint.amountYuan = Number(rule[2]);
+  }
+  const amount = AMOUNT_COUPON.exec(norm);
+  if (amount && hint.amountYuan === undefined) hint.amountYuan = Number(amount[1] ?? amount[2]);
+  if (LEXICON.couponRuleWords.noThreshold.some((t) => containsTerm(norm, t))) hint.noThreshold = true;
+  return Object.keys(hint).length ? hint : undefined;
+}
+
+const POINTS_COST = /(\d+)\s*(?:积分|points?\b)/;
+
+function anyTerm(norm: string, terms: readonly string[]): boolean {
+  return terms.some((t) => findTerm(norm, t) >= 0);
+}
+
+export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today: string): Slots {
+  const category = matchVocabulary(norm, vocab.categories, LEXICON.categories);
+  const orderNo = extractOrderNo(norm);
+  const budget = orderNo ? extractBudget(norm.replace(orderNo.toLowerCase(), ' ')) : extractBudget(norm);
+  const pointsAspect = anyTerm(norm, LEXICON.pointsAspects.redeem) ? 'redeem' : anyTerm(norm, LEXICON.pointsAspects.tasks) ? 'tasks' : undefined;
+  const cost = POINTS_COST.exec(norm);
+  const orderStatus = Object.entries(LEXICON.orderStatusFilters).find(([, terms]) => anyTerm(norm, terms))?.[0];
+  const slots: Slots = {
+    colorChange: anyTerm(norm, LEXICON.colorChange),
+    more: anyTerm(norm, LEXICON.more),
+    pronoun: anyTerm(norm, LEXICON.pronouns),
+    afterSalesProgress: anyTerm(norm, LEXICON.afterSalesProgress),
+    afterSalesQuestion: anyTerm(norm, LEXICON.afterSalesQuestion),
+    orderPronoun: anyTerm(norm, LEXICON.orderPronouns),
+    facets: Object.entries(LEXICON.productFacets)
+      .filter(([, terms]) => anyTerm(norm, terms))
+      .map(([facet]) => facet),
+    // "领券" opening a message asks to claim; "有什么券可以领" only asks what there is.
+    couponClaim: anyTerm(norm, LEXICON.couponClaim) || /^(?:请|麻烦)?领(?:券|取|一)/.test(norm),
+    referralExplain: anyTerm(norm, LEXICON.referralExplain) && !anyTerm(norm, LEXICON.referralStatusCues),
+  };
+  if (orderNo) slots.orderNo = orderNo;
+  const orderRef = extractOrderRef(norm, today, category);
+  if (orderRef) slots.orderRef = orderRef;
+  if (orderStatus) slots.orderStatus = orderStatus;
+  if (category) slots.category = category;
+  const skinType = matchVocabulary(norm, vocab.skinTypes, LEXICON.skinTypes);
+  if (skinType) slots.skinType = skinType;
+  // "换个颜色" names no colour: the change itself is the slot, the old colour is excluded later.
+  const color = matchVocabulary(norm, vocab.colors, LEXICON.colors);
+  if (color) slots.color = color;
+  const effect = matchVocabulary(norm, [], LEXICON.effects);
+  if (effect) slots.effect = effect;
+  if (budget) slots.budget = budget;
+  if (anyTerm(norm, LEXICON.cheaper)) slots.priceShift = 'cheaper';
+  else if (anyTerm(norm, LEXICON.pricier)) slots.priceShift = 'pricier';
+  const ordinal = extractOrdinal(norm);
+  if (ordinal !== undefined) slots.ordinal = ordinal;
+  const kind = extractAfterSalesKind(norm);
+  if (kind) slots.afterSalesKind = kind;
+  const reason = LEXICON.afterSalesReasons.find((r) => anyTerm(norm, r.cues));
+  if (reason) slots.reason = reason;
+  const coupon = extractCoupon(norm, raw);
+  if (coupon) slots.coupon = coupon;
+  if (pointsAspect) slots.pointsAspect = pointsAspect;
+  const pointsCost = Number(cost?.[1]);
+  if (pointsCost > 0) slots.pointsCost = pointsCost;
+  return slots;
+}

@@ -1,0 +1,245 @@
+// Understanding one message in its conversation: the classifier's evidence, the slots, the mood, and
+// what the conversation so far adds — a question the card asked last turn that this message answers
+// ("第二个" after "是哪一单？"), a refinement of the last search ("便宜点的"), or a clean topic switch.
+import type { Anger } from './anger.ts';
+import { angerOf } from './anger.ts';
+import type { ResolvedContext } from './context.ts';
+import type { Conversation, Turn } from './conversation.ts';
+import { INTENTS, type Classification, type Intent, type IntentClassifier, type IntentScores } from './intents.ts';
+import { replyLanguage, type Lang } from './language.ts';
+import { LEXICON } from './lexicon.ts';
+import { containsTerm, normalize } from './normalize.ts';
+import { recall, type Recall } from './recall.ts';
+import { extractSlots, type Slots } from './slots.ts';
+
+export type TurnIntent = Intent | 'unknown';
+
+export interface PastTurn {
+  turn: Turn;
+  intent: TurnIntent;
+  slots: Slots;
+}
+
+/** A need left open last turn (the card asked a question), with the slots gathered for it so far. */
+export interface Pending {
+  intent: Intent;
+  slots: Slots;
+}
+
+export interface Understanding {
+  raw: string;
+  norm: string;
+  lang: Lang;
+  intent: TurnIntent;
+  confidence: number;
+  scores: IntentScores;
+  slots: Slots;
+  anger: Anger;
+  past: PastTurn[];
+  pending?: Pending;
+  recall: Recall;
+  /** Earlier turns of this same need that did not resolve it, most recent first, counted back. */
+  unresolvedStreak: number;
+}
+
+const SIMILARITY_WEIGHT = 2.5;
+// Below this total evidence the message is not understood (a shrug, a typo, a bare emoji).
+const UNKNOWN_BELOW = 1.2;
+// Keyword evidence this strong for another intent is a topic switch, not an answer to the question.
+const SWITCH_AT = 2.5;
+const PENDING_BOOST = 3;
+const REFINE_BOOST = 3;
+// How many turns back a search still counts as "what we were just looking at".
+const REFINE_REACH = 3;
+
+/** Tools whose use says what a turn was about (listOrders serves several needs, so it says nothing). */
+const TOOL_INTENT: Readonly<Record<string, Intent>> = {
+  searchProducts: 'recommend',
+  getProduct: 'product_info',
+  getOrder: 'order_status',
+  trackShipment: 'logistics',
+  createAfterSales: 'after_sales',
+  listCoupons: 'coupons',
+  claimCoupon: 'coupons',
+  getPoints: 'points',
+  listTasks: 'points',
+  redeemPoints: 'points',
+  getReferralStatus: 'referral',
+  searchKnowledge: 'knowledge',
+  requestHandoff: 'handoff',
+  submitFeedback: 'feedback',
+  voteProduct: 'vote',
+  listBadges: 'badges',
+};
+
+function hasShoppingSlots(s: Slots): boolean {
+  return Boolean(s.category || s.skinType || s.budget || s.effect || s.color);
+}
+
+/** Evidence from the message alone: keywords, nearest examples, and what its slots suggest. */
+function textScores(c: Classification, s: Slots): IntentScores {
+  const out = {} as IntentScores;
+  for (const i of INTENTS) out[i] = c.keywords[i] + SIMILARITY_WEIGHT * c.similarity[i];
+  if (s.orderNo) {
+    out.order_status += 1.5;
+    out.logistics += 1;
+    out.after_sales += 1;
+  }
+  if (s.orderRef) out.order_status += 1;
+  if (hasShoppingSlots(s)) out.recommend += 1.5;
+  if (s.priceShift || s.colorChange) out.recommend += 1.5;
+  if (s.facets.some((f) => f !== 'skin' && f !== 'colors')) out.product_info += 1;
+  return out;
+}
+
+function best(scores: IntentScores): { intent: TurnIntent; confidence: number } {
+  const ranked = INTENTS.map((i) => [i, scores[i]] as const).sort((a, b) => b[1] - a[1]);
+  const [top, second] = [ranked[0]!, ranked[1]!];
+  if (top[1] < UNKNOWN_BELOW) return { intent: 'unknown', confidence: round(Math.max(0, top[1]) / (UNKNOWN_BELOW + 1)) };
+  return { intent: top[0], confidence: round(top[1] / (top[1] + Math.max(0, second[1]) + 1)) };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+function turnIntent(turn: Turn, fromText: TurnIntent): TurnIntent {
+  const byTools = turn.exchanges.map((e) => TOOL_INTENT[e.name]).filter((i): i is Intent => i !== undefined);
+  if (!byTools.length || (fromText !== 'unknown' && byTools.includes(fromText))) return fromText;
+  return byTools.filter((i) => i !== 'handoff').at(-1) ?? byTools.at(-1)!;
+}
+
+const called = (turn: Turn, name: string) => turn.exchanges.some((e) => e.name === name);
+
+/** Whether a past turn of this intent ended with the card still needing something from the shopper. */
+function leftOpen(p: PastTurn): boolean {
+  const t = p.turn;
+  switch (p.intent) {
+    case 'recommend':
+      return !called(t, 'searchProducts');
+    case 'product_info':
+      return !called(t, 'getProduct');
+    case 'after_sales':
+      return !called(t, 'createAfterSales') && !p.slots.afterSalesProgress;
+    case 'logistics':
+      return !called(t, 'trackShipment');
+    case 'coupons':
+      return p.slots.couponClaim && !called(t, 'claimCoupon');
+    case 'points':
+      return p.slots.pointsAspect === 'redeem' && !called(t, 'redeemPoints');
+    default:
+      return false;
+  }
+}
+
+// What a message points at or changes ("第二个", "它", "便宜点的") belongs to that message only;
+// what the shopper wants (the order, the kind of request, the category, the budget) carries on.
+const MOMENTARY = ['ordinal', 'pronoun', 'more', 'colorChange', 'priceShift'] as const;
+
+/** Later slots win; the lists of facets add up. */
+export function mergeSlots(earlier: Slots, later: Slots): Slots {
+  const carried: Record<string, unknown> = { ...earlier };
+  for (const k of MOMENTARY) delete carried[k];
+  const out = { ...carried, pronoun: false, more: false, colorChange: false } as Slots;
+  for (const [k, v] of Object.entries(later) as [keyof Slots, unknown][]) {
+    if (v === undefined || v === false) continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  out.facets = [...new Set([...earlier.facets, ...later.facets])];
+  return out;
+}
+
+function pendingFrom(past: readonly PastTurn[]): Pending | undefined {
+  const last = past.at(-1);
+  if (!last || last.intent === 'unknown' || !leftOpen(last)) return undefined;
+  let slots = last.slots;
+  // A need can take two questions ("哪一单？" then "退货还是换货？"): gather the slots of both.
+  for (let i = past.length - 2; i >= 0 && i >= past.length - 3; i--) {
+    const p = past[i]!;
+    if (p.intent !== last.intent || !leftOpen(p)) break;
+    slots = mergeSlots(p.slots, slots);
+  }
+  return { intent: last.intent, slots };
+}
+
+/** Whether the message carries what an open need was waiting for. */
+function answers(intent: Intent, s: Slots, r: Recall): boolean {
+  const pointsIntoList = s.ordinal !== undefined && r.list !== undefined;
+  switch (intent) {
+    case 'after_sales':
+    case 'logistics':
+    case 'order_status':
+      return pointsIntoList || Boolean(s.orderNo || s.orderRef || s.afterSalesKind || s.reason || s.category);
+    case 'recommend':
+      return hasShoppingSlots(s) || Boolean(s.priceShift);
+    case 'product_info':
+      return pointsIntoList || s.pronoun || Boolean(s.category);
+    case 'coupons':
+      return pointsIntoList || Boolean(s.coupon);
+    case 'points':
+      return pointsIntoList || s.pointsCost !== undefined;
+    default:
+      return false;
+  }
+}
+
+function unresolved(p: PastTurn, next: string): boolean {
+  const failed = p.turn.exchanges.some((e) => e.outcome && !e.outcome.ok && e.outcome.code !== 'not_found');
+  return p.intent === 'unknown' || failed || LEXICON.unresolvedCues.some((c) => containsTerm(next, c));
+}
+
+function streak(past: readonly PastTurn[], intent: TurnIntent, norm: string): number {
+  let n = 0;
+  for (let i = past.length - 1; i >= 0; i--) {
+    const p = past[i]!;
+    const next = i === past.length - 1 ? norm : normalize(past[i + 1]!.turn.user);
+    if (p.intent !== intent || !unresolved(p, next)) break;
+    n++;
+  }
+  return n;
+}
+
+export async function understand(conv: Conversation, ctx: ResolvedContext, classifier: IntentClassifier): Promise<Understanding> {
+  const raw = conv.current.user;
+  const norm = normalize(raw);
+  const vocab = { categories: ctx.categories, colors: ctx.colors, skinTypes: ctx.skinTypes };
+  const pastNorms = conv.history.map((t) => normalize(t.user));
+  const [current, ...earlier] = await classifier.classify([norm, ...pastNorms]);
+  const past: PastTurn[] = conv.history.map((turn, i) => {
+    const slots = extractSlots(pastNorms[i]!, turn.user, vocab, ctx.today);
+    return { turn, slots, intent: turnIntent(turn, best(textScores(earlier[i]!, slots)).intent) };
+  });
+  const slots = extractSlots(norm, raw, vocab, ctx.today);
+  const memory = recall(conv.history);
+  const scores = textScores(current!, slots);
+  const pending = pendingFrom(past);
+  const previous = past.at(-1)?.intent;
+  const strongest = INTENTS.reduce((a, b) => (current!.keywords[b] > current!.keywords[a] ? b : a));
+  const switching = (to: Intent) => current!.keywords[strongest] >= SWITCH_AT && strongest !== to;
+
+  if (pending && answers(pending.intent, slots, memory) && !switching(pending.intent)) scores[pending.intent] += PENDING_BOOST;
+  const search = memory.lastSearch;
+  const browsing = search && search.turnsAgo <= REFINE_REACH && (previous === 'recommend' || previous === 'product_info');
+  if (browsing && !switching('recommend') && !switching('product_info')) {
+    if (slots.priceShift || slots.colorChange || slots.more || (hasShoppingSlots(slots) && slots.ordinal === undefined && !slots.pronoun)) {
+      scores.recommend += REFINE_BOOST;
+    }
+    if ((slots.ordinal !== undefined && memory.list?.kind === 'products') || slots.pronoun || slots.facets.length) {
+      scores.product_info += REFINE_BOOST;
+    }
+  }
+  const { intent, confidence } = best(scores);
+  return {
+    raw,
+    norm,
+    lang: replyLanguage(raw, conv.history.map((t) => t.user)),
+    intent,
+    confidence,
+    scores,
+    slots: pending && intent === pending.intent ? mergeSlots(pending.slots, slots) : slots,
+    anger: angerOf(norm, raw),
+    past,
+    ...(pending ? { pending } : {}),
+    recall: memory,
+    unresolvedStreak: intent === 'smalltalk' ? 0 : streak(past, intent, norm),
+  };
+}

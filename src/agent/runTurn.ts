@@ -1,0 +1,75 @@
+// The JSON chat turn (POST /v1/chat, the evals, the terminal chat): generateText over the prepared
+// turn; and the reply the agent suggests to a staff member who owns a conversation.
+import { generateText, stepCountIs, type ToolSet } from 'ai';
+import type { ShopperCaller } from '../context.ts';
+import { findOwnConversation, lastUserMessage } from '../domain/conversations/repo.ts';
+import { loadHandoffRules } from '../domain/handoff/settings.ts';
+import type { Ticket } from '../domain/handoff/tickets.ts';
+import { resolveShopperCaller } from '../domain/shoppers/repo.ts';
+import { NotFound } from '../errors.ts';
+import { READ_ONLY_TOOLS } from '../../tools/index.ts';
+import { renderPrompt } from './prompts.ts';
+import {
+  buildTurnContext,
+  collectToolCalls,
+  finishTurn,
+  humanTurnResult,
+  MAX_STEPS,
+  prepareTurn,
+  turnMeta,
+  type AgentDeps,
+  type ChatTurnInput,
+  type ChatTurnResult,
+} from './turn.ts';
+
+export async function runTurn(deps: AgentDeps, caller: ShopperCaller, input: ChatTurnInput): Promise<ChatTurnResult> {
+  const prepared = await prepareTurn(deps, caller, input);
+  if (prepared.human) return humanTurnResult(prepared);
+  try {
+    const result = await generateText({
+      model: deps.models.chat,
+      system: prepared.system,
+      messages: prepared.messages,
+      tools: prepared.tools,
+      stopWhen: stepCountIs(MAX_STEPS),
+      maxRetries: 0,
+      providerOptions: prepared.providerOptions,
+    });
+    return await finishTurn(deps, caller, prepared, result.text, collectToolCalls(result.steps), turnMeta(deps.models, result.steps));
+  } catch (e) {
+    // The model layer already fell back to the offline model; reaching here is a bug of ours.
+    // The shopper still gets an honest answer, and their message is already stored.
+    deps.log.error('turn failed', { err: e as Error, conversationId: prepared.conversation.id });
+    return finishTurn(deps, caller, prepared, renderPrompt('turn-failed', {}), [], { error: String(e).slice(0, 300) });
+  }
+}
+
+export interface SuggestedReply {
+  text: string;
+  toolCalls: Array<{ name: string; input: unknown; output: unknown }>;
+}
+
+/**
+ * What the AI would answer now, for the staff member who owns the conversation: the agent runs over
+ * the stored conversation as the shopper's assistant, with read-only tools, and nothing is stored.
+ */
+export async function suggestReply(deps: AgentDeps, ticket: Ticket): Promise<SuggestedReply> {
+  const caller = await resolveShopperCaller(deps.db, ticket.shopId, String(ticket.shopperId));
+  const conversation = caller && (await findOwnConversation(deps.db, caller.shopId, caller.shopperId, ticket.conversationId));
+  if (!caller || !conversation) throw new NotFound('conversation');
+  const last = await lastUserMessage(deps.db, conversation.id);
+  if (!last) return { text: '', toolCalls: [] };
+  const rules = await loadHandoffRules(deps.db, caller.shopId);
+  const turn = await buildTurnContext(deps, caller, conversation, last, { handoffRules: rules, offerHandoff: false });
+  const tools = Object.fromEntries(Object.entries(turn.tools).filter(([name]) => READ_ONLY_TOOLS.has(name))) as ToolSet;
+  const result = await generateText({
+    model: deps.models.chat,
+    system: turn.system,
+    messages: turn.messages,
+    tools,
+    stopWhen: stepCountIs(MAX_STEPS),
+    maxRetries: 0,
+    providerOptions: turn.providerOptions,
+  });
+  return { text: result.text, toolCalls: collectToolCalls(result.steps).map(({ name, input, output }) => ({ name, input, output })) };
+}

@@ -1,0 +1,48 @@
+// Builds the system prompt from prompts/*.md: the shop's card persona (or the dedicated advisor for
+// core users and 老铁, DOMAIN.md §3), the shopper's tier and profile summary, and today's date.
+import type { Tier } from '../context.ts';
+import type { Shop } from '../domain/shops/repo.ts';
+import { renderPrompt } from './prompts.ts';
+
+export const TIER_LABELS: Record<Tier, string> = {
+  new: '新朋友',
+  converted: '转化用户',
+  potential: '潜力用户',
+  core: '核心用户',
+  laotie: '老铁',
+};
+
+/** Core users and 老铁 get the dedicated advisor persona. */
+export function usesAdvisor(tier: Tier): boolean {
+  return tier === 'core' || tier === 'laotie';
+}
+
+export interface PromptShopper {
+  nickname: string;
+  tier: Tier;
+  profileSummary: string;
+}
+
+export function localDate(now: Date, timezone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export function buildSystemPrompt(shop: Shop, shopper: PromptShopper, now: Date, conversationSummary: string): string {
+  const tierLabel = TIER_LABELS[shopper.tier];
+  const persona = usesAdvisor(shopper.tier)
+    ? renderPrompt('persona-advisor', { tierLabel, advisorPersona: shop.card.advisorPersona || shop.card.persona })
+    : renderPrompt('persona-card', { shopPersona: shop.card.persona });
+  return renderPrompt('system', {
+    shopName: shop.name,
+    advisorName: shop.card.advisorName,
+    advisorTitle: shop.card.advisorTitle,
+    persona,
+    tone: shop.card.tone || '亲切、专业、简洁',
+    nickname: shopper.nickname,
+    tierLabel,
+    profileSummary: shopper.profileSummary || '暂无',
+    today: localDate(now, shop.timezone),
+    timezone: shop.timezone,
+    conversationSummary: conversationSummary || '（无）',
+  });
+}

@@ -1,0 +1,100 @@
+// Keeps a shop's search data in step with its products: products.search_terms for lexical matching
+// and one vector per product in product_embeddings. Re-running is cheap: a product whose text and
+// embedder are unchanged (same content_hash) is skipped.
+import type { Db } from '../../db/db.ts';
+import { toVector } from '../../db/db.ts';
+import type { Embedder } from '../../embed/embedder.ts';
+import { contentHash, productTerms, productText, type ProductContent } from './productText.ts';
+import type { IndexResult } from './types.ts';
+import { checkedDim, ensureVectorIndex } from './vectorIndex.ts';
+
+export interface IndexOptions {
+  shopId: string;
+  /** Only these products (e.g. after an edit); the whole shop when omitted. */
+  productIds?: number[];
+  /** Re-embed even unchanged products (npm run reindex -- --force). */
+  force?: boolean;
+}
+
+// Embedding calls and write transactions of this many products: big enough to amortise PGlite's
+// per-statement cost, small enough to keep each transaction (which blocks PGlite) short.
+const BATCH = 256;
+
+interface ProductRow extends ProductContent {
+  id: number;
+  content_hash: string | null;
+}
+
+interface Pending {
+  id: number;
+  text: string;
+  hash: string;
+  terms: string[];
+}
+
+async function loadProducts(db: Db, { shopId, productIds }: IndexOptions): Promise<ProductRow[]> {
+  const { rows } = await db.query<ProductRow>(
+    `SELECT p.id, p.name, p.brand, p.category, p.description, p.attributes, pe.content_hash
+       FROM products p
+       LEFT JOIN product_embeddings pe ON pe.product_id = p.id
+      WHERE p.shop_id = $1 AND ($2::bigint[] IS NULL OR p.id = ANY($2::bigint[]))
+      ORDER BY p.id`,
+    [shopId, productIds ?? null],
+  );
+  return rows;
+}
+
+async function writeBatch(db: Db, shopId: string, embedder: Embedder, batch: Pending[], vectors: number[][]) {
+  const dim = checkedDim(embedder.dim);
+  await db.transaction(async (tx) => {
+    await ensureVectorIndex(tx, dim);
+    // Arrays of text, cast in SQL: PGlite cannot bind a vector[] parameter, and terms of unequal
+    // length do not fit a two-dimensional text[].
+    await tx.query(
+      `UPDATE products p
+          SET search_terms = ARRAY(SELECT jsonb_array_elements_text(x.terms::jsonb))
+         FROM unnest($2::bigint[], $3::text[]) AS x(id, terms)
+        WHERE p.id = x.id AND p.shop_id = $1`,
+      [shopId, batch.map((b) => b.id), batch.map((b) => JSON.stringify(b.terms))],
+    );
+    await tx.query(
+      `INSERT INTO product_embeddings (product_id, shop_id, embedder, dim, embedding, content_hash, updated_at)
+       SELECT x.id, $1, $2, $3, x.v::vector, x.h, now()
+         FROM unnest($4::bigint[], $5::text[], $6::text[]) AS x(id, v, h)
+       ON CONFLICT (product_id) DO UPDATE
+          SET shop_id = EXCLUDED.shop_id, embedder = EXCLUDED.embedder, dim = EXCLUDED.dim,
+              embedding = EXCLUDED.embedding, content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at`,
+      [shopId, embedder.id, dim, batch.map((b) => b.id), vectors.map(toVector), batch.map((b) => b.hash)],
+    );
+  });
+}
+
+/** Embeds the shop's new and changed products (all of them with `force`); returns the counts. */
+export async function indexProducts(db: Db, embedder: Embedder, opts: IndexOptions): Promise<IndexResult> {
+  const products = await loadProducts(db, opts);
+  const pending: Pending[] = [];
+  for (const p of products) {
+    const text = productText(p);
+    const hash = contentHash(text, embedder.id);
+    if (!opts.force && p.content_hash === hash) continue;
+    pending.push({ id: p.id, text, hash, terms: productTerms(p) });
+  }
+  for (let i = 0; i < pending.length; i += BATCH) {
+    const batch = pending.slice(i, i + BATCH);
+    // Outside the write transaction: a slow embedding service must not hold the database.
+    const vectors = await embedder.embed(batch.map((b) => b.text));
+    await writeBatch(db, opts.shopId, embedder, batch, vectors);
+  }
+  return { embedded: pending.length, skipped: products.length - pending.length };
+}
+
+/** Re-embeds every product of the shop, e.g. after switching embedder. */
+export function reindexProducts(db: Db, embedder: Embedder, opts: Omit<IndexOptions, 'force'>): Promise<IndexResult> {
+  return indexProducts(db, embedder, { ...opts, force: true });
+}
+
+/** The shops that have a catalog to index. */
+export async function listCatalogShops(db: Db): Promise<string[]> {
+  const { rows } = await db.query<{ shop_id: string }>('SELECT DISTINCT shop_id FROM products ORDER BY shop_id');
+  return rows.map((r) => r.shop_id);
+}

@@ -1,0 +1,37 @@
+// product_embeddings.embedding has no fixed dimension (an embedder can be switched), and pgvector
+// can only index a typed column: each dimension in use gets a partial HNSW index over a typed cast,
+// `(embedding::vector(<dim>)) WHERE dim = <dim>`. Queries repeat that cast and predicate literally,
+// so the dimension is written into the SQL text — always through checkedDim, never from input.
+import type { Queryable } from '../../db/db.ts';
+import { Invalid } from '../../errors.ts';
+
+/** pgvector's limit for a vector column. */
+const VECTOR_MAX_DIM = 16_000;
+/** pgvector's limit for an HNSW index on vector; larger vectors are searched by exact scan. */
+const HNSW_MAX_DIM = 2_000;
+// Any fixed number: two indexers meeting a new dimension at once create its index only once.
+const INDEX_DDL_LOCK = 72_410_101;
+
+/** The dimension as a safe SQL literal. */
+export function checkedDim(dim: number): number {
+  if (!Number.isInteger(dim) || dim < 1 || dim > VECTOR_MAX_DIM) {
+    throw new Invalid(`embedding dimension must be an integer from 1 to ${VECTOR_MAX_DIM}, got ${dim}`);
+  }
+  return dim;
+}
+
+/** The `vector(<dim>)` type of that dimension, for casts that must match the partial index. */
+export function vectorType(dim: number): string {
+  return `vector(${checkedDim(dim)})`;
+}
+
+/** Creates the partial HNSW index of a dimension if it does not exist yet (the migration made 256's). */
+export async function ensureVectorIndex(tx: Queryable, dim: number): Promise<void> {
+  const d = checkedDim(dim);
+  if (d > HNSW_MAX_DIM) return;
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [INDEX_DDL_LOCK]);
+  await tx.exec(
+    `CREATE INDEX IF NOT EXISTS product_embeddings_hnsw_${d} ON product_embeddings ` +
+      `USING hnsw ((embedding::vector(${d})) vector_cosine_ops) WHERE dim = ${d}`,
+  );
+}

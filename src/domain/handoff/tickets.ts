@@ -1,0 +1,273 @@
+// Data access for handoff tickets. One open ticket per conversation (a unique partial index): a second
+// escalation joins the open ticket instead of queueing the shopper twice.
+import type { Tier } from '../../context.ts';
+import type { Queryable } from '../../db/db.ts';
+import type { HandoffReason } from './settings.ts';
+import type { TicketSummary } from './summary.ts';
+
+export type TicketStatus = 'open' | 'claimed' | 'resolved' | 'handed_back';
+export const OPEN_STATUSES: readonly TicketStatus[] = ['open', 'claimed'];
+
+export interface Ticket {
+  id: number;
+  shopId: string;
+  conversationId: string;
+  shopperId: number;
+  status: TicketStatus;
+  reason: HandoffReason;
+  reasons: HandoffReason[];
+  source: 'model' | 'rules';
+  priority: number;
+  tier: Tier;
+  angry: boolean;
+  slaMinutes: number;
+  dueAt: Date;
+  summary: Partial<TicketSummary>;
+  summaryText: string;
+  note: string;
+  claimedBy: string | null;
+  claimedAt: Date | null;
+  firstReplyAt: Date | null;
+  closedBy: string | null;
+  closedAt: Date | null;
+  outcome: string | null;
+  createdAt: Date;
+}
+
+interface TicketRow {
+  id: number;
+  shop_id: string;
+  conversation_id: string;
+  shopper_id: number;
+  status: TicketStatus;
+  reason: HandoffReason;
+  reasons: HandoffReason[];
+  source: 'model' | 'rules';
+  priority: number;
+  tier: Tier;
+  angry: boolean;
+  sla_minutes: number;
+  due_at: Date;
+  summary: Partial<TicketSummary>;
+  summary_text: string;
+  note: string;
+  claimed_by: string | null;
+  claimed_at: Date | null;
+  first_reply_at: Date | null;
+  closed_by: string | null;
+  closed_at: Date | null;
+  outcome: string | null;
+  created_at: Date;
+}
+
+const toTicket = (r: TicketRow): Ticket => ({
+  id: r.id,
+  shopId: r.shop_id,
+  conversationId: r.conversation_id,
+  shopperId: r.shopper_id,
+  status: r.status,
+  reason: r.reason,
+  reasons: r.reasons,
+  source: r.source,
+  priority: r.priority,
+  tier: r.tier,
+  angry: r.angry,
+  slaMinutes: r.sla_minutes,
+  dueAt: r.due_at,
+  summary: r.summary ?? {},
+  summaryText: r.summary_text,
+  note: r.note,
+  claimedBy: r.claimed_by,
+  claimedAt: r.claimed_at,
+  firstReplyAt: r.first_reply_at,
+  closedBy: r.closed_by,
+  closedAt: r.closed_at,
+  outcome: r.outcome,
+  createdAt: r.created_at,
+});
+
+export interface NewTicket {
+  shopId: string;
+  conversationId: string;
+  shopperId: number;
+  reasons: HandoffReason[];
+  source: 'model' | 'rules';
+  priority: number;
+  tier: Tier;
+  angry: boolean;
+  slaMinutes: number;
+  dueAt: Date;
+  summary: TicketSummary;
+  summaryText: string;
+  note: string;
+  createdAt: Date;
+}
+
+/** Opens a ticket, or returns the conversation's open one (created: false). */
+export async function insertTicket(db: Queryable, t: NewTicket): Promise<{ ticket: Ticket; created: boolean }> {
+  const { rows } = await db.query<TicketRow>(
+    `INSERT INTO handoff_tickets (shop_id, conversation_id, shopper_id, reason, reasons, source, priority, tier, angry,
+                                  sla_minutes, due_at, summary, summary_text, note, created_at)
+     VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15)
+     ON CONFLICT (conversation_id) WHERE status IN ('open', 'claimed') DO NOTHING
+     RETURNING *`,
+    [
+      t.shopId,
+      t.conversationId,
+      t.shopperId,
+      t.reasons[0],
+      t.reasons,
+      t.source,
+      t.priority,
+      t.tier,
+      t.angry,
+      t.slaMinutes,
+      t.dueAt,
+      JSON.stringify(t.summary),
+      t.summaryText,
+      t.note,
+      t.createdAt,
+    ],
+  );
+  if (rows[0]) return { ticket: toTicket(rows[0]), created: true };
+  const open = await findOpenTicket(db, t.conversationId);
+  if (!open) throw new Error('open ticket vanished between insert and read');
+  return { ticket: open, created: false };
+}
+
+export async function findOpenTicket(db: Queryable, conversationId: string): Promise<Ticket | null> {
+  const { rows } = await db.query<TicketRow>(
+    `SELECT * FROM handoff_tickets WHERE conversation_id = $1 AND status IN ('open', 'claimed')`,
+    [conversationId],
+  );
+  return rows[0] ? toTicket(rows[0]) : null;
+}
+
+/** A ticket of the shop; another shop's ticket looks exactly like a missing one. */
+export async function findShopTicket(db: Queryable, shopId: string, id: number, lock = false): Promise<Ticket | null> {
+  const { rows } = await db.query<TicketRow>(
+    `SELECT * FROM handoff_tickets WHERE id = $1 AND shop_id = $2${lock ? ' FOR UPDATE' : ''}`,
+    [id, shopId],
+  );
+  return rows[0] ? toTicket(rows[0]) : null;
+}
+
+/** A later trigger on an open ticket: add its reasons, and raise the priority if it is higher now. */
+export async function joinTicket(
+  db: Queryable,
+  id: number,
+  more: { reasons: HandoffReason[]; priority: number; angry: boolean; note: string },
+): Promise<Ticket> {
+  const { rows } = await db.query<TicketRow>(
+    `UPDATE handoff_tickets
+        SET reasons = ARRAY(SELECT DISTINCT unnest(reasons || $2::text[])),
+            priority = GREATEST(priority, $3),
+            angry = angry OR $4,
+            note = CASE WHEN note = '' THEN $5 ELSE note END
+      WHERE id = $1 RETURNING *`,
+    [id, more.reasons, more.priority, more.angry, more.note],
+  );
+  return toTicket(rows[0]!);
+}
+
+/** Exactly one claimant wins: the update only matches while the ticket is still open. */
+export async function claimOpenTicket(db: Queryable, shopId: string, id: number, staff: string, at: Date): Promise<Ticket | null> {
+  const { rows } = await db.query<TicketRow>(
+    `UPDATE handoff_tickets SET status = 'claimed', claimed_by = $3, claimed_at = $4
+      WHERE id = $1 AND shop_id = $2 AND status = 'open' RETURNING *`,
+    [id, shopId, staff, at],
+  );
+  return rows[0] ? toTicket(rows[0]) : null;
+}
+
+export async function markFirstReply(db: Queryable, id: number, at: Date): Promise<void> {
+  await db.query('UPDATE handoff_tickets SET first_reply_at = COALESCE(first_reply_at, $2) WHERE id = $1', [id, at]);
+}
+
+export async function closeTicket(
+  db: Queryable,
+  shopId: string,
+  id: number,
+  close: { status: 'resolved' | 'handed_back'; by: string; outcome: string; at: Date },
+): Promise<Ticket | null> {
+  const { rows } = await db.query<TicketRow>(
+    `UPDATE handoff_tickets SET status = $3, closed_by = $4, outcome = $5, closed_at = $6
+      WHERE id = $1 AND shop_id = $2 AND status IN ('open', 'claimed') RETURNING *`,
+    [id, shopId, close.status, close.by, close.outcome, close.at],
+  );
+  return rows[0] ? toTicket(rows[0]) : null;
+}
+
+export async function saveTicketSummary(db: Queryable, id: number, summary: TicketSummary, text: string): Promise<void> {
+  await db.query('UPDATE handoff_tickets SET summary = $2::jsonb, summary_text = $3 WHERE id = $1', [id, JSON.stringify(summary), text]);
+}
+
+export interface QueueRow extends Ticket {
+  nickname: string;
+}
+
+/** Open and claimed tickets of the shop: most urgent first, then longest waiting. */
+export async function listOpenTickets(db: Queryable, shopId: string): Promise<QueueRow[]> {
+  const { rows } = await db.query<TicketRow & { nickname: string }>(
+    `SELECT t.*, s.nickname FROM handoff_tickets t JOIN shoppers s ON s.shop_id = t.shop_id AND s.id = t.shopper_id
+      WHERE t.shop_id = $1 AND t.status IN ('open', 'claimed')
+      ORDER BY t.priority DESC, t.created_at, t.id`,
+    [shopId],
+  );
+  return rows.map((r) => ({ ...toTicket(r), nickname: r.nickname }));
+}
+
+/** How many unclaimed tickets of the shop a person will take before this one. */
+export async function ticketsAhead(db: Queryable, t: Pick<Ticket, 'id' | 'shopId' | 'priority' | 'createdAt'>): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM handoff_tickets
+      WHERE shop_id = $1 AND status = 'open' AND id <> $2
+        AND (priority > $3 OR (priority = $3 AND (created_at, id) < ($4, $2)))`,
+    [t.shopId, t.id, t.priority, t.createdAt],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export interface TicketStats {
+  open: number;
+  claimed: number;
+  resolved: number;
+  handedBack: number;
+  /** First human reply later than the SLA, or none yet and the SLA already past. */
+  breached: number;
+  breachedOpen: number;
+  answeredInTime: number;
+}
+
+export async function ticketStats(db: Queryable, shopId: string, now: Date, since: Date): Promise<TicketStats> {
+  const { rows } = await db.query<{
+    open: number;
+    claimed: number;
+    resolved: number;
+    handed_back: number;
+    breached: number;
+    breached_open: number;
+    answered_in_time: number;
+  }>(
+    `SELECT count(*) FILTER (WHERE status = 'open')::int AS open,
+            count(*) FILTER (WHERE status = 'claimed')::int AS claimed,
+            count(*) FILTER (WHERE status = 'resolved')::int AS resolved,
+            count(*) FILTER (WHERE status = 'handed_back')::int AS handed_back,
+            count(*) FILTER (WHERE first_reply_at > due_at
+                               OR (first_reply_at IS NULL AND COALESCE(closed_at, $2) > due_at))::int AS breached,
+            count(*) FILTER (WHERE first_reply_at IS NULL AND status IN ('open', 'claimed') AND $2 > due_at)::int AS breached_open,
+            count(*) FILTER (WHERE first_reply_at <= due_at)::int AS answered_in_time
+       FROM handoff_tickets WHERE shop_id = $1 AND created_at >= $3`,
+    [shopId, now, since],
+  );
+  const r = rows[0]!;
+  return {
+    open: r.open,
+    claimed: r.claimed,
+    resolved: r.resolved,
+    handedBack: r.handed_back,
+    breached: r.breached,
+    breachedOpen: r.breached_open,
+    answeredInTime: r.answered_in_time,
+  };
+}

@@ -1,0 +1,122 @@
+// The card's chat APIs: POST /v1/chat (fixed JSON contract), POST /v1/chat/stream (AI SDK UI
+// message stream, for a standard useChat front end), GET /v1/conversations/:id. While a person owns
+// the conversation both store the shopper's message and answer with the handoff status only.
+import { createUIMessageStream, createUIMessageStreamResponse, stepCountIs, streamText, type UIMessageStreamWriter } from 'ai';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { runTurn } from '../agent/runTurn.ts';
+import { collectToolCalls, finishTurn, humanTurnResult, MAX_STEPS, prepareTurn, turnMeta, type AgentDeps } from '../agent/turn.ts';
+import type { TokenIssuer } from '../auth/tokens.ts';
+import { allMessages, findOwnConversation } from '../domain/conversations/repo.ts';
+import { NotFound } from '../errors.ts';
+import { jsonBody } from './errors.ts';
+import { shopperAuth, type ShopperEnv } from './shopperAuth.ts';
+
+export const MESSAGE_MAX_CHARS = 2000;
+const message = z.string().trim().min(1, 'message must not be empty').max(MESSAGE_MAX_CHARS, `message must be at most ${MESSAGE_MAX_CHARS} characters`);
+const conversationId = z.string().uuid('conversationId must be a conversation id').optional();
+
+export const chatBody = z.strictObject({ message, conversationId });
+
+// useChat sends { id, messages: UIMessage[], trigger, … }; we take the last user message's text and
+// our own conversationId from the body (set through the transport's `body` option).
+const uiMessage = z.object({
+  role: z.string(),
+  parts: z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()),
+}).loose();
+const streamBody = z
+  .object({ message: message.optional(), conversationId, messages: z.array(uiMessage).max(200).optional() })
+  .loose()
+  .transform((b, ctx) => {
+    const lastUser = [...(b.messages ?? [])].reverse().find((m) => m.role === 'user');
+    const text = b.message ?? lastUser?.parts.filter((p) => p.type === 'text').map((p) => p.text ?? '').join('').trim();
+    const parsed = message.safeParse(text);
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', path: ['message'], message: parsed.error.issues[0]?.message ?? 'message required' });
+      return z.NEVER;
+    }
+    return { message: parsed.data, conversationId: b.conversationId };
+  });
+
+function writeText(writer: UIMessageStreamWriter, id: string, text: string): void {
+  if (!text) return;
+  writer.write({ type: 'text-start', id });
+  writer.write({ type: 'text-delta', id, delta: text });
+  writer.write({ type: 'text-end', id });
+}
+
+export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
+  const app = new Hono<ShopperEnv>();
+  app.use('/v1/chat', ...shopperAuth(deps.tokens, deps.db));
+  app.use('/v1/chat/*', ...shopperAuth(deps.tokens, deps.db));
+  app.use('/v1/conversations/*', ...shopperAuth(deps.tokens, deps.db));
+
+  app.post('/v1/chat', async (c) => {
+    const body = await jsonBody(c, chatBody);
+    return c.json(await runTurn(deps, c.get('shopper'), body));
+  });
+
+  app.post('/v1/chat/stream', async (c) => {
+    const body = await jsonBody(c, streamBody);
+    const caller = c.get('shopper');
+    const prepared = await prepareTurn(deps, caller, body);
+    const conversationId = prepared.conversation.id;
+    const stream = createUIMessageStream({
+      execute: async ({ writer }) => {
+        if (prepared.human) {
+          // A person owns the conversation: the message is stored for them, the model stays silent.
+          const turn = humanTurnResult(prepared);
+          writer.write({ type: 'start', messageMetadata: { conversationId } });
+          writeText(writer, 'handoff-waiting', turn.reply);
+          writer.write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff } });
+          return;
+        }
+        const result = streamText({
+          model: deps.models.chat,
+          system: prepared.system,
+          messages: prepared.messages,
+          tools: prepared.tools,
+          stopWhen: stepCountIs(MAX_STEPS),
+          maxRetries: 0,
+          providerOptions: prepared.providerOptions,
+          onError: ({ error }) => deps.log.error('stream failed', { err: error as Error }),
+        });
+        // Copied chunk by chunk (not merged) so that what follows comes after the model's last chunk.
+        for await (const chunk of result.toUIMessageStream({ sendFinish: false, messageMetadata: () => ({ conversationId }) })) {
+          writer.write(chunk);
+        }
+        const [text, steps] = await Promise.all([result.text, result.steps]);
+        const turn = await finishTurn(deps, caller, prepared, text, collectToolCalls(steps), turnMeta(deps.models, steps));
+        // The handoff rules may add a line (a person is coming, and when): streamed like the rest.
+        writeText(writer, 'handoff-notice', turn.reply.slice(text.length));
+        writer.write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff } });
+      },
+      onError: (error) => {
+        deps.log.error('chat stream failed', { err: error as Error, conversationId });
+        return 'the reply failed; please try again';
+      },
+    });
+    return createUIMessageStreamResponse({ stream, headers: { 'X-Conversation-Id': conversationId } });
+  });
+
+  app.get('/v1/conversations/:id', async (c) => {
+    const caller = c.get('shopper');
+    const conv = await findOwnConversation(deps.db, caller.shopId, caller.shopperId, c.req.param('id'));
+    if (!conv) throw new NotFound('conversation');
+    const messages = await allMessages(deps.db, conv.id);
+    return c.json({
+      conversationId: conv.id,
+      mode: conv.mode,
+      messages: messages
+        .filter((m) => m.role !== 'system' && m.role !== 'tool')
+        .map((m) => ({
+          id: m.id,
+          role: m.role,
+          content: m.content,
+          toolCalls: m.toolCalls.map(({ name, input, output }) => ({ name, input, output })),
+          createdAt: m.createdAt.toISOString(),
+        })),
+    });
+  });
+  return app;
+}

@@ -1,0 +1,110 @@
+// POST /v1/chat/completions: any OpenAI client can talk to the card. Identity comes from the bearer
+// token only; `model` names the card. The card runs its own tools, so the client's `tools` and
+// system messages are ignored (a client cannot rewrite the card's instructions). The conversation
+// continues when the client sends back the X-Conversation-Id header it received.
+import { stepCountIs, streamText } from 'ai';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import { runTurn } from '../agent/runTurn.ts';
+import { collectToolCalls, finishTurn, MAX_STEPS, prepareTurn, turnMeta, type AgentDeps } from '../agent/turn.ts';
+import type { TokenIssuer } from '../auth/tokens.ts';
+import { Invalid } from '../errors.ts';
+import { MESSAGE_MAX_CHARS } from './chat.ts';
+import { jsonBody } from './errors.ts';
+import { shopperAuth, type ShopperEnv } from './shopperAuth.ts';
+
+const contentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
+const completionBody = z
+  .object({
+    model: z.string().min(1).max(100),
+    messages: z
+      .array(
+        z
+          .object({
+            role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+            content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+          })
+          .loose(),
+      )
+      .min(1)
+      .max(500),
+    stream: z.boolean().optional(),
+  })
+  .loose();
+
+function lastUserText(messages: z.infer<typeof completionBody>['messages']): string {
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  const content = last?.content;
+  const text = typeof content === 'string' ? content : (content ?? []).map((p) => p.text ?? '').join('');
+  const trimmed = text.trim();
+  if (!trimmed) throw new Invalid('invalid body: messages: needs a user message with text');
+  if (trimmed.length > MESSAGE_MAX_CHARS) throw new Invalid(`invalid body: message must be at most ${MESSAGE_MAX_CHARS} characters`);
+  return trimmed;
+}
+
+// Rough and honest: the offline model has no tokenizer; clients mostly read usage for display.
+const approxTokens = (s: string) => Math.ceil(s.length / 2);
+
+export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
+  const app = new Hono<ShopperEnv>();
+  app.use('/v1/chat/completions', ...shopperAuth(deps.tokens, deps.db));
+  app.use('/v1/models', ...shopperAuth(deps.tokens, deps.db));
+
+  app.get('/v1/models', (c) =>
+    c.json({ object: 'list', data: [{ id: `card:${c.get('shopper').shopId}`, object: 'model', created: 0, owned_by: 'laotie' }] }),
+  );
+
+  app.post('/v1/chat/completions', async (c) => {
+    const body = await jsonBody(c, completionBody);
+    const caller = c.get('shopper');
+    const message = lastUserText(body.messages);
+    const conversationId = c.req.header('x-conversation-id') || undefined;
+    const created = Math.floor(deps.clock.now().getTime() / 1000);
+
+    if (!body.stream) {
+      const turn = await runTurn(deps, caller, { message, conversationId });
+      c.header('X-Conversation-Id', turn.conversationId);
+      return c.json({
+        id: `chatcmpl-${turn.messageId}`,
+        object: 'chat.completion',
+        created,
+        model: body.model,
+        choices: [{ index: 0, message: { role: 'assistant', content: turn.reply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+        usage: {
+          prompt_tokens: approxTokens(message),
+          completion_tokens: approxTokens(turn.reply),
+          total_tokens: approxTokens(message) + approxTokens(turn.reply),
+        },
+      });
+    }
+
+    const prepared = await prepareTurn(deps, caller, { message, conversationId });
+    c.header('X-Conversation-Id', prepared.conversation.id);
+    const id = `chatcmpl-${prepared.userMessageId}`;
+    const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+      JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+    return streamSSE(c, async (sse) => {
+      const result = streamText({
+        model: deps.models.chat,
+        system: prepared.system,
+        messages: prepared.messages,
+        tools: prepared.tools,
+        stopWhen: stepCountIs(MAX_STEPS),
+        maxRetries: 0,
+        providerOptions: prepared.providerOptions,
+      });
+      await sse.writeSSE({ data: chunk({ role: 'assistant', content: '' }, null) });
+      let text = '';
+      for await (const delta of result.textStream) {
+        text += delta;
+        await sse.writeSSE({ data: chunk({ content: delta }, null) });
+      }
+      const steps = await result.steps;
+      await finishTurn(deps, caller, prepared, text, collectToolCalls(steps), turnMeta(deps.models, steps));
+      await sse.writeSSE({ data: chunk({}, 'stop') });
+      await sse.writeSSE({ data: '[DONE]' });
+    });
+  });
+  return app;
+}

@@ -1,0 +1,232 @@
+// The staff console. The queue and the open ticket refresh when /v1/live announces a change (no
+// polling); SLA countdowns tick locally from the server's service-time figures.
+'use strict';
+
+(() => {
+  const { el, takeToken, api, shortTime, clock } = window.Laotie;
+  const $ = (id) => document.getElementById(id);
+  const KEY = 'laotie.staffToken';
+  let token = takeToken(KEY);
+  let current = null; // the open ticket's detail
+  let queue = [];
+  let fetchedAt = 0;
+  const shown = new Set();
+
+  if (!token) {
+    $('signin').hidden = false;
+    $('signin').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      sessionStorage.setItem(KEY, $('token').value.trim());
+      location.reload();
+    });
+    return;
+  }
+
+  const ROLE_LABELS = { user: '顾客', assistant: 'AI', staff: '人工客服' };
+
+  function showError(e) {
+    $('error').textContent = e ? (e.status === 409 ? '冲突：' : '出错：') + e.message : '';
+  }
+
+  function slaText(t, elapsed) {
+    if (t.sla.secondsLeft === null) return t.sla.breached ? '已回复（超时）' : '已回复';
+    const left = t.sla.secondsLeft - (t.sla.running ? elapsed : 0);
+    if (!t.sla.running) return '非服务时间 · 剩 ' + clock(left);
+    return left < 0 ? '超时 ' + clock(-left) : '剩 ' + clock(left);
+  }
+
+  function tick() {
+    const elapsed = (Date.now() - fetchedAt) / 1000;
+    for (const t of queue) {
+      const node = document.querySelector('[data-sla="' + t.id + '"]');
+      if (!node) continue;
+      node.textContent = slaText(t, elapsed);
+      const left = t.sla.secondsLeft === null ? 1 : t.sla.secondsLeft - (t.sla.running ? elapsed : 0);
+      node.classList.toggle('breached', t.sla.breached || left < 0);
+      node.classList.toggle('soon', left >= 0 && left < 60);
+    }
+  }
+
+  async function loadQueue() {
+    const q = await api(token, 'GET', '/v1/staff/queue');
+    queue = q.tickets;
+    fetchedAt = Date.now();
+    $('duty').textContent = (q.onDuty ? '服务中 ' : '非服务时间 ') + q.serviceHours.start + '–' + q.serviceHours.end;
+    $('duty').className = 'duty ' + (q.onDuty ? 'on' : 'off');
+    $('queue-count').textContent = String(queue.length);
+    $('queue-empty').hidden = queue.length > 0;
+    $('queue').replaceChildren(
+      ...queue.map((t) =>
+        el(
+          'li',
+          { class: 'item' + (current && current.ticket.id === t.id ? ' selected' : '') + (t.angry ? ' angry' : ''), dataset: { ticket: t.id }, onclick: () => openTicket(t.id) },
+          el('div', { class: 'row' }, el('strong', {}, t.nickname || '顾客 ' + t.shopperId), el('span', { class: 'tier tier-' + t.tier }, t.tierLabel), el('span', { class: 'prio' }, 'P' + t.priority)),
+          el('div', { class: 'row reasons' }, t.reasons.map((r) => r.label).join('、')),
+          el('div', { class: 'row' }, el('span', { class: 'status ' + t.status }, t.statusLabel), el('span', { class: 'sla', dataset: { sla: t.id } }, '')),
+        ),
+      ),
+    );
+    tick();
+    return q;
+  }
+
+  async function loadStats() {
+    const s = await api(token, 'GET', '/v1/staff/stats');
+    $('stats').textContent = '近' + s.days + '天：待接入 ' + s.open + ' · 处理中 ' + s.claimed + ' · 已解决 ' + s.resolved + ' · SLA 超时 ' + s.breached;
+  }
+
+  function messageNode(m) {
+    shown.add(m.id);
+    return el(
+      'div',
+      { class: 'msg ' + m.role, dataset: { id: m.id } },
+      el('div', { class: 'who' }, ROLE_LABELS[m.role] || m.role, el('time', {}, shortTime(m.createdAt))),
+      el('div', { class: 'text' }, m.content),
+      m.toolCalls && m.toolCalls.length ? el('div', { class: 'tools' }, '工具：' + m.toolCalls.map((c) => c.name).join('、')) : null,
+    );
+  }
+
+  function renderTicket(d) {
+    const t = d.ticket;
+    current = d;
+    shown.clear();
+    $('ticket-head').replaceChildren(
+      el('h2', {}, (d.shopper ? d.shopper.nickname : '顾客') + ' ', el('span', { class: 'tier tier-' + t.tier }, t.tierLabel), ' ', el('span', { class: 'status ' + t.status }, t.statusLabel)),
+      el('p', { class: 'muted' }, '#' + t.id + ' · ' + t.reasons.map((r) => r.label).join('、') + ' · 优先级 P' + t.priority + (t.claimedBy ? ' · 认领：' + t.claimedBy : '')),
+    );
+    $('messages').replaceChildren(...d.messages.map(messageNode));
+    $('messages').scrollTop = $('messages').scrollHeight;
+    const open = t.status === 'open' || t.status === 'claimed';
+    $('reply').hidden = !open;
+    $('claim').hidden = t.status !== 'open';
+    showError(null);
+
+    const s = d.summary || {};
+    $('summary').replaceChildren(
+      el('p', {}, el('strong', {}, '原因：'), (s.reasons || []).map((r) => r.label).join('；')),
+      s.note ? el('p', {}, el('strong', {}, 'AI 备注：'), s.note) : null,
+      el('p', {}, el('strong', {}, '顾客问：')),
+      el('ul', {}, (s.asked || []).map((a) => el('li', {}, a))),
+      el('p', {}, el('strong', {}, 'AI 已尝试：')),
+      el('ul', {}, (s.tried || []).length ? s.tried.map((c) => el('li', {}, c.tool + ' ' + c.input + ' → ' + c.result)) : [el('li', { class: 'muted' }, '未调用工具')]),
+      el('p', {}, el('strong', {}, 'AI 最后回复：')),
+      el('ul', {}, (s.replies || []).map((r) => el('li', {}, r))),
+    );
+    const p = d.shopper || {};
+    const rows = [
+      ['昵称', p.nickname],
+      ['等级', p.tierLabel],
+      ['链动身份', p.referralLabel],
+      ['肤质', p.skinType || '未知'],
+      ['手机', p.phone || '—'],
+      ['画像', p.profileSummary || '—'],
+    ];
+    $('profile').replaceChildren(...rows.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+    $('orders').replaceChildren(
+      ...(d.orders.length ? d.orders.map((o) => el('li', {}, el('code', {}, o.orderNo), ' ', el('span', { class: 'status' }, o.statusLabel), ' ', o.pay, ' ', el('span', { class: 'muted' }, shortTime(o.createdAt)))) : [el('li', { class: 'muted' }, '暂无订单')]),
+    );
+    $('notes').replaceChildren(
+      ...d.actions.filter((a) => a.action === 'note').map((a) => el('li', {}, el('span', { class: 'muted' }, a.actor + ' ' + shortTime(a.createdAt) + '：'), a.payload.text)),
+    );
+    $('context').hidden = false;
+    for (const li of document.querySelectorAll('#queue .item')) li.classList.toggle('selected', li.dataset.ticket === String(t.id));
+  }
+
+  async function openTicket(id) {
+    try {
+      renderTicket(await api(token, 'GET', '/v1/staff/tickets/' + id));
+    } catch (e) {
+      showError(e);
+    }
+  }
+
+  async function act(path, body) {
+    if (!current) return;
+    showError(null);
+    try {
+      const res = await api(token, 'POST', '/v1/staff/tickets/' + current.ticket.id + path, body);
+      await openTicket(current.ticket.id);
+      return res;
+    } catch (e) {
+      showError(e);
+    }
+  }
+
+  $('claim').addEventListener('click', () => act('/claim'));
+  $('reply').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const text = $('reply-text').value.trim();
+    if (!text) return;
+    if (await act('/reply', { text })) $('reply-text').value = '';
+  });
+  $('suggest').addEventListener('click', async () => {
+    if (!current) return;
+    $('suggest').disabled = true;
+    try {
+      const s = await api(token, 'GET', '/v1/staff/tickets/' + current.ticket.id + '/suggestion');
+      $('reply-text').value = s.text;
+    } catch (e) {
+      showError(e);
+    } finally {
+      $('suggest').disabled = false;
+    }
+  });
+  $('resolve').addEventListener('click', () => {
+    const outcome = $('outcome').value.trim();
+    if (!outcome) return showError({ message: '请先填写处理结果' });
+    act('/resolve', { outcome }).then((r) => r && ($('outcome').value = ''));
+  });
+  $('handback').addEventListener('click', () => act('/handback', {}));
+  $('note-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const text = $('note').value.trim();
+    if (!text) return;
+    if (await act('/notes', { text })) $('note').value = '';
+  });
+
+  let refresh = null;
+  function refreshSoon(ticketId) {
+    // Several events of one action arrive together: one reload for all of them.
+    clearTimeout(refresh);
+    refresh = setTimeout(() => {
+      loadQueue().catch(showError);
+      loadStats().catch(() => {});
+      if (current && (ticketId === undefined || ticketId === current.ticket.id)) openTicket(current.ticket.id);
+    }, 100);
+  }
+
+  function followLive(cursor) {
+    const source = new EventSource('/v1/live?token=' + encodeURIComponent(token) + '&lastEventId=' + cursor);
+    source.addEventListener('ticket', (ev) => refreshSoon(JSON.parse(ev.data).ticketId));
+    source.addEventListener('message', (ev) => {
+      const e = JSON.parse(ev.data);
+      if (!current || e.conversationId !== current.ticket.conversationId || shown.has(e.payload.id)) return;
+      $('messages').append(messageNode(e.payload));
+      $('messages').scrollTop = $('messages').scrollHeight;
+    });
+    source.addEventListener('ready', () => {
+      $('live').textContent = '● 实时';
+      $('live').classList.add('on');
+    });
+    source.addEventListener('error', () => {
+      $('live').textContent = '● 重连中';
+      $('live').classList.remove('on');
+    });
+  }
+
+  setInterval(tick, 1000);
+  loadQueue()
+    .then((q) => {
+      followLive(q.liveCursor);
+      const first = queue[0];
+      if (first) openTicket(first.id);
+    })
+    .catch((e) => {
+      if (e.status === 401 || e.status === 403) {
+        sessionStorage.removeItem(KEY);
+        $('signin').hidden = false;
+      }
+      showError(e);
+    });
+  loadStats().catch(() => {});
+})();

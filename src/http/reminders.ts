@@ -1,0 +1,93 @@
+// Admin routes of the emotional reminders (DOMAIN.md §5), for the admin of the caller's own shop:
+//   POST   /v1/admin/reminders/run           {date?, dryRun?}  plan + queue a day (or show it, dry)
+//   GET    /v1/admin/reminders/settings                        settings, version, webhook (no secret)
+//   PUT    /v1/admin/reminders/settings      {settings, version?, webhook?}
+//   GET    /v1/admin/outbox?state=dead                         deliveries, newest first
+//   POST   /v1/admin/outbox/:id/redrive                        dead → pending
+//   DELETE /v1/admin/shoppers/:id                              PIPL erasure
+// The shop always comes from the token: another shop's shopper or delivery is a 404.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { TokenIssuer } from '../auth/tokens.ts';
+import { listDeliveries, redrive } from '../domain/reminders/outbox.ts';
+import { eraseShopper } from '../domain/reminders/privacy.ts';
+import { loadReminderSettings, saveReminderSettings, type StoredReminderSettings } from '../domain/reminders/repo.ts';
+import { runReminders, type ReminderDeps } from '../domain/reminders/run.ts';
+import { isIsoDate } from '../domain/reminders/time.ts';
+import { NotFound } from '../errors.ts';
+import { bearerAuth, type CallerEnv } from './auth.ts';
+import { jsonBody, parseOr400 } from './errors.ts';
+
+export interface ReminderRouteDeps extends ReminderDeps {
+  tokens: TokenIssuer;
+}
+
+const runBody = z.strictObject({
+  date: z.string().refine(isIsoDate, 'date must be YYYY-MM-DD').optional(),
+  dryRun: z.boolean().optional(),
+});
+
+const settingsBody = z.strictObject({
+  settings: z.record(z.string(), z.unknown()),
+  version: z.number().int().min(0).optional(),
+  webhook: z
+    .strictObject({ url: z.url({ protocol: /^https?$/ }).max(2000), secret: z.string().min(16).max(200).optional() })
+    .nullable()
+    .optional(),
+});
+
+const idParam = z.string().regex(/^\d{1,15}$/, 'must be a numeric id').transform(Number);
+const stateQuery = z.enum(['pending', 'sent', 'failed', 'dead', 'cancelled']).optional();
+
+function settingsView(s: StoredReminderSettings) {
+  return { settings: s.settings, version: s.version, webhook: s.webhook ? { url: s.webhook.url, hasSecret: true } : null };
+}
+
+export function reminderRoutes(deps: ReminderRouteDeps) {
+  const app = new Hono<CallerEnv>();
+  // Per route, not app.use('/v1/admin/*'): a path-wide middleware would also guard other groups' routes.
+  const admin = bearerAuth({ tokens: deps.tokens, roles: ['admin'] });
+
+  app.post('/v1/admin/reminders/run', admin, async (c) => {
+    const body = await jsonBody(c, runBody);
+    const report = await runReminders(deps, { shopId: c.get('caller').shopId, date: body.date, dryRun: body.dryRun ?? false });
+    return c.json(report);
+  });
+
+  app.get('/v1/admin/reminders/settings', admin, async (c) => {
+    return c.json(settingsView(await loadReminderSettings(deps.db, c.get('caller').shopId)));
+  });
+
+  app.put('/v1/admin/reminders/settings', admin, async (c) => {
+    const body = await jsonBody(c, settingsBody);
+    const saved = await saveReminderSettings(
+      deps.db,
+      c.get('caller').shopId,
+      { settings: body.settings, expectedVersion: body.version, webhook: body.webhook },
+      deps.clock.now(),
+    );
+    return c.json(settingsView(saved));
+  });
+
+  app.get('/v1/admin/outbox', admin, async (c) => {
+    const state = parseOr400(stateQuery, c.req.query('state'), 'state');
+    return c.json({ deliveries: await listDeliveries(deps.db, c.get('caller').shopId, state, 100) });
+  });
+
+  app.post('/v1/admin/outbox/:id/redrive', admin, async (c) => {
+    const id = idParam.safeParse(c.req.param('id'));
+    if (!id.success) throw new NotFound('delivery');
+    await redrive(deps.db, c.get('caller').shopId, id.data, deps.clock.now());
+    return c.json({ id: id.data, state: 'pending' });
+  });
+
+  app.delete('/v1/admin/shoppers/:id', admin, async (c) => {
+    const id = idParam.safeParse(c.req.param('id'));
+    if (!id.success) throw new NotFound('shopper');
+    const caller = c.get('caller');
+    const receipt = await eraseShopper(deps.db, caller.shopId, id.data, `admin:${caller.userId}`, deps.clock.now());
+    return c.json(receipt);
+  });
+
+  return app;
+}

@@ -1,0 +1,60 @@
+// A real HTTP server on 127.0.0.1:<random port> around the app, for tests that speak HTTP.
+import { serve, type ServerType } from '@hono/node-server';
+import { createModels, type Models } from '../../src/agent/models.ts';
+import { createTokenIssuer, type TokenIssuer } from '../../src/auth/tokens.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { fixedClock, type Clock, type Role } from '../../src/context.ts';
+import type { Db } from '../../src/db/db.ts';
+import { createLocalEmbedder } from '../../src/embed/local.ts';
+import { createLiveHub, type LiveHub } from '../../src/domain/live/hub.ts';
+import { createApp } from '../../src/http/app.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
+import { DEMO_NOW } from './demo.ts';
+
+export interface TestServer {
+  url: string;
+  port: number;
+  live: LiveHub;
+  tokens: TokenIssuer;
+  models: Models;
+  logLines: string[];
+  token(userId: number | string, opts?: { shop?: string; role?: Role }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  db: Db,
+  opts: { env?: Record<string, string>; clock?: Clock; log?: Logger; port?: number } = {},
+): Promise<TestServer> {
+  const config: Config = loadConfig({ NODE_ENV: 'test', ...opts.env });
+  const logLines: string[] = [];
+  const log = opts.log ?? createLogger('info', {}, (l) => logLines.push(l));
+  const tokens = createTokenIssuer('test-secret-'.padEnd(40, 'x'));
+  const embedder = createLocalEmbedder();
+  const models = createModels(config, embedder, log);
+  // Like a replica: its own LISTEN, so events published through another server reach its streams.
+  const live = createLiveHub({ db, log });
+  await live.start();
+  const app = createApp({ db, embedder, clock: opts.clock ?? fixedClock(DEMO_NOW), log, tokens, config, models, live });
+  // A fixed port lets a test restart "the same" server: pages reconnect to the address they know.
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: opts.port ?? 0 }, () => resolve(s));
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    live,
+    tokens,
+    models,
+    logLines,
+    token: (userId, o = {}) => tokens.mint({ shopId: o.shop ?? 'demo', role: o.role ?? 'shopper', userId: String(userId) }),
+    close: async () => {
+      await live.stop();
+      await new Promise<void>((r) => {
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => r());
+      });
+    },
+  };
+}

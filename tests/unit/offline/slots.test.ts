@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { detectLanguage, replyLanguage } from '../../../src/agent/offline/language.ts';
+import { normalize } from '../../../src/agent/offline/normalize.ts';
+import { digitiseMoney, parseChineseNumber } from '../../../src/agent/offline/numbers.ts';
+import { extractBudget, extractOrderNo, extractOrdinal, extractSlots } from '../../../src/agent/offline/slots.ts';
+
+const vocab = {
+  categories: ['面霜', '精华', '口红', '粉底液', '防晒', '化妆水'],
+  colors: ['正红', '豆沙', '奶茶色'],
+  skinTypes: ['干皮', '油皮', '混合皮', '敏感肌', '中性皮'],
+};
+const slots = (text: string) => extractSlots(normalize(text), text, vocab, '2026-11-24');
+
+describe('budgets', () => {
+  it.each([
+    ['200以内', { maxYuan: 200 }],
+    ['200元以下的', { maxYuan: 200 }],
+    ['不超过300', { maxYuan: 300 }],
+    ['200-300', { minYuan: 200, maxYuan: 300 }],
+    ['100到200块', { minYuan: 100, maxYuan: 200 }],
+    ['两百块以内', { maxYuan: 200 }],
+    ['一百到两百', { minYuan: 100, maxYuan: 200 }],
+    ['300以上', { minYuan: 300 }],
+    ['200左右', { minYuan: 150, maxYuan: 250 }],
+    ['under 200', { maxYuan: 200 }],
+    ['between 100 and 150', { minYuan: 100, maxYuan: 150 }],
+    ['预算150', { maxYuan: 150 }],
+  ])('%s', (text, budget) => {
+    expect(extractBudget(normalize(text))).toEqual(budget);
+  });
+
+  it('takes no budget from dates, order numbers or positions', () => {
+    expect(extractBudget(normalize('2026-11-18买的'))).toBeUndefined();
+    expect(slots('LT20261118000123 到哪了').budget).toBeUndefined();
+    expect(extractBudget(normalize('第2个'))).toBeUndefined();
+  });
+
+  it('reads "cheaper" and "better" as a change of price, not a number', () => {
+    expect(slots('便宜点的').priceShift).toBe('cheaper');
+    expect(slots('有没有贵一点、好一点的').priceShift).toBe('pricier');
+    expect(slots('something cheaper').priceShift).toBe('cheaper');
+  });
+});
+
+describe('positions and references', () => {
+  it.each([
+    ['第二个呢?', 2],
+    ['第2个', 2],
+    ['第三款怎么样', 3],
+    ['最后一个', -1],
+    ['the second one', 2],
+    ['the last one please', -1],
+    ['number 4', 4],
+  ])('%s → %i', (text, n) => {
+    expect(extractOrdinal(normalize(text))).toBe(n);
+  });
+
+  it('does not read "第二次" as a position', () => {
+    expect(extractOrdinal(normalize('第二次买了'))).toBeUndefined();
+  });
+
+  it('notices pronouns that point at the last item', () => {
+    expect(slots('它是哪里产的').pronoun).toBe(true);
+    expect(slots('那款多少钱').pronoun).toBe(true);
+    expect(slots('is it authentic').pronoun).toBe(true);
+  });
+});
+
+describe('order numbers and order references', () => {
+  it('reads LT numbers in any case and bare 14-digit numbers', () => {
+    expect(extractOrderNo(normalize('lt20261118000123到哪了'))).toBe('LT20261118000123');
+    expect(extractOrderNo(normalize('单号20261118000123'))).toBe('LT20261118000123');
+    expect(extractOrderNo(normalize('ＬＴ２０２６１１１８０００１２３'))).toBe('LT20261118000123');
+  });
+
+  it('leaves phone-length numbers alone', () => {
+    expect(extractOrderNo(normalize('13812345678'))).toBeUndefined();
+  });
+
+  it('reads relative references with their time and item', () => {
+    expect(slots('最近那单').orderRef).toEqual({ latest: true });
+    expect(slots('上一单怎么样了').orderRef?.latest).toBe(true);
+    expect(slots('昨天买的东西发货了吗').orderRef).toEqual({ latest: false, since: '2026-11-23' });
+    expect(slots('上周买的口红到哪了').orderRef).toEqual({ latest: false, since: '2026-11-16', productKeyword: '口红' });
+    expect(slots('11月18号买的').orderRef?.since).toBe('2026-11-18');
+  });
+});
+
+describe('catalog words', () => {
+  it('maps synonyms onto the shop’s own categories', () => {
+    expect(slots('有没有好用的粉底').category).toMatchObject({ value: '粉底液', inShop: true });
+    expect(slots('想要个水乳').category).toMatchObject({ value: '化妆水', inShop: true });
+    expect(slots('防晒霜推荐').category).toMatchObject({ value: '防晒', inShop: true });
+  });
+
+  it('keeps a category the shop does not carry as a word, not a filter', () => {
+    expect(slots('有香水吗').category).toMatchObject({ value: '香水', inShop: false });
+  });
+
+  it('maps skin types', () => {
+    expect(slots('干性皮肤用什么').skinType?.value).toBe('干皮');
+    expect(slots('我是混油').skinType?.value).toBe('混合皮');
+    expect(slots('敏感肌能用吗').skinType?.value).toBe('敏感肌');
+    expect(slots('for oily skin').skinType?.value).toBe('油皮');
+  });
+
+  it('reads named colours and "another colour"', () => {
+    expect(slots('有没有豆沙色的').color?.value).toBe('豆沙');
+    expect(slots('换个颜色').colorChange).toBe(true);
+    expect(slots('another colour please').colorChange).toBe(true);
+  });
+});
+
+describe('after-sales words', () => {
+  it('reads the kind and the reason', () => {
+    expect(slots('我要退货，用了过敏').afterSalesKind).toBe('return');
+    expect(slots('我要退货，用了过敏').reason?.zh).toBe('过敏');
+    expect(slots('想换货').afterSalesKind).toBe('exchange');
+    expect(slots('帮我退款').afterSalesKind).toBe('refund');
+    expect(slots('收到瓶子碎了').reason?.zh).toBe('商品破损');
+  });
+});
+
+describe('text forms', () => {
+  it('folds traditional characters and full-width forms', () => {
+    expect(normalize('我的訂單到哪了')).toBe('我的订单到哪了');
+    expect(normalize('ＨＥＬＬＯ　！')).toBe('hello !');
+  });
+
+  it('reads Chinese numerals', () => {
+    expect(parseChineseNumber('两百')).toBe(200);
+    expect(parseChineseNumber('一百五')).toBe(150);
+    expect(parseChineseNumber('一百零五')).toBe(105);
+    expect(digitiseMoney('便宜一点')).toBe('便宜一点');
+  });
+
+  it('answers in English only when the shopper writes English', () => {
+    expect(detectLanguage('where is my package')).toBe('en');
+    expect(detectLanguage('帮我查下order')).toBe('zh');
+    expect(detectLanguage('LT20261118000123')).toBeNull();
+    expect(replyLanguage('LT20261118000123', ['where is my order'])).toBe('en');
+    expect(replyLanguage('ok', [])).toBe('zh');
+  });
+});

@@ -1,0 +1,79 @@
+// The agent's tool set. Each tool's name is written once, in its own file; this module checks at
+// load that every export is listed under that same name, so evals, tests and prompts can refer to
+// TOOL_NAMES without a second spelling that could drift.
+import type { ShopperCaller } from '../src/context.ts';
+import { claimCoupon } from './claimCoupon.ts';
+import { createAfterSales } from './createAfterSales.ts';
+import type { ToolDef } from './defineTool.ts';
+import { getOrder } from './getOrder.ts';
+import { getPoints } from './getPoints.ts';
+import { getProduct } from './getProduct.ts';
+import { getReferralStatus } from './getReferralStatus.ts';
+import { listBadges } from './listBadges.ts';
+import { listTasks } from './listTasks.ts';
+import { redeemPoints } from './redeemPoints.ts';
+import { requestHandoff } from './requestHandoff.ts';
+import { searchKnowledge } from './searchKnowledge.ts';
+import { submitFeedback } from './submitFeedback.ts';
+import { voteProduct } from './voteProduct.ts';
+import { listCoupons } from './listCoupons.ts';
+import { listOrders } from './listOrders.ts';
+import { searchProducts } from './searchProducts.ts';
+import { trackShipment } from './trackShipment.ts';
+
+const TOOLS = {
+  searchProducts,
+  getProduct,
+  listOrders,
+  getOrder,
+  trackShipment,
+  createAfterSales,
+  listCoupons,
+  claimCoupon,
+  getPoints,
+  listTasks,
+  redeemPoints,
+  getReferralStatus,
+  voteProduct,
+  submitFeedback,
+  listBadges,
+  searchKnowledge,
+  requestHandoff,
+} satisfies Record<string, ToolDef>;
+
+export type ToolName = keyof typeof TOOLS;
+
+for (const [key, def] of Object.entries(TOOLS)) {
+  if (def.name !== key) throw new Error(`tool exported as ${key} is named ${def.name}`);
+}
+
+export const ALL_TOOLS: readonly ToolDef[] = Object.values(TOOLS);
+
+/** Every tool's name, by name: TOOL_NAMES.trackShipment === 'trackShipment'. */
+export const TOOL_NAMES = Object.fromEntries(ALL_TOOLS.map((d) => [d.name, d.name])) as { readonly [K in ToolName]: K };
+
+/**
+ * The tools a shopper of this tier may use (the model is never shown the others). requestHandoff
+ * only when the shop hands this shopper to a person at all.
+ */
+export function toolsFor(caller: ShopperCaller, opts: { handoff?: boolean } = {}): ToolDef[] {
+  return ALL_TOOLS.filter((d) => (!d.tiers || d.tiers.includes(caller.tier)) && (d.name !== TOOLS.requestHandoff.name || opts.handoff));
+}
+
+/** Tools that only read: a suggested reply for staff may run these, never one that changes anything. */
+export const READ_ONLY_TOOLS: ReadonlySet<string> = new Set<ToolName>([
+  'searchProducts',
+  'getProduct',
+  'listOrders',
+  'getOrder',
+  'trackShipment',
+  'listCoupons',
+  'getPoints',
+  'listTasks',
+  'getReferralStatus',
+  'listBadges',
+  'searchKnowledge',
+]);
+
+/** Tools that answer order questions: when one of them breaks, a person takes over (tool_failure). */
+export const ORDER_TOOLS: ReadonlySet<string> = new Set<ToolName>(['listOrders', 'getOrder', 'trackShipment', 'createAfterSales']);
