@@ -14,10 +14,13 @@ import type { Logger } from '../log.ts';
 import { createOfflineModel } from './offline/model.ts';
 
 export interface Models {
-  /** What answers turns: the provider with offline fallback, or the offline model alone. */
-  chat: LanguageModelV3;
+  /**
+   * The model for one turn: the provider with offline fallback, or the offline model alone. A new
+   * one per turn, because once the provider has failed, the rest of that turn stays offline.
+   */
+  forTurn(): LanguageModelV3;
   offline: LanguageModelV3;
-  /** 'offline' or the provider's model id, for the records. */
+  /** The offline model's id or the provider's model name, for the records. */
   name: string;
 }
 
@@ -27,11 +30,11 @@ export function createModels(
   log: Logger,
 ): Models {
   const offline = createOfflineModel({ embedder });
-  if (!config.OPENAI_API_KEY) return { chat: offline, offline, name: offline.modelId };
+  if (!config.OPENAI_API_KEY) return { forTurn: () => offline, offline, name: offline.modelId };
   const provider = createOpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });
   const primary = provider.chat(config.MODEL) as LanguageModelV3;
   return {
-    chat: withFallback(primary, offline, { timeoutMs: config.MODEL_TIMEOUT_MS, log }),
+    forTurn: () => withFallback(primary, offline, { timeoutMs: config.MODEL_TIMEOUT_MS, log }),
     offline,
     name: config.MODEL,
   };
@@ -54,9 +57,13 @@ function describe(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 300) : String(e).slice(0, 300);
 }
 
-/** The primary model, retried once, then the fallback; the fallback's answer says it was one. */
+/**
+ * The primary model, retried once, then the fallback — for the rest of the turn: a turn's later
+ * steps do not go back to a provider that has just failed. The fallback's answers say they were one.
+ */
 export function withFallback(primary: LanguageModelV3, fallback: LanguageModelV3, opts: FallbackOptions): LanguageModelV3 {
   const attempts = opts.attempts ?? 2;
+  let failedWith: string | undefined;
   const mark = (reason: string) => ({ laotie: { fallback: { from: primary.modelId, reason } } });
   return {
     specificationVersion: 'v3',
@@ -65,8 +72,8 @@ export function withFallback(primary: LanguageModelV3, fallback: LanguageModelV3
     supportedUrls: primary.supportedUrls,
 
     async doGenerate(options) {
-      let last: unknown;
-      for (let i = 0; i < attempts; i++) {
+      let last: unknown = failedWith;
+      for (let i = 0; i < attempts && failedWith === undefined; i++) {
         if (options.abortSignal?.aborted) break;
         try {
           return await primary.doGenerate(withTimeout(options, opts.timeoutMs));
@@ -75,13 +82,14 @@ export function withFallback(primary: LanguageModelV3, fallback: LanguageModelV3
           opts.log.warn('model call failed', { model: primary.modelId, attempt: i + 1, err: describe(e) });
         }
       }
+      failedWith = describe(last);
       const result = await fallback.doGenerate(options);
-      return { ...result, providerMetadata: { ...result.providerMetadata, ...mark(describe(last)) } };
+      return { ...result, providerMetadata: { ...result.providerMetadata, ...mark(failedWith) } };
     },
 
     async doStream(options) {
-      let last: unknown;
-      for (let i = 0; i < attempts; i++) {
+      let last: unknown = failedWith;
+      for (let i = 0; i < attempts && failedWith === undefined; i++) {
         if (options.abortSignal?.aborted) break;
         try {
           const result = await primary.doStream(withTimeout(options, opts.timeoutMs));
@@ -93,8 +101,9 @@ export function withFallback(primary: LanguageModelV3, fallback: LanguageModelV3
         }
         opts.log.warn('model stream failed', { model: primary.modelId, attempt: i + 1, err: describe(last) });
       }
+      failedWith = describe(last);
       const result = await fallback.doStream(options);
-      const reason = describe(last);
+      const reason = failedWith;
       const stream = result.stream.pipeThrough(
         new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
           transform(part, controller) {

@@ -27,7 +27,7 @@ export async function runTurn(deps: AgentDeps, caller: ShopperCaller, input: Cha
   if (prepared.human) return humanTurnResult(prepared);
   try {
     const result = await generateText({
-      model: deps.models.chat,
+      model: deps.models.forTurn(),
       system: prepared.system,
       messages: prepared.messages,
       tools: prepared.tools,
@@ -63,7 +63,7 @@ export async function suggestReply(deps: AgentDeps, ticket: Ticket): Promise<Sug
   const turn = await buildTurnContext(deps, caller, conversation, last, { handoffRules: rules, offerHandoff: false });
   const tools = Object.fromEntries(Object.entries(turn.tools).filter(([name]) => READ_ONLY_TOOLS.has(name))) as ToolSet;
   const result = await generateText({
-    model: deps.models.chat,
+    model: deps.models.forTurn(),
     system: turn.system,
     messages: turn.messages,
     tools,

@@ -72,7 +72,7 @@ export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
           return;
         }
         const result = streamText({
-          model: deps.models.chat,
+          model: deps.models.forTurn(),
           system: prepared.system,
           messages: prepared.messages,
           tools: prepared.tools,

@@ -86,7 +86,7 @@ export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
       JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
     return streamSSE(c, async (sse) => {
       const result = streamText({
-        model: deps.models.chat,
+        model: deps.models.forTurn(),
         system: prepared.system,
         messages: prepared.messages,
         tools: prepared.tools,

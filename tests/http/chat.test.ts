@@ -60,12 +60,12 @@ describeDemo('the chat APIs, over HTTP', (db) => {
     expect(first.status).toBe(200);
     const search = first.body.toolCalls.find((t) => t.name === 'searchProducts');
     expect(search).toBeDefined();
-    const items = search!.output.items as Array<{ id: number; name: string; category: string; priceFen: number; skinTypes: string[] }>;
+    const items = search!.output.products as Array<{ id: number; name: string; category: string; price: string; skinTypes: string[] }>;
     expect(items.length).toBeGreaterThanOrEqual(2);
     for (const item of items) {
       expect(item.category).toBe('粉底液');
       expect(item.skinTypes).toContain('干皮');
-      expect(item.priceFen).toBeLessThanOrEqual(20000);
+      expect(Number(item.price.replace(/[^\d.]/g, ''))).toBeLessThanOrEqual(200);
     }
     expect(first.body.reply).toContain(items[0]!.name);
 
