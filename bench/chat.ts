@@ -27,7 +27,15 @@ const script = [
 ];
 fake.script(script, { loop: true });
 const server = await startTestServer(db, {
-  env: { OPENAI_API_KEY: 'sk-bench', OPENAI_BASE_URL: fake.baseURL, MODEL: 'fake', MODEL_TIMEOUT_MS: '10000' },
+  env: {
+    OPENAI_API_KEY: 'sk-bench',
+    OPENAI_BASE_URL: fake.baseURL,
+    MODEL: 'fake',
+    MODEL_TIMEOUT_MS: '10000',
+    // The benchmark measures turns, not the flood guard.
+    RATE_LIMIT_SHOPPER_PER_MIN: '0',
+    RATE_LIMIT_IP_PER_MIN: '0',
+  },
   log: createLogger('silent'),
 });
 const shopperId = (await findShopperIdByOpenid(db, DEMO_SHOP_ID, 'demo-openid-0001'))!;
