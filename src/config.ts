@@ -5,6 +5,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Also used by apps built without a full config (tests of other routes). */
+export const RATE_LIMIT_DEFAULTS = { RATE_LIMIT_SHOPPER_PER_MIN: 20, RATE_LIMIT_IP_PER_MIN: 60, RATE_LIMIT_TRUST_PROXY: false } as const;
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -22,6 +25,10 @@ const schema = z.object({
   EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
   EMBEDDING_DIM: z.coerce.number().int().min(8).max(4000).optional(),
   MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  // Chat turns a minute (in memory, per replica: see src/http/rateLimit.ts); 0 turns a limit off.
+  RATE_LIMIT_SHOPPER_PER_MIN: z.coerce.number().int().min(0).default(RATE_LIMIT_DEFAULTS.RATE_LIMIT_SHOPPER_PER_MIN),
+  RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).default(RATE_LIMIT_DEFAULTS.RATE_LIMIT_IP_PER_MIN),
+  RATE_LIMIT_TRUST_PROXY: bool.default(false),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -53,15 +53,23 @@ export async function runTool<I extends z.ZodType, O>(
   }
 }
 
-/** The AI SDK tool set for one caller: only the tools its tier may use. */
-export function toAiTools(defs: readonly ToolDef[], ctx: ToolContext): Record<string, Tool> {
+/**
+ * Tool calls one turn may make. The step limit bounds the loop, not the calls within a step: a
+ * hijacked model could emit a hundred calls in one step, each a database round trip.
+ */
+export const TOOL_CALLS_PER_TURN = 20;
+
+/** The AI SDK tool set for one caller's turn: only the tools its tier may use, within the budget. */
+export function toAiTools(defs: readonly ToolDef[], ctx: ToolContext, budget = TOOL_CALLS_PER_TURN): Record<string, Tool> {
   const out: Record<string, Tool> = {};
+  let calls = 0;
   for (const def of defs) {
     if (def.tiers && !def.tiers.includes(ctx.caller.tier)) continue;
     out[def.name] = tool({
       description: def.description,
       inputSchema: def.input,
-      execute: (input: unknown) => runTool(def, ctx, input),
+      execute: async (input: unknown) =>
+        ++calls > budget ? toolError('budget_exceeded', `too many tool calls in one turn (at most ${budget})`) : runTool(def, ctx, input),
     });
   }
   return out;

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { TokenIssuer } from '../auth/tokens.ts';
-import type { Config } from '../config.ts';
+import { RATE_LIMIT_DEFAULTS, type Config } from '../config.ts';
 import type { Models } from '../agent/models.ts';
 import type { Deps } from '../context.ts';
 import type { LiveHub } from '../domain/live/hub.ts';
@@ -15,11 +15,13 @@ import { knowledgeRoutes } from './knowledge.ts';
 import { liveRoutes } from './live.ts';
 import { openaiCompatRoutes } from './openaiCompat.ts';
 import { pageRoutes } from './pages/routes.ts';
+import { rateLimit } from './rateLimit.ts';
 import { requestLog } from './requestLog.ts';
 import { staffRoutes } from './staff.ts';
 
 export interface AppDeps extends Deps {
-  config: Pick<Config, 'BODY_LIMIT_BYTES'>;
+  config: Pick<Config, 'BODY_LIMIT_BYTES'> &
+    Partial<Pick<Config, 'RATE_LIMIT_SHOPPER_PER_MIN' | 'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_TRUST_PROXY'>>;
   tokens: TokenIssuer;
   models: Models;
   /** The per-process live hub (started by the server): SSE handlers await its wake-ups. Apps built
@@ -30,6 +32,16 @@ export interface AppDeps extends Deps {
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use('*', requestLog(deps.log));
+  const limits = { ...RATE_LIMIT_DEFAULTS, ...deps.config };
+  const chatLimit = rateLimit({
+    tokens: deps.tokens,
+    perShopperPerMinute: limits.RATE_LIMIT_SHOPPER_PER_MIN,
+    perIpPerMinute: limits.RATE_LIMIT_IP_PER_MIN,
+    trustProxy: limits.RATE_LIMIT_TRUST_PROXY,
+  });
+  // Every chat turn costs a model call: /v1/chat, /v1/chat/stream and /v1/chat/completions
+  // ('/v1/chat/*' matches /v1/chat itself too, so one registration counts each request once).
+  app.use('/v1/chat/*', chatLimit);
   app.use(
     '*',
     bodyLimit({
