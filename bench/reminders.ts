@@ -5,6 +5,7 @@
 // process (the PostgreSQL server's own memory is not in it). Target on the real server: ≤ 60 s
 // for 1,000,000 shoppers.
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { fixedClock } from '../src/context.ts';
@@ -102,7 +103,7 @@ async function bench(name: 'pg' | 'pglite'): Promise<void> {
     const report = await runReminders(deps, { shopId: SHOP, date: DATE, sampleSize: 3 });
     const runS = secs(tRun);
     for (const o of report.occasions) console.log(`[${name}]   ${o.occasion.padEnd(15)} candidates ${String(o.candidates).padStart(8)}  planned ${String(o.planned).padStart(8)}`);
-    console.log(`[${name}] daily run: planned ${report.planned}, queued ${report.queued} in ${runS} s; peak RSS ${mb()} MB`);
+    console.log(`[${name}] daily run: planned ${report.planned}, queued ${report.queued} in ${runS} s (plan ${report.durationsMs.plan} ms, write + queue ${report.durationsMs.write} ms); peak RSS ${mb()} MB`);
     const tAgain = performance.now();
     const again = await runReminders(deps, { shopId: SHOP, date: DATE, sampleSize: 0 });
     console.log(`[${name}] re-run of the same day: planned ${again.planned}, queued ${again.queued} in ${secs(tAgain)} s`);
@@ -116,8 +117,8 @@ async function bench(name: 'pg' | 'pglite'): Promise<void> {
       await c.end();
     }
   }
-  console.log(`[${name}] total ${secs(t0)} s`);
+  console.log(`[${name}] total ${secs(t0)} s; load average now ${os.loadavg()[0]!.toFixed(1)}`);
 }
 
-console.log(`reminders bench: ${N} shoppers, day ${DATE}, profiles ${PROFILE_SHARE * 100}% of buyers`);
+console.log(`reminders bench: ${N} shoppers, day ${DATE}, profiles ${PROFILE_SHARE * 100}% of buyers; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.availableParallelism()} cores`);
 for (const d of values.driver === 'both' ? (['pg', 'pglite'] as const) : [values.driver as 'pg' | 'pglite']) await bench(d);

@@ -135,8 +135,13 @@ async function benchEmbedder() {
   );
   await embedder.embed(texts.slice(0, 100));
   const started = performance.now();
+  const cpu = process.cpuUsage();
   for (let i = 0; i < texts.length; i += 1_000) await embedder.embed(texts.slice(i, i + 1_000));
-  console.log(`\nlocal embedder (${embedder.id}): ${N} product texts in ${seconds(started)} s`);
+  const { user, system } = process.cpuUsage(cpu);
+  console.log(
+    `\nlocal embedder (${embedder.id}): ${N} product texts in ${seconds(started)} s ` +
+      `(${((user + system) / 1e6).toFixed(1)} s of CPU; the rest is waiting for a shared CPU)`,
+  );
 }
 
 async function main() {

@@ -44,7 +44,7 @@ export interface CorpusOptions {
 export const DEFAULT_CORPUS: CorpusOptions = { dim: 256, topics: 300, topicsPerText: 3, seed: 42, common: 0.3, noise: 0.2 };
 
 /**
- * Draws vectors: each a mixture of topicsPerText topics (popular topics more often) with random
+ * Draws vectors: each a mixture of topicsPerText distinct topics (popular ones more often) with random
  * weights (flat Dirichlet), plus the common direction and isotropic noise, normalised. Neighbours
  * are then texts about the same things in similar proportions, as with real embeddings; the
  * noise is what makes texts about exactly the same things differ.
@@ -75,8 +75,9 @@ export function vectorSource(opts: CorpusOptions = DEFAULT_CORPUS): (count: numb
   return (count) =>
     Array.from({ length: count }, () => {
       const v = new Float32Array(opts.dim);
-      for (let j = 0; j < opts.topicsPerText; j++) {
-        const t = pickTopic();
+      const chosen = new Set<Float32Array>();
+      while (chosen.size < opts.topicsPerText) chosen.add(pickTopic());
+      for (const t of chosen) {
         const w = -Math.log(1 - rand()); // exponential weights, normalised below: a flat Dirichlet
         for (let i = 0; i < opts.dim; i++) v[i]! += w * t[i]!;
       }

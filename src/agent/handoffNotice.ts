@@ -21,7 +21,6 @@ export function afterHoursNotice(status: HandoffStatus, hours: ServiceHours, now
     start: hours.start,
     end: hours.end,
     backAt: status.backAt ? whenBack(new Date(status.backAt), now, hours.timezone) : '上班',
-    minutes: status.expectedWithinMinutes ?? 0,
   });
 }
 

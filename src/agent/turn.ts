@@ -76,7 +76,7 @@ export interface PreparedTurn extends TurnContext {
   handoffRules: ShopHandoffRules;
   /** What the handoff rules noted about the previous AI turn (for "unresolved twice in a row"). */
   previous: PreviousTurnFacts;
-  /** Staff went off duty before anyone took the waiting ticket: the AI answers, and says when they are back. */
+  /** Staff are off duty while the ticket is still open: the AI answers, and says when they are back. */
   offDutyWait: boolean;
 }
 
@@ -165,15 +165,15 @@ export async function buildTurnContext(
 }
 
 /** An upset shopper gets a softer tone from an LLM (the offline model softens its own replies). */
-function withTone(system: string, message: string, rules: ShopHandoffRules): string {
+export function withTone(system: string, message: string, rules: ShopHandoffRules): string {
   const { mood } = angerOf(message, rules.handoff.angryAt);
   return mood === 'calm' ? system : `${system}\n\n${renderPrompt(mood === 'angry' ? 'tone-angry' : 'tone-upset', {})}`;
 }
 
 /**
  * The open ticket of a conversation in human mode. An angry message while waiting raises the
- * ticket's priority. Without a ticket, or when staff went off duty before anyone took it, the
- * conversation goes back to the AI (the ticket keeps waiting for the next shift).
+ * ticket's priority. Without a ticket, or once staff are off duty, the conversation goes back to
+ * the AI (the ticket waits for the next shift; a staff reply takes the conversation again).
  */
 async function humanOwner(
   deps: AgentDeps,
@@ -184,7 +184,8 @@ async function humanOwner(
 ): Promise<HumanTurn | 'off_duty' | null> {
   const now = deps.clock.now();
   let ticket = await findOpenTicket(deps.db, conversation.id);
-  const offDuty = ticket?.status === 'open' && !isOnDuty(now, rules.hours);
+  // Nobody answers at night, not even whoever claimed it: the AI helps until the next shift.
+  const offDuty = ticket !== null && !isOnDuty(now, rules.hours);
   if (!ticket || offDuty) {
     await setConversationMode(deps.db, conversation.id, 'ai');
     return offDuty ? 'off_duty' : null;
@@ -314,6 +315,7 @@ export async function finishTurn(
   const handoffFacts = {
     unresolved: facts.unresolved,
     need: facts.need,
+    lowConfidence: facts.lowConfidence,
     mood: facts.anger.mood,
     ...(facts.reasons.length ? { triggers: facts.reasons } : {}),
     ...(ticket ? { ticketId: ticket.id } : {}),

@@ -8,6 +8,7 @@ import { runTurn } from '../agent/runTurn.ts';
 import { collectToolCalls, finishTurn, humanTurnResult, MAX_STEPS, prepareTurn, turnMeta, type AgentDeps } from '../agent/turn.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { allMessages, findOwnConversation } from '../domain/conversations/repo.ts';
+import { openHandoffStatus } from '../domain/handoff/escalate.ts';
 import { NotFound } from '../errors.ts';
 import { jsonBody } from './errors.ts';
 import { shopperAuth, type ShopperEnv } from './shopperAuth.ts';
@@ -107,6 +108,7 @@ export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
     return c.json({
       conversationId: conv.id,
       mode: conv.mode,
+      handoff: await openHandoffStatus(deps.db, caller.shopId, conv.id, deps.clock.now()),
       messages: messages
         .filter((m) => m.role !== 'system' && m.role !== 'tool')
         .map((m) => ({

@@ -59,6 +59,8 @@ export function liveRoutes(deps: LiveDeps) {
         stream.onAbort(() => closed.abort());
         // The id makes even a client that saw no event yet resume from here after a drop.
         await stream.writeSSE({ event: 'ready', id: String(cursor), retry: RETRY_MS, data: JSON.stringify({ cursor }) });
+        // Announcements already acted on: never waited for twice, even one the read did not return.
+        let announced = cursor;
         while (!closed.signal.aborted) {
           const events = await eventsAfter(deps.db, reader, cursor, BATCH);
           for (const e of events) {
@@ -77,9 +79,11 @@ export function liveRoutes(deps: LiveDeps) {
             cursor = e.id;
           }
           if (events.length === BATCH) continue;
-          const outcome = await deps.live.wait(reader, cursor, { timeoutMs: KEEP_ALIVE_MS, signal: closed.signal });
-          if (outcome === 'closed') break;
-          if (outcome === 'timeout') await stream.write(': keep-alive\n\n');
+          announced = Math.max(announced, cursor);
+          const woke = await deps.live.wait(reader, announced, { timeoutMs: KEEP_ALIVE_MS, signal: closed.signal });
+          if (woke.outcome === 'closed') break;
+          if (woke.outcome === 'event') announced = woke.upTo;
+          else await stream.write(': keep-alive\n\n');
         }
       },
       async (err) => {

@@ -12,6 +12,7 @@ import { parseHandoffSettings, type ServiceHours } from '../../src/domain/handof
 import { findShopTicket } from '../../src/domain/handoff/tickets.ts';
 import { evaluateTriggers } from '../../src/domain/handoff/triggers.ts';
 import { listActions } from '../../src/domain/handoff/actions.ts';
+import { withTone } from '../../src/agent/turn.ts';
 import { Conflict } from '../../src/errors.ts';
 import { describeDb } from '../helpers/db.ts';
 import { createOrder, createShop, createShopper } from '../helpers/fixtures.ts';
@@ -49,8 +50,9 @@ describe('the escalation rules', () => {
     expect(reasons('推荐口红', { toolCalls: [{ ...broken, name: 'searchProducts' }] })).not.toContain('tool_failure');
     const review = { name: 'createAfterSales', input: {}, output: { accepted: true, needsStaffReview: true } };
     expect(reasons('退款', { toolCalls: [review] })).toEqual(['money']);
-    expect(reasons('嗯嗯那个', { intent: 'recommend', confidence: 0.1 })).toContain('low_confidence');
-    expect(reasons('哈哈', { intent: 'smalltalk', confidence: 0.1 })).toEqual([]);
+    expect(reasons('嗯嗯那个', { intent: 'unknown', confidence: 0.1 })).toEqual([]);
+    expect(reasons('嗯嗯那个', { intent: 'unknown', confidence: 0.1, previous: { lowConfidence: true } })).toContain('low_confidence');
+    expect(reasons('哈哈', { intent: 'smalltalk', confidence: 0.1, previous: { lowConfidence: true } })).toEqual([]);
   });
 
   it('hands over when the same need stays unresolved twice in a row', () => {
@@ -71,6 +73,16 @@ describe('the escalation rules', () => {
     );
     expect(other.reasons).toEqual([]);
     expect(reasons('还是没解决啊', { previous: { unresolved: true, need: 'x' } })).toEqual(['unresolved']);
+  });
+
+  it("softens an LLM's tone for an upset shopper, more for an angry one, not for a calm one", () => {
+    const rules = { handoff: settings, hours: SHANGHAI };
+    expect(withTone('SYSTEM', '推荐个口红', rules)).toBe('SYSTEM');
+    const upset = withTone('SYSTEM', '有点无语', rules);
+    const angry = withTone('SYSTEM', '骗子！我要投诉', rules);
+    expect(upset).toMatch(/^SYSTEM\n\n## 语气提醒/);
+    expect(angry).toContain('requestHandoff');
+    expect(upset).not.toBe(angry);
   });
 
   it('ranks 老铁 before core before potential before others, anger one step up', () => {

@@ -44,18 +44,18 @@ describeDb('live events for the pages', (db) => {
       const beaConv = await startConversation(d, shopId, bea.id);
       const amyWaits = hub.wait({ shopId, role: 'shopper', shopperId: amy.id }, cursor, { timeoutMs: 1500 });
       await appendMessage(d, shopId, beaConv.id, { role: 'user', content: '不是 amy 的' });
-      expect(await amyWaits).toBe('timeout');
+      expect((await amyWaits).outcome).toBe('timeout');
 
       const again = hub.wait({ shopId, role: 'shopper', shopperId: amy.id }, cursor, { timeoutMs: 10_000 });
       const staffWaits = hub.wait({ shopId, role: 'staff' }, cursor, { timeoutMs: 10_000 });
       await appendMessage(d, shopId, amyConv.id, { role: 'staff', content: '人工客服来了' });
-      expect(await Promise.all([again, staffWaits])).toEqual(['event', 'event']);
+      expect((await Promise.all([again, staffWaits])).map((w) => w.outcome)).toEqual(['event', 'event']);
 
       // An event announced before wait() is called still counts (no lost wake-up between read and wait).
-      expect(await hub.wait({ shopId, role: 'shopper', shopperId: amy.id }, cursor, { timeoutMs: 10 })).toBe('event');
+      expect((await hub.wait({ shopId, role: 'shopper', shopperId: amy.id }, cursor, { timeoutMs: 10 })).outcome).toBe('event');
     } finally {
       await hub.stop();
     }
-    expect(await hub.wait({ shopId, role: 'staff' }, 0, { timeoutMs: 10_000 })).toBe('closed');
+    expect((await hub.wait({ shopId, role: 'staff' }, 0, { timeoutMs: 10_000 })).outcome).toBe('closed');
   });
 });

@@ -325,10 +325,13 @@ describeDb('reminder occasions', (db) => {
        VALUES ($1, $2, 'x', 3, '[1,0,0]', 'h', now())`,
       [gone, shop],
     );
+    // A table that names the shopper without a foreign key is swept too.
+    await db().query('CREATE TABLE IF NOT EXISTS test_side_notes (shop_id text NOT NULL, shopper_id bigint, note text)');
+    await db().query(`INSERT INTO test_side_notes VALUES ($1, $2, '手机 13812345678')`, [shop, gone]);
     const other = await shopWith(db());
     await expect(eraseShopper(db(), other, gone, 'admin:1', new Date())).rejects.toMatchObject({ code: 'not_found' });
     const receipt = await eraseShopper(db(), shop, gone, 'admin:1', new Date('2026-09-18T00:00:00Z'));
-    expect(receipt.removed).toMatchObject({ shoppers: 1, reminders: 1, reminder_outbox: 1, orders: 1, coupons: 1, shopper_profile_embeddings: 1 });
+    expect(receipt.removed).toMatchObject({ shoppers: 1, reminders: 1, reminder_outbox: 1, orders: 1, coupons: 1, shopper_profile_embeddings: 1, test_side_notes: 1 });
     expect(await remainingRows(db(), shop, gone)).toEqual({});
     await run(db(), shop, '2026-09-18');
     expect((await planned(db(), shop)).map((r) => r.shopper_id)).toEqual([stays]);

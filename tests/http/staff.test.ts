@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Tier } from '../../src/context.ts';
+import { fixedClock } from '../../src/context.ts';
 import { describeDemo } from '../helpers/demo.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -68,6 +69,22 @@ describeDemo('the staff desk, over HTTP', (db) => {
     expect(conv.body.mode).toBe('human');
     expect(conv.body.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(conv.body.messages.at(-1).id).toBe(waiting.body.messageId);
+    expect(conv.body.handoff).toMatchObject({ ticketId: coreTicket, status: 'open' });
+
+    // The streaming API answers the same way: the notice as text, the handoff in the metadata.
+    const res = await fetch(`${server.url}/v1/chat/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${shoppers.core!.token}` },
+      body: JSON.stringify({ message: '还要等多久', conversationId: coreConversation }),
+    });
+    const chunks = (await res.text())
+      .split('\n\n')
+      .map((e) => e.replace(/^data: /, ''))
+      .filter((e) => e && e !== '[DONE]')
+      .map((e) => JSON.parse(e) as { type: string; delta?: string; messageMetadata?: { handoff?: Handoff } });
+    expect(chunks.filter((c) => c.type === 'text-delta').map((c) => c.delta).join('')).toContain('人工客服');
+    expect(chunks.find((c) => c.type === 'finish')?.messageMetadata?.handoff).toMatchObject({ ticketId: coreTicket, status: 'open' });
+    expect(chunks.some((c) => c.type.startsWith('tool-'))).toBe(false);
   });
 
   it('escalates an angry shopper on its own rules and puts 老铁 first in the queue, with SLA clocks', async () => {
@@ -155,5 +172,52 @@ describeDemo('the staff desk, over HTTP', (db) => {
     expect(stats.body).toMatchObject({ resolved: 1, handedBack: 1, open: 0, breached: 0 });
     const q = await call('GET', '/v1/staff/queue', staff);
     expect(q.body.tickets).toEqual([]);
+  });
+
+  it('tells the shopper honestly when staff are off duty, keeps the AI helping, and stops the SLA clock overnight', async () => {
+    // 23:00 in Shanghai: staff hours are 09:00–22:00.
+    const night = await startTestServer(db(), { clock: fixedClock('2026-09-17T15:00:00Z') });
+    try {
+      const token = shoppers.converted!.token;
+      const post = async (body: unknown) => {
+        const res = await fetch(`${night.url}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+        return (await res.json()) as ChatResponse;
+      };
+      const asked = await post({ message: '转人工' });
+      expect(asked.handoff).toMatchObject({ status: 'open', onDuty: false, backAt: '2026-09-18T01:00:00.000Z', expectedWithinMinutes: 10 });
+      expect(asked.reply).toContain('明天 09:00');
+      const helped = await post({ message: '我的订单到哪了', conversationId: asked.conversationId });
+      expect(helped.toolCalls.length).toBeGreaterThan(0);
+      expect(helped.handoff).toMatchObject({ ticketId: asked.handoff!.ticketId, status: 'open' });
+    } finally {
+      await night.close();
+    }
+    // 09:05 the next morning the clock runs again: 5 of the 10 service minutes are left.
+    const morning = await startTestServer(db(), { clock: fixedClock('2026-09-18T01:05:00Z') });
+    try {
+      const res = await fetch(`${morning.url}/v1/staff/queue`, { headers: { authorization: `Bearer ${staff}` } });
+      const q = (await res.json()) as { onDuty: boolean; tickets: Array<{ tier: string; sla: { secondsLeft: number; running: boolean } }> };
+      expect(q.onDuty).toBe(true);
+      expect(q.tickets).toHaveLength(1);
+      expect(q.tickets[0]!.sla).toMatchObject({ secondsLeft: 300, running: true });
+    } finally {
+      await morning.close();
+    }
+  });
+
+  it('serves the pages with a strict Content-Security-Policy', async () => {
+    for (const path of ['/card/demo', '/staff']) {
+      const res = await fetch(server.url + path);
+      expect(res.status).toBe(200);
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(await res.text()).not.toMatch(/<script>(?!<\/script>)/);
+    }
+    expect((await fetch(`${server.url}/card/no-such-shop`)).status).toBe(404);
+    const js = await fetch(`${server.url}/static/card.js`);
+    expect(js.headers.get('content-type')).toContain('text/javascript');
+    expect((await fetch(`${server.url}/static/..%2Fstaff.ts`)).status).toBe(404);
   });
 });

@@ -392,6 +392,9 @@ async function applyToDb(db: Db, shopId: string, orderIds: number[], e: Event) {
   else await db.transaction((tx) => settleDue(tx, shopId, at));
 }
 
+// Generous timeouts: each run builds a shop; the shared CI machines can be slow.
+const DB_PROPERTY_TIMEOUT = 300_000;
+
 describeDb('the referral engine over random forests (database)', (db, driver) => {
   const small = { shoppers: 10, orders: 8, events: 20 };
 
@@ -419,9 +422,9 @@ describeDb('the referral engine over random forests (database)', (db, driver) =>
         expect(after.shop.payableFen).toBe(0);
         for (const b of after.beneficiaries) expect(b.pendingFen + b.settledFen).toBe(0);
       }),
-      { numRuns: driver === 'pglite' ? 50 : 25 },
+      { numRuns: driver === 'pglite' ? 400 : 25 },
     );
-  });
+  }, DB_PROPERTY_TIMEOUT);
 
   it('prices paid orders in batches exactly as onOrderPaid does one by one', async () => {
     const batchWorld = fc.tuple(
@@ -453,5 +456,5 @@ describeDb('the referral engine over random forests (database)', (db, driver) =>
       }),
       { numRuns: driver === 'pglite' ? 40 : 20 },
     );
-  });
+  }, DB_PROPERTY_TIMEOUT);
 });

@@ -80,10 +80,12 @@ describe('the local embedder', () => {
   it('embeds short product texts fast enough for a 100k catalog in under a minute', async () => {
     const texts = Array.from({ length: 5_000 }, (_, i) => `品牌${i % 97} 水光滋润粉底液 ${i} 干皮 保湿 遮瑕 30ml 轻薄服帖`);
     await e.embed(texts.slice(0, 200)); // warm up the JIT first
-    const started = performance.now();
+    // CPU time, not wall time: the machine is shared, and other processes' load is not ours.
+    const started = process.cpuUsage();
     await e.embed(texts);
-    // 60 s / 100k = 0.6 ms a text; measured ≈ 0.1 ms, so this leaves room for a busy machine.
-    expect(performance.now() - started).toBeLessThan(5_000 * 0.6);
+    const { user, system } = process.cpuUsage(started);
+    // 60 s / 100k = 0.6 ms a text; measured ≈ 0.1 ms.
+    expect((user + system) / 1000).toBeLessThan(texts.length * 0.6);
   });
 });
 

@@ -48,7 +48,7 @@ describe('shares of an amount', () => {
   });
 
   it('stay exact where amount × rate passes 2^53', () => {
-    expect(shareOf(9_007_199_254_740, 3333)).toBe(3_002_099_511_604) // 3002099511604.842;
+    expect(shareOf(9_007_199_254_740, 3333)).toBe(3_002_099_511_604); // 3 002 099 511 604.842
   });
 });
 

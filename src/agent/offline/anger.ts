@@ -17,7 +17,8 @@ const CAPS_WORDS_TO_SHOUT = 2;
 export function angerOf(norm: string, raw: string): Anger {
   const lex = LEXICON.anger;
   let score = 0;
-  for (const [term, weight] of Object.entries(lex.terms)) if (findTerm(norm, term) >= 0) score += weight;
+  const text = lex.exceptions.reduce((t, harmless) => t.split(harmless).join(' '), norm);
+  for (const [term, weight] of Object.entries(lex.terms)) if (findTerm(text, term) >= 0) score += weight;
   if (new RegExp(`[!！]{${lex.exclaimRun},}`).test(raw)) score += lex.exclaimScore;
   if ((raw.match(CAPS_WORD)?.length ?? 0) >= CAPS_WORDS_TO_SHOUT) score += lex.capsScore;
   const mood: Mood = score >= lex.angryAt ? 'angry' : score >= lex.upsetAt ? 'upset' : 'calm';

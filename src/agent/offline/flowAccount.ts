@@ -2,7 +2,7 @@
 // and the 老铁 community (badges, votes, feedback). A claim, redemption or vote happens only when the
 // shopper asked for it and the item is one a tool listed; with several to choose from, the card asks.
 import {
-  priceYuan,
+  type CouponFacts,
   readBadges,
   readClaim,
   readCoupons,
@@ -13,10 +13,10 @@ import {
   readReferral,
   readTasks,
   readVote,
-  type CouponFacts,
   type RedeemOption,
   type VoteCandidate,
-} from './facts.ts';
+} from './factsAccount.ts';
+import { priceYuan } from './factsShopping.ts';
 import { callOr, cannot, errorOf, latest, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { pick } from './recall.ts';
 import { lines } from './replies.ts';
@@ -36,6 +36,7 @@ import {
   tasksReply,
   voteResultReply,
 } from './replyAccount.ts';
+import { knowledgeQuery } from './flowService.ts';
 import { knowledgeReply } from './replyService.ts';
 import type { CouponHint } from './slots.ts';
 
@@ -136,10 +137,10 @@ export function referralFlow(f: Flow): Decision {
   const status = latest(f, 'getReferralStatus');
   const rules = latest(f, 'searchKnowledge');
   if (!status && f.tools.has('getReferralStatus')) {
-    const calls = [f.tools.plan('getReferralStatus', {}), explain && !rules ? f.tools.plan('searchKnowledge', { query: f.u.raw.slice(0, 200) }) : null];
+    const calls = [f.tools.plan('getReferralStatus', {}), explain && !rules ? f.tools.plan('searchKnowledge', { query: knowledgeQuery(f.u.raw, f.u.norm) }) : null];
     return { kind: 'calls', calls: calls.filter((c) => c !== null) };
   }
-  if (explain && !rules) return callOr(f, 'searchKnowledge', { query: f.u.raw.slice(0, 200) }, cannot(f, 'referral'));
+  if (explain && !rules) return callOr(f, 'searchKnowledge', { query: knowledgeQuery(f.u.raw, f.u.norm) }, cannot(f, 'referral'));
   const facts = readReferral(valueOf(f, 'getReferralStatus'));
   const passages = readKnowledge(valueOf(f, 'searchKnowledge'));
   if (!facts && !rules) return reply(cannot(f, 'referral')());

@@ -2,12 +2,12 @@
 // Without an order number the flows find the order first (listOrders), pick it when the message
 // says which ("最近那单", "上周买的口红", "第二个"), and ask once when several could be meant.
 import {
+  type OrderLine,
   readAfterSales,
   readOrderDetail,
   readOrderLines,
   readTracking,
-  type OrderLine,
-} from './facts.ts';
+} from './factsOrders.ts';
 import { allOf, callOr, cannot, errorOf, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { pick } from './recall.ts';
 import {
@@ -72,8 +72,8 @@ function focusedOrder(f: Flow): string | undefined {
   return s.orderPronoun || followUp ? recall.order.orderNo : undefined;
 }
 
-function notFound(f: Flow, orderNo: string | undefined): Decision {
-  return reply(notFoundReply(f.say, orderNo));
+function notFound(f: Flow): Decision {
+  return reply(notFoundReply(f.say));
 }
 
 export function orderStatusFlow(f: Flow): Decision {
@@ -82,7 +82,7 @@ export function orderStatusFlow(f: Flow): Decision {
   if (detail) return reply(orderDetailReply(f.say, detail));
   const tracking = readTracking(valueOf(f, 'trackShipment'));
   if (tracking) return reply(trackingReply(f.say, tracking));
-  if (errorOf(f, 'getOrder') || errorOf(f, 'trackShipment')) return notFound(f, s.orderNo);
+  if (errorOf(f, 'getOrder') || errorOf(f, 'trackShipment')) return notFound(f);
   const shown = orderFromShown(f, false);
   if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
   const orderNo = s.orderNo ?? shown?.orderNo ?? focusedOrder(f);
@@ -109,7 +109,7 @@ export function logisticsFlow(f: Flow): Decision {
   const s = f.u.slots;
   const tracking = readTracking(valueOf(f, 'trackShipment'));
   if (tracking) return reply(trackingReply(f.say, tracking));
-  if (errorOf(f, 'trackShipment')) return s.orderNo ? notFound(f, s.orderNo) : noParcelYet(f);
+  if (errorOf(f, 'trackShipment')) return s.orderNo ? notFound(f) : noParcelYet(f);
   const shown = orderFromShown(f, false);
   if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
   const orderNo = s.orderNo ?? shown?.orderNo ?? focusedOrder(f);
@@ -150,7 +150,7 @@ function progressFlow(f: Flow): Decision {
   const s = f.u.slots;
   const detail = readOrderDetail(valueOf(f, 'getOrder'));
   if (detail) return reply(progressReply(f.say, detail));
-  if (errorOf(f, 'getOrder')) return notFound(f, s.orderNo);
+  if (errorOf(f, 'getOrder')) return notFound(f);
   const shown = orderFromShown(f, false);
   const orderNo = s.orderNo ?? (shown !== 'out_of_range' ? shown?.orderNo : undefined) ?? focusedOrder(f);
   if (orderNo) return callOr(f, 'getOrder', { orderNo }, cannot(f, 'orders'));
@@ -168,7 +168,7 @@ function eligibilityFlow(f: Flow): Decision {
   const s = f.u.slots;
   const detail = readOrderDetail(valueOf(f, 'getOrder'));
   if (detail) return reply(eligibilityReply(f.say, detail));
-  if (errorOf(f, 'getOrder')) return notFound(f, s.orderNo);
+  if (errorOf(f, 'getOrder')) return notFound(f);
   const shown = orderFromShown(f, true);
   const orderNo = s.orderNo ?? (shown !== 'out_of_range' ? shown?.orderNo : undefined) ?? focusedOrder(f);
   if (orderNo) return callOr(f, 'getOrder', { orderNo }, cannot(f, 'orders'));
@@ -186,8 +186,8 @@ export function afterSalesFlow(f: Flow): Decision {
   const requested = f.turn.exchanges.find((e) => e.name === 'createAfterSales');
   const requestedNo = typeof requested?.input.orderNo === 'string' ? requested.input.orderNo : undefined;
   if (created !== undefined) return reply(afterSalesResultReply(f.say, readAfterSales(created), requestedNo ?? ''));
-  if (errorOf(f, 'createAfterSales')) return notFound(f, requestedNo);
-  if (s.afterSalesProgress && !s.afterSalesKind) return progressFlow(f);
+  if (errorOf(f, 'createAfterSales')) return notFound(f);
+  if (s.afterSalesProgress) return progressFlow(f);
   if (s.afterSalesQuestion) return eligibilityFlow(f);
 
   let order: OrderLine | undefined;

@@ -2,15 +2,30 @@
 // quoted with their title), small talk gets the persona's voice, and what the card must not do —
 // off-topic tasks, attempts to change its instructions or see other shoppers' data — gets a polite
 // refusal that reveals nothing about its instructions.
-import { readKnowledge } from './facts.ts';
+import { readKnowledge } from './factsAccount.ts';
+import { LEXICON } from './lexicon.ts';
+import { containsTerm } from './normalize.ts';
 import { callOr, cannot, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { lines } from './replies.ts';
 import { capabilities, knowledgeReply, smalltalkReply } from './replyService.ts';
 
+const QUERY_MAX = 200;
+
+/**
+ * The shop's documents are written in Chinese: an English question is searched with the Chinese
+ * words of its topics added, so "return policy" finds 《退换货与退款政策》.
+ */
+export function knowledgeQuery(raw: string, norm: string): string {
+  const added = Object.entries(LEXICON.knowledgeQueryTerms)
+    .filter(([en]) => containsTerm(norm, en))
+    .map(([, zh]) => zh);
+  return [raw, ...added].join(' ').slice(0, QUERY_MAX);
+}
+
 export function knowledgeFlow(f: Flow): Decision {
   const value = valueOf(f, 'searchKnowledge');
   if (value !== undefined) return reply(knowledgeReply(f.say, readKnowledge(value)));
-  return callOr(f, 'searchKnowledge', { query: f.u.raw.slice(0, 200) }, cannot(f, 'knowledge'));
+  return callOr(f, 'searchKnowledge', { query: knowledgeQuery(f.u.raw, f.u.norm) }, cannot(f, 'knowledge'));
 }
 
 export function smalltalkFlow(f: Flow): Decision {

@@ -2,7 +2,7 @@
 // there is nothing to go on, search with every filter the shopper gave, refine the last search
 // ("便宜点的", "换个颜色", "有没有适合油皮的") keeping its other filters, and answer about a product
 // the shopper points at ("第二个", "它", a name) — always an item a tool really returned.
-import { priceYuan, readProduct, readProducts, type ProductFacts } from './facts.ts';
+import { priceYuan, type ProductFacts, readProduct, readProducts } from './factsShopping.ts';
 import { allOf, callOr, cannot, errorOf, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { LEXICON } from './lexicon.ts';
 import { containsTerm } from './normalize.ts';
@@ -17,18 +17,23 @@ const REFINE_REACH = 3;
 // Filters a fruitless search gives up first, one at a time: the least essential first.
 const RELAX_ORDER = ['color', 'effect', 'skinType', 'price'] as const;
 const QUERY_MAX = 200;
-// A shade shared by at most this many words (2 Han characters) is too short to count as a request.
+// Fewer characters than this left over name nothing (a stray 个 or 点 is not a product).
 const MIN_CORE_CHARS = 2;
 
 const shopValue = (m: VocabMatch | undefined) => (m?.inShop ? m.value : undefined);
 
-/** What is left of a message once the words that say nothing about a product are taken out. */
-function coreWords(norm: string): string {
+/** What is left of a message once the given words (by default those that say nothing about a product) are taken out. */
+function coreWords(norm: string, words: readonly string[] = LEXICON.recommendFiller): string {
   let rest = norm.replace(/[\s\p{P}\p{S}\d]+/gu, ' ');
-  for (const w of [...LEXICON.recommendFiller].sort((a, b) => b.length - a.length)) {
-    rest = /^[a-z]+$/.test(w) ? rest.replace(new RegExp(`\\b${w}\\b`, 'g'), ' ') : rest.split(w).join(' ');
+  for (const w of [...words].sort((a, b) => b.length - a.length)) {
+    rest = /^[a-z ]+$/.test(w) ? rest.replace(new RegExp(`\\b${w}\\b`, 'g'), ' ') : rest.split(w).join(' ');
   }
   return rest.replace(/\s+/g, '');
+}
+
+/** What is left once the product's facets and pointers are taken out too ("这个是正品吗" names nothing). */
+function productWords(norm: string): string {
+  return coreWords(norm, [...LEXICON.recommendFiller, ...Object.values(LEXICON.productFacets).flat(), ...LEXICON.pronouns]);
 }
 
 function hasNeed(s: Slots): boolean {
@@ -95,8 +100,9 @@ function searchPlan(f: Flow): SearchPlan | null {
   if (last && last.turnsAgo <= REFINE_REACH && sameTopic) return refine(f, last.input, last.products, last.shownIds);
   // A different category starts over, keeping only what belongs to the shopper (her skin).
   const carriedSkin = last && last.turnsAgo <= REFINE_REACH && typeof last.input.skinType === 'string' ? last.input.skinType : undefined;
+  // Nothing in the message to go on: ask (the profile's skin type alone does not say what to show).
+  if (!hasNeed(s) && !carriedSkin && coreWords(norm).length < MIN_CORE_CHARS) return null;
   const skin = shopValue(s.skinType) ?? carriedSkin ?? (f.ctx.skinType || undefined);
-  if (!hasNeed(s) && !skin && coreWords(norm).length < MIN_CORE_CHARS) return null;
   const input: Record<string, unknown> = {
     query: raw.slice(0, QUERY_MAX),
     category,
@@ -208,7 +214,7 @@ export function productInfoFlow(f: Flow): Decision {
   if (target && 'ambiguous' in target) return reply(askWhichProduct(f.say, target.ambiguous));
   // Named by words only ("修护精华是正品吗"): find it first.
   const s = f.u.slots;
-  if (s.category || s.effect || coreWords(f.u.norm).length >= MIN_CORE_CHARS) {
+  if (s.category || s.effect || productWords(f.u.norm).length >= MIN_CORE_CHARS) {
     return callOr(f, 'searchProducts', { query: f.u.raw.slice(0, QUERY_MAX), category: shopValue(s.category), limit: LOOKUP_LIMIT }, cannot(f, 'search'));
   }
   return reply(f.say.t('product.ask_which_none'));

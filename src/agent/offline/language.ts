@@ -1,5 +1,6 @@
 // Which language to answer in: Chinese by default, English when the shopper writes English. Order
 // numbers (LT2026…) and product codes are not words of either language and are left out.
+import { LEXICON } from './lexicon.ts';
 export type Lang = 'zh' | 'en';
 
 const HAN = /\p{Script=Han}/gu;
@@ -19,7 +20,10 @@ export function detectLanguage(text: string): Lang | null {
   return 'zh';
 }
 
-/** The reply language: this message's, else the last message that had words, else Chinese. */
+/**
+ * The reply language: this message's, else the last message that had words, else English for a
+ * lone English word ("thanks") opening the conversation, else Chinese.
+ */
 export function replyLanguage(current: string, earlier: readonly string[]): Lang {
   const own = detectLanguage(current);
   if (own) return own;
@@ -27,5 +31,6 @@ export function replyLanguage(current: string, earlier: readonly string[]): Lang
     const l = detectLanguage(earlier[i]!);
     if (l) return l;
   }
-  return 'zh';
+  const word = current.toLowerCase().match(/[a-z]+/g);
+  return word?.length === 1 && LEXICON.englishWords.includes(word[0]!) ? 'en' : 'zh';
 }

@@ -7,6 +7,8 @@ export type SynonymGroup = readonly string[];
 
 export interface AngerLexicon {
   terms: Readonly<Record<string, number>>;
+  /** Harmless words that contain a term (送妈妈的 holds 妈的, 滚珠眼霜 holds 滚). */
+  exceptions: readonly string[];
   /** How many ! in a row count as shouting. */
   exclaimRun: number;
   exclaimScore: number;
@@ -44,8 +46,13 @@ export interface Lexicon {
   afterSalesKinds: Readonly<Record<'return' | 'exchange' | 'refund', readonly string[]>>;
   afterSalesReasons: readonly ReasonEntry[];
   afterSalesProgress: readonly string[];
-  /** "还能退货吗": asks whether a return is possible, rather than asking for one. */
-  afterSalesQuestion: readonly string[];
+  /** "还能退货吗", "can I return…": asks whether a return is possible, rather than asking for one. */
+  afterSalesQuestionPattern: string;
+  /** "你们一般…": a question about the shop, not about the shopper's own orders ("我的…"). */
+  generalCues: readonly string[];
+  personalCues: readonly string[];
+  /** "怎么查…", "如何辨别…": asks how something works. */
+  howToCues: readonly string[];
   /** "这单", "那个订单": the order just talked about. */
   orderPronouns: readonly string[];
   orderStatusFilters: Readonly<Record<string, readonly string[]>>;
@@ -59,6 +66,12 @@ export interface Lexicon {
   couponRuleWords: { noThreshold: readonly string[] };
   /** Words that say nothing about what to recommend ("推荐一款好用的"). */
   recommendFiller: readonly string[];
+  /** Words that ask for a recommendation ("有没有", "推荐"), not about one item. */
+  recommendCues: readonly string[];
+  /** English words of a knowledge question and the Chinese words the shop's documents use. */
+  knowledgeQueryTerms: Readonly<Record<string, string>>;
+  /** One-word English messages ("thanks") that say the shopper writes English. */
+  englishWords: readonly string[];
   unresolvedCues: readonly string[];
   /** Kinds of small talk, each answered by its own template (greeting is the default). */
   smalltalkKinds: Readonly<Record<string, readonly string[]>>;

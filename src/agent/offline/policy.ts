@@ -4,7 +4,8 @@
 // turn that would loop.
 import type { ResolvedContext } from './context.ts';
 import type { Conversation, ToolExchange } from './conversation.ts';
-import { readAfterSales, readHandoff } from './facts.ts';
+import { readHandoff } from './factsAccount.ts';
+import { readAfterSales } from './factsOrders.ts';
 import { latest, reply, valueOf, type Decision, type Flow, type FlowFn } from './flow.ts';
 import { afterSalesFlow, logisticsFlow, orderStatusFlow } from './flowOrders.ts';
 import { badgesFlow, couponsFlow, feedbackFlow, pointsFlow, referralFlow, voteFlow } from './flowAccount.ts';

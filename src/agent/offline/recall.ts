@@ -4,18 +4,15 @@
 // point at something a tool really returned for this shopper.
 import type { ToolExchange, Turn } from './conversation.ts';
 import {
+  type CouponFacts,
   readCoupons,
-  readOrderLines,
-  readProduct,
-  readProducts,
   readTasks,
   readVote,
-  type CouponFacts,
-  type OrderLine,
-  type ProductFacts,
   type RedeemOption,
   type VoteCandidate,
-} from './facts.ts';
+} from './factsAccount.ts';
+import { type OrderLine, readOrderLines } from './factsOrders.ts';
+import { type ProductFacts, readProduct, readProducts } from './factsShopping.ts';
 
 export type ShownList =
   | { kind: 'products'; items: ProductFacts[] }

@@ -11,8 +11,8 @@ import type {
   TaskFacts,
   VoteCampaign,
   VoteOutcome,
-} from './facts.ts';
-import { priceYuan } from './facts.ts';
+} from './factsAccount.ts';
+import { priceYuan } from './factsShopping.ts';
 import { lines, type Say } from './replies.ts';
 
 function couponLine(say: Say, c: CouponFacts, n: number): string {

@@ -1,7 +1,7 @@
 // Replies about the shopper's own orders, parcels and after-sales requests, written only from
 // listOrders / getOrder / trackShipment / createAfterSales results. A missing order gets one wording,
 // whether it belongs to someone else or does not exist at all.
-import type { AfterSalesOutcome, OrderDetail, OrderLine, Tracking } from './facts.ts';
+import type { AfterSalesOutcome, OrderDetail, OrderLine, Tracking } from './factsOrders.ts';
 import { lines, type Say } from './replies.ts';
 
 /** A status word from the templates: labels.order_paid, labels.shipment_in_transit … */
@@ -10,8 +10,9 @@ function label(say: Say, group: string, code: string, fallback: string): string 
   return say.has(key) ? say.t(key) : fallback;
 }
 
-export function notFoundReply(say: Say, orderNo: string | undefined): string {
-  return orderNo ? say.t('orders.not_found', { orderNo }) : say.t('orders.not_found_any');
+/** One wording, whoever's the number is: the reply must not tell "exists, not yours" from "no such order". */
+export function notFoundReply(say: Say): string {
+  return say.t('orders.not_found');
 }
 
 export function noOrdersReply(say: Say, filtered: boolean): string {

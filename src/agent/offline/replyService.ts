@@ -1,6 +1,6 @@
 // Replies that need no account data: shop rules quoted from searchKnowledge, small talk, refusals
 // (out of scope, prompt injection) and the fallback when a message is not understood.
-import type { KnowledgePassage } from './facts.ts';
+import type { KnowledgePassage } from './factsAccount.ts';
 import { looksLikeInstruction } from './guard.ts';
 import { LEXICON } from './lexicon.ts';
 import { containsTerm } from './normalize.ts';

@@ -1,6 +1,6 @@
 // Replies about products, written only from searchProducts / getProduct results: names, prices,
 // skin types, colours and traceability exactly as the catalog returned them.
-import type { ProductFacts } from './facts.ts';
+import type { ProductFacts } from './factsShopping.ts';
 import { looksLikeInstruction } from './guard.ts';
 import { LEXICON } from './lexicon.ts';
 import { lines, quote, type Say } from './replies.ts';
@@ -91,7 +91,9 @@ export function droppedPhrase(say: Say, key: string, input: Record<string, unkno
 }
 
 export function askNeedReply(say: Say): string {
-  return say.ctx.persona === 'advisor' ? say.t('recommend.ask_need_advisor') : say.t('recommend.ask_need');
+  const persona = say.ctx.persona === 'advisor' ? 'advisor' : 'card';
+  const skinType = say.ctx.skinType;
+  return skinType ? say.t(`recommend.ask_need_${persona}_known_skin`, { skinType }) : say.t(`recommend.ask_need_${persona}`);
 }
 
 export function askWhichProduct(say: Say, items: readonly ProductFacts[]): string {

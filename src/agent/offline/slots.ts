@@ -56,10 +56,15 @@ export interface Slots {
   reason?: ReasonEntry;
   afterSalesProgress: boolean;
   afterSalesQuestion: boolean;
+  /** "你们发什么快递": about the shop's rules, not the shopper's own orders. */
+  generalQuestion: boolean;
+  howTo: boolean;
   /** "这单", "那个订单": the order talked about last. */
   orderPronoun: boolean;
   facets: string[];
   couponClaim: boolean;
+  /** The message asks for a recommendation ("有没有…", "推荐…"), not about one item. */
+  recommendCue: boolean;
   coupon?: CouponHint;
   pointsAspect?: 'tasks' | 'redeem';
   pointsCost?: number;
@@ -123,6 +128,7 @@ export function extractBudget(norm: string): Budget | undefined {
   return undefined;
 }
 
+const AFTER_SALES_QUESTION = new RegExp(LEXICON.afterSalesQuestionPattern);
 const ORDER_NO = /\blt\d{10,20}\b/i;
 const BARE_ORDER_NO = /(?<!\d)\d{12,20}(?!\d)/;
 // Seeded and real order numbers are 'LT' + 14 digits; a shopper often copies only the digits.
@@ -141,6 +147,8 @@ const ORDINAL_CN = new RegExp(`第\\s*(\\d+|${CN_NUMERAL})\\s*(${MEASURE})?(?![�
 const LAST_CN = new RegExp(`最后(?:一|1)?${MEASURE}|最后那${MEASURE}?|倒数第一`);
 const ORDINAL_EN = /\b(?:the\s+)?(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|last)\s+(?:one|item|product|order|option)\b|\bthe\s+(first|second|third|fourth|fifth|last)\b/;
 const NUMBER_EN = /(?:\bnumber|\bno\.?|#)\s*(\d{1,2})\b/;
+// A reply that is only a number ("2", "选2", "就3号吧") picks from the list just shown.
+const BARE_NUMBER = /^(?:选|要|就|选择)?\s*(\d{1,2})\s*(?:个|号|单|款|张)?\s*(?:吧|呀|啊)?[\s\p{P}]*$/u;
 // A list shown to a shopper never has more than this many entries worth pointing at.
 const MAX_ORDINAL = 20;
 
@@ -154,7 +162,7 @@ export function extractOrdinal(norm: string): number | undefined {
   const en = ORDINAL_EN.exec(norm);
   const word = en?.[1] ?? en?.[2];
   if (word) return LEXICON.ordinalWords[word];
-  const n = Number(NUMBER_EN.exec(norm)?.[1]);
+  const n = Number(NUMBER_EN.exec(norm)?.[1] ?? BARE_NUMBER.exec(norm)?.[1]);
   return n >= 1 && n <= MAX_ORDINAL ? n : undefined;
 }
 
@@ -172,14 +180,15 @@ function related(a: string, b: string): boolean {
  */
 export function matchVocabulary(norm: string, shopValues: readonly string[], groups: readonly SynonymGroup[]): VocabMatch | undefined {
   const direct = longestTerm(norm, shopValues.map((v) => v.toLowerCase()));
-  if (direct) {
-    const value = shopValues.find((v) => v.toLowerCase() === direct)!;
-    return { value, term: direct, inShop: true };
-  }
   let best: { group: SynonymGroup; term: string } | undefined;
   for (const group of groups) {
     const term = longestTerm(norm, group);
     if (term && (!best || term.length > best.term.length)) best = { group, term };
+  }
+  // The longer word is what the shopper said: 混油皮 is not 油皮, 精华水 is not 精华.
+  if (direct && (!best || direct.length >= best.term.length)) {
+    const value = shopValues.find((v) => v.toLowerCase() === direct)!;
+    return { value, term: direct, inShop: true };
   }
   if (!best) return undefined;
   const { group, term } = best;
@@ -233,7 +242,7 @@ function explicitDay(norm: string, today: string): string | undefined {
   return day > today ? `${year - 1}-${pad(md[1]!)}-${pad(md[2]!)}` : day;
 }
 
-const BOUGHT_WORD = new RegExp(`买的(?:那个|那支|那瓶|那款|那件|那套)?([\\p{Script=Han}a-z]{2,6}?)(?=到|怎么|什么|呢|还|能|可以|物流|发货|的|了|[,，。？?!！\\s]|$)`, 'u');
+const BOUGHT_WORD = new RegExp(`买的(?:那个|那支|那瓶|那款|那件|那套)?([\\p{Script=Han}a-z]{2,6}?)(?=到|怎么|什么|啥|何时|多久|几时|呢|还|能|可以|物流|发货|的|了|[,，。？?!！\\s]|$)`, 'u');
 
 function extractOrderRef(norm: string, today: string, category: VocabMatch | undefined): OrderRef | undefined {
   const latest = LEXICON.latestOrder.some((t) => containsTerm(norm, t));
@@ -294,7 +303,9 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     more: anyTerm(norm, LEXICON.more),
     pronoun: anyTerm(norm, LEXICON.pronouns),
     afterSalesProgress: anyTerm(norm, LEXICON.afterSalesProgress),
-    afterSalesQuestion: anyTerm(norm, LEXICON.afterSalesQuestion),
+    afterSalesQuestion: AFTER_SALES_QUESTION.test(norm),
+    generalQuestion: anyTerm(norm, LEXICON.generalCues) && !anyTerm(norm, LEXICON.personalCues),
+    howTo: anyTerm(norm, LEXICON.howToCues),
     orderPronoun: anyTerm(norm, LEXICON.orderPronouns),
     facets: Object.entries(LEXICON.productFacets)
       .filter(([, terms]) => anyTerm(norm, terms))
@@ -302,6 +313,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     // "领券" opening a message asks to claim; "有什么券可以领" only asks what there is.
     couponClaim: anyTerm(norm, LEXICON.couponClaim) || /^(?:请|麻烦)?领(?:券|取|一)/.test(norm),
     referralExplain: anyTerm(norm, LEXICON.referralExplain) && !anyTerm(norm, LEXICON.referralStatusCues),
+    recommendCue: anyTerm(norm, LEXICON.recommendCues),
   };
   if (orderNo) slots.orderNo = orderNo;
   const orderRef = extractOrderRef(norm, today, category);

@@ -1,15 +1,15 @@
 // Understanding one message in its conversation: the classifier's evidence, the slots, the mood, and
 // what the conversation so far adds — a question the card asked last turn that this message answers
 // ("第二个" after "是哪一单？"), a refinement of the last search ("便宜点的"), or a clean topic switch.
-import type { Anger } from './anger.ts';
-import { angerOf } from './anger.ts';
+import { angerOf, type Anger } from './anger.ts';
 import type { ResolvedContext } from './context.ts';
 import type { Conversation, Turn } from './conversation.ts';
+import { hasShoppingSlots, textScores } from './evidence.ts';
 import { INTENTS, type Classification, type Intent, type IntentClassifier, type IntentScores } from './intents.ts';
 import { replyLanguage, type Lang } from './language.ts';
 import { LEXICON } from './lexicon.ts';
 import { containsTerm, normalize } from './normalize.ts';
-import { recall, type Recall } from './recall.ts';
+import { recall, type Recall, type ShownList } from './recall.ts';
 import { extractSlots, type Slots } from './slots.ts';
 
 export type TurnIntent = Intent | 'unknown';
@@ -32,7 +32,6 @@ export interface Understanding {
   lang: Lang;
   intent: TurnIntent;
   confidence: number;
-  scores: IntentScores;
   slots: Slots;
   anger: Anger;
   past: PastTurn[];
@@ -42,15 +41,26 @@ export interface Understanding {
   unresolvedStreak: number;
 }
 
-const SIMILARITY_WEIGHT = 2.5;
+// A message not understood is reported below the handoff rules' "low confidence" line (0.2 by default).
+const UNKNOWN_CONFIDENCE_MAX = 0.19;
 // Below this total evidence the message is not understood (a shrug, a typo, a bare emoji).
 const UNKNOWN_BELOW = 1.2;
 // Keyword evidence this strong for another intent is a topic switch, not an answer to the question.
 const SWITCH_AT = 2.5;
 const PENDING_BOOST = 3;
+// "第二个" is about the list just shown more surely than any other reading of two characters.
+const LIST_BOOST = 4;
 const REFINE_BOOST = 3;
 // How many turns back a search still counts as "what we were just looking at".
 const REFINE_REACH = 3;
+
+const LIST_INTENT: Readonly<Record<Exclude<ShownList['kind'], 'products'>, Intent>> = {
+  orders: 'order_status',
+  coupons: 'coupons',
+  redeem: 'points',
+  candidates: 'vote',
+};
+const ORDER_INTENTS = new Set<Intent>(['order_status', 'logistics', 'after_sales']);
 
 /** Tools whose use says what a turn was about (listOrders serves several needs, so it says nothing). */
 const TOOL_INTENT: Readonly<Record<string, Intent>> = {
@@ -72,30 +82,10 @@ const TOOL_INTENT: Readonly<Record<string, Intent>> = {
   listBadges: 'badges',
 };
 
-function hasShoppingSlots(s: Slots): boolean {
-  return Boolean(s.category || s.skinType || s.budget || s.effect || s.color);
-}
-
-/** Evidence from the message alone: keywords, nearest examples, and what its slots suggest. */
-function textScores(c: Classification, s: Slots): IntentScores {
-  const out = {} as IntentScores;
-  for (const i of INTENTS) out[i] = c.keywords[i] + SIMILARITY_WEIGHT * c.similarity[i];
-  if (s.orderNo) {
-    out.order_status += 1.5;
-    out.logistics += 1;
-    out.after_sales += 1;
-  }
-  if (s.orderRef) out.order_status += 1;
-  if (hasShoppingSlots(s)) out.recommend += 1.5;
-  if (s.priceShift || s.colorChange) out.recommend += 1.5;
-  if (s.facets.some((f) => f !== 'skin' && f !== 'colors')) out.product_info += 1;
-  return out;
-}
-
 function best(scores: IntentScores): { intent: TurnIntent; confidence: number } {
   const ranked = INTENTS.map((i) => [i, scores[i]] as const).sort((a, b) => b[1] - a[1]);
   const [top, second] = [ranked[0]!, ranked[1]!];
-  if (top[1] < UNKNOWN_BELOW) return { intent: 'unknown', confidence: round(Math.max(0, top[1]) / (UNKNOWN_BELOW + 1)) };
+  if (top[1] < UNKNOWN_BELOW) return { intent: 'unknown', confidence: round((UNKNOWN_CONFIDENCE_MAX * Math.max(0, top[1])) / UNKNOWN_BELOW) };
   return { intent: top[0], confidence: round(top[1] / (top[1] + Math.max(0, second[1]) + 1)) };
 }
 
@@ -198,25 +188,25 @@ function streak(past: readonly PastTurn[], intent: TurnIntent, norm: string): nu
   return n;
 }
 
-export async function understand(conv: Conversation, ctx: ResolvedContext, classifier: IntentClassifier): Promise<Understanding> {
-  const raw = conv.current.user;
-  const norm = normalize(raw);
-  const vocab = { categories: ctx.categories, colors: ctx.colors, skinTypes: ctx.skinTypes };
-  const pastNorms = conv.history.map((t) => normalize(t.user));
-  const [current, ...earlier] = await classifier.classify([norm, ...pastNorms]);
-  const past: PastTurn[] = conv.history.map((turn, i) => {
-    const slots = extractSlots(pastNorms[i]!, turn.user, vocab, ctx.today);
-    return { turn, slots, intent: turnIntent(turn, best(textScores(earlier[i]!, slots)).intent) };
-  });
-  const slots = extractSlots(norm, raw, vocab, ctx.today);
-  const memory = recall(conv.history);
-  const scores = textScores(current!, slots);
-  const pending = pendingFrom(past);
-  const previous = past.at(-1)?.intent;
-  const strongest = INTENTS.reduce((a, b) => (current!.keywords[b] > current!.keywords[a] ? b : a));
-  const switching = (to: Intent) => current!.keywords[strongest] >= SWITCH_AT && strongest !== to;
+interface Context {
+  classification: Classification;
+  slots: Slots;
+  past: readonly PastTurn[];
+  pending: Pending | undefined;
+  memory: Recall;
+}
 
+/**
+ * What the conversation adds to the message's own evidence: an answer to last turn's question, a
+ * refinement of the search on screen, a pick from the list just shown — unless the message's own
+ * keywords clearly say it is about something else (a topic switch).
+ */
+function addContext(scores: IntentScores, { classification, slots, past, pending, memory }: Context): void {
+  const strongest = INTENTS.reduce((a, b) => (classification.keywords[b] > classification.keywords[a] ? b : a));
+  const switching = (to: Intent) => classification.keywords[strongest] >= SWITCH_AT && strongest !== to;
   if (pending && answers(pending.intent, slots, memory) && !switching(pending.intent)) scores[pending.intent] += PENDING_BOOST;
+
+  const previous = past.at(-1)?.intent;
   const search = memory.lastSearch;
   const browsing = search && search.turnsAgo <= REFINE_REACH && (previous === 'recommend' || previous === 'product_info');
   if (browsing && !switching('recommend') && !switching('product_info')) {
@@ -227,6 +217,30 @@ export async function understand(conv: Conversation, ctx: ResolvedContext, class
       scores.product_info += REFINE_BOOST;
     }
   }
+  // "第二个" after a list: the need the list was shown for (orders, coupons, redemptions, a vote).
+  const list = memory.list;
+  if (slots.ordinal !== undefined && list && list.turnsAgo <= 2 && list.kind !== 'products') {
+    const target = LIST_INTENT[list.kind];
+    const intent = list.kind === 'orders' && pending && ORDER_INTENTS.has(pending.intent) ? pending.intent : target;
+    if (!switching(intent)) scores[intent] += LIST_BOOST;
+  }
+}
+
+export async function understand(conv: Conversation, ctx: ResolvedContext, classifier: IntentClassifier): Promise<Understanding> {
+  const raw = conv.current.user;
+  const norm = normalize(raw);
+  const vocab = { categories: ctx.categories, colors: ctx.colors, skinTypes: ctx.skinTypes };
+  const pastNorms = conv.history.map((t) => normalize(t.user));
+  const [current, ...earlier] = await classifier.classify([norm, ...pastNorms]);
+  const past: PastTurn[] = conv.history.map((turn, i) => {
+    const slots = extractSlots(pastNorms[i]!, turn.user, vocab, ctx.today);
+    return { turn, slots, intent: turnIntent(turn, best(textScores(earlier[i]!, slots, pastNorms[i]!)).intent) };
+  });
+  const slots = extractSlots(norm, raw, vocab, ctx.today);
+  const memory = recall(conv.history);
+  const pending = pendingFrom(past);
+  const scores = textScores(current!, slots, norm);
+  addContext(scores, { classification: current!, slots, past, pending, memory });
   const { intent, confidence } = best(scores);
   return {
     raw,
@@ -234,7 +248,6 @@ export async function understand(conv: Conversation, ctx: ResolvedContext, class
     lang: replyLanguage(raw, conv.history.map((t) => t.user)),
     intent,
     confidence,
-    scores,
     slots: pending && intent === pending.intent ? mergeSlots(pending.slots, slots) : slots,
     anger: angerOf(norm, raw),
     past,

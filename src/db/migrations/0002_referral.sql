@@ -85,9 +85,10 @@ CREATE TABLE reward_ledger (
   level smallint NOT NULL CHECK (level IN (1, 2)),
   amount_fen bigint NOT NULL CHECK (amount_fen <> 0),
   state text NOT NULL CHECK (state IN ('pending', 'settled', 'reversed')),
-  -- '<order>:<beneficiary>:<kind>' for credits, '…:reversal' for claw-backs: a replay inserts nothing
+  -- '<order>:<beneficiary>:<kind>' for credits, '…:reversal' for claw-backs: a replay inserts nothing,
+  -- and a credit has at most one reversal
   entry_key text NOT NULL,
-  reverses_id bigint UNIQUE REFERENCES reward_ledger(id),
+  reverses_id bigint REFERENCES reward_ledger(id),
   policy_version int NOT NULL CHECK (policy_version >= 0),
   created_at timestamptz NOT NULL,
   -- delivered_at + the shop's return window; null until delivered

@@ -76,6 +76,12 @@ CREATE TABLE reminder_outbox (
 CREATE INDEX reminder_outbox_due ON reminder_outbox (next_attempt_at, id) WHERE state IN ('pending', 'failed');
 CREATE INDEX reminder_outbox_shop_state ON reminder_outbox (shop_id, state, id);
 
+-- The planner's set-based candidate queries (planner.ts): orders paid in a window of days (second
+-- purchase, win-back, anniversaries) and today's birthdays, without scanning a million-row table.
+CREATE INDEX orders_shop_paid ON orders (shop_id, paid_at) WHERE paid_at IS NOT NULL;
+CREATE INDEX shoppers_birthday_md ON shoppers (shop_id, (extract(month FROM birthday)), (extract(day FROM birthday)))
+  WHERE birthday IS NOT NULL;
+
 -- PIPL: a receipt that a shopper's data was erased (no personal data in it), for the operator's
 -- records and to answer "was my data deleted?".
 CREATE TABLE shopper_erasures (

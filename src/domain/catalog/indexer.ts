@@ -1,7 +1,7 @@
 // Keeps a shop's search data in step with its products: products.search_terms for lexical matching
 // and one vector per product in product_embeddings. Re-running is cheap: a product whose text and
 // embedder are unchanged (same content_hash) is skipped.
-import type { Db } from '../../db/db.ts';
+import type { Db, Queryable } from '../../db/db.ts';
 import { toVector } from '../../db/db.ts';
 import type { Embedder } from '../../embed/embedder.ts';
 import { contentHash, productTerms, productText, type ProductContent } from './productText.ts';
@@ -94,7 +94,7 @@ export function reindexProducts(db: Db, embedder: Embedder, opts: Omit<IndexOpti
 }
 
 /** The shops that have a catalog to index. */
-export async function listCatalogShops(db: Db): Promise<string[]> {
+export async function listCatalogShops(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ shop_id: string }>('SELECT DISTINCT shop_id FROM products ORDER BY shop_id');
   return rows.map((r) => r.shop_id);
 }

@@ -66,6 +66,8 @@ export async function escalate(db: Db, req: EscalationRequest, now: Date, rules?
     if (!opened.created && (adds.length || raises)) {
       opened = { ticket: await joinTicket(tx, t.id, { reasons: adds, priority, angry: req.angry, note: req.note }), created: false };
     } else if (!opened.created) {
+      // Asked again for the same reason (say, in the morning after a night ticket): nothing to log.
+      if (onDuty) await setConversationMode(tx, req.conversationId, 'human');
       return opened;
     }
     // On duty, a person is coming: the AI stops answering. Off duty the AI keeps helping meanwhile.
@@ -98,4 +100,11 @@ export async function refreshSummary(db: Db, ticket: Ticket): Promise<void> {
     note: ticket.note,
   });
   await saveTicketSummary(db, ticket.id, s.summary, s.text);
+}
+
+/** The conversation's open ticket as the shopper may see it, or null (a page reloading mid-handoff). */
+export async function openHandoffStatus(db: Db, shopId: string, conversationId: string, now: Date): Promise<HandoffStatus | null> {
+  const ticket = await findOpenTicket(db, conversationId);
+  if (!ticket || ticket.shopId !== shopId) return null;
+  return statusOf(db, ticket, await loadHandoffRules(db, shopId), now);
 }

@@ -16,6 +16,8 @@ const REPLIES = 2;
 const TRIED = 6;
 const WINDOW = 30;
 const CLIP = 160;
+// The handoff request itself is not something the AI "tried" for the shopper (its note is shown apart).
+const HANDOFF_TOOL = 'requestHandoff';
 
 export interface TicketSummary {
   who: {
@@ -91,6 +93,7 @@ export async function buildSummary(
     asked: messages.filter((m) => m.role === 'user').slice(-ASKED).map((m) => clip(m.content)),
     tried: messages
       .flatMap((m) => m.toolCalls)
+      .filter((c) => c.name !== HANDOFF_TOOL)
       .slice(-TRIED)
       .map((c) => ({ tool: c.name, input: clip(JSON.stringify(c.input ?? {}), 80), result: resultOf(c.output) })),
     replies: messages.filter((m) => m.role === 'assistant' && m.content).slice(-REPLIES).map((m) => clip(m.content)),

@@ -15,6 +15,7 @@ export interface TurnToolCall {
 export interface PreviousTurnFacts {
   unresolved?: boolean;
   need?: string;
+  lowConfidence?: boolean;
 }
 
 export interface TurnFacts {
@@ -41,6 +42,8 @@ export interface TriggerResult {
   /** Whether this turn left the shopper's need open, and which need: read by the next turn. */
   unresolved: boolean;
   need: string;
+  /** Whether the model was unsure of this turn: read by the next turn. */
+  lowConfidence: boolean;
 }
 
 // Intents that are conversation, not a need: never "low confidence" or "unresolved".
@@ -90,8 +93,9 @@ export function evaluateTriggers(f: TurnFacts, settings: HandoffSettings, tools:
   );
   if (review) reasons.push('money');
 
+  // One unclear message is worth asking again about; the second in a row goes to a person.
   const lowConfidence = !chat && typeof f.confidence === 'number' && f.confidence < settings.lowConfidenceBelow;
-  if (lowConfidence) reasons.push('low_confidence');
+  if (lowConfidence && f.previous?.lowConfidence) reasons.push('low_confidence');
 
   // Unresolved: nothing found, not understood, or the shopper says so; twice in a row for one need.
   const unresolved =
@@ -99,5 +103,5 @@ export function evaluateTriggers(f: TurnFacts, settings: HandoffSettings, tools:
   const sameNeed = cue || f.previous?.need === need;
   if (unresolved && f.previous?.unresolved && sameNeed) reasons.push('unresolved');
 
-  return { reasons, anger, unresolved, need };
+  return { reasons, anger, unresolved, need, lowConfidence };
 }

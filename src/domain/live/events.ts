@@ -26,9 +26,10 @@ export interface LiveEvent extends NewLiveEvent {
   createdAt: Date;
 }
 
-/** What a NOTIFY says: which event, whose. */
+/** What a NOTIFY says: which event, whose, in which schema (channels are database-wide). */
 export interface LiveWake {
   id: number;
+  schema: string;
   shopId: string;
   shopperId: number | null;
   audience: LiveAudience;
@@ -53,7 +54,8 @@ export async function publishEvent(db: Queryable, e: NewLiveEvent): Promise<numb
             INSERT INTO live_events (shop_id, shopper_id, conversation_id, ticket_id, kind, audience, payload)
             SELECT $1::text, $2::bigint, $3::uuid, $4::bigint, $5::text, $6::text, $7::jsonb FROM locked
             RETURNING id, shop_id, shopper_id, audience)
-     SELECT id, pg_notify('${LIVE_CHANNEL}', json_build_object('id', id, 'shop', shop_id, 'shopper', shopper_id, 'audience', audience)::text)
+     SELECT id, pg_notify('${LIVE_CHANNEL}', json_build_object(
+              'id', id, 'schema', current_schema(), 'shop', shop_id, 'shopper', shopper_id, 'audience', audience)::text)
        FROM inserted`,
     [e.shopId, e.shopperId, e.conversationId, e.ticketId, e.kind, e.audience, JSON.stringify(e.payload)],
   );
@@ -62,10 +64,11 @@ export async function publishEvent(db: Queryable, e: NewLiveEvent): Promise<numb
 
 export function parseWake(payload: string): LiveWake | null {
   try {
-    const p = JSON.parse(payload) as { id?: unknown; shop?: unknown; shopper?: unknown; audience?: unknown };
-    if (typeof p.id !== 'number' || typeof p.shop !== 'string') return null;
+    const p = JSON.parse(payload) as { id?: unknown; schema?: unknown; shop?: unknown; shopper?: unknown; audience?: unknown };
+    if (typeof p.id !== 'number' || typeof p.shop !== 'string' || typeof p.schema !== 'string') return null;
     return {
       id: p.id,
+      schema: p.schema,
       shopId: p.shop,
       shopperId: typeof p.shopper === 'number' ? p.shopper : null,
       audience: p.audience === 'all' ? 'all' : 'staff',
@@ -109,6 +112,12 @@ export async function eventsAfter(db: Queryable, reader: LiveReader, afterId: nu
     payload: r.payload,
     createdAt: r.created_at,
   }));
+}
+
+/** The schema this database handle works in: wakes from other schemas are not ours. */
+export async function currentSchema(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ schema: string }>('SELECT current_schema() AS schema');
+  return rows[0]!.schema;
 }
 
 /** The newest event id of the shop: where a new client without Last-Event-ID starts. */

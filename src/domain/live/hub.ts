@@ -3,9 +3,13 @@
 // a replica that missed nothing but a NOTIFY loses nothing. Created at start-up, passed in deps.
 import type { Db } from '../../db/db.ts';
 import type { Logger } from '../../log.ts';
-import { canSee, LIVE_CHANNEL, parseWake, type LiveReader, type LiveWake } from './events.ts';
+import { canSee, currentSchema, LIVE_CHANNEL, parseWake, type LiveReader, type LiveWake } from './events.ts';
 
-export type WaitOutcome = 'event' | 'timeout' | 'closed';
+/**
+ * Why a wait ended. `upTo` is the newest announced id the reader can see: the caller waits after it
+ * next time, so an announcement its read could not find (it never loops on the same one twice).
+ */
+export type WaitResult = { outcome: 'event'; upTo: number } | { outcome: 'timeout' | 'closed' };
 
 export interface LiveHub {
   start(): Promise<void>;
@@ -14,13 +18,13 @@ export interface LiveHub {
    * Resolves when an event after `afterId` that the reader can see has been announced, after
    * `timeoutMs` (time for a keep-alive), or when the hub stops or `signal` aborts.
    */
-  wait(reader: LiveReader, afterId: number, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<WaitOutcome>;
+  wait(reader: LiveReader, afterId: number, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<WaitResult>;
 }
 
 interface Waiter {
   reader: LiveReader;
   afterId: number;
-  done(outcome: WaitOutcome): void;
+  done(result: WaitResult): void;
 }
 
 // Wakes remembered per shop, so that one announced between a handler's read and its wait() still counts.
@@ -29,6 +33,7 @@ const RECENT_PER_SHOP = 256;
 export function createLiveHub(deps: { db: Db; log: Logger }): LiveHub {
   const waiters = new Set<Waiter>();
   const recent = new Map<string, LiveWake[]>();
+  let schema = '';
   let unlisten: (() => Promise<void>) | null = null;
   let stopped = false;
 
@@ -41,39 +46,42 @@ export function createLiveHub(deps: { db: Db; log: Logger }): LiveHub {
 
   function onNotify(payload: string) {
     const wake = parseWake(payload);
-    if (!wake) return;
+    // Channels are database-wide: another schema's events (another deployment, another test) are not ours.
+    if (!wake || wake.schema !== schema) return;
     remember(wake);
-    for (const w of waiters) if (wake.id > w.afterId && canSee(w.reader, wake)) w.done('event');
+    for (const w of waiters) if (wake.id > w.afterId && canSee(w.reader, wake)) w.done({ outcome: 'event', upTo: wake.id });
   }
 
   return {
     async start() {
       stopped = false;
+      schema = await currentSchema(deps.db);
       unlisten = await deps.db.listen(LIVE_CHANNEL, onNotify);
     },
     async stop() {
       stopped = true;
-      for (const w of waiters) w.done('closed');
+      for (const w of waiters) w.done({ outcome: 'closed' });
       const u = unlisten;
       unlisten = null;
       await u?.().catch((e: unknown) => deps.log.warn('live hub unlisten failed', { err: e as Error }));
     },
     wait(reader, afterId, { timeoutMs, signal }) {
-      if (stopped || signal?.aborted) return Promise.resolve('closed');
-      if ((recent.get(reader.shopId) ?? []).some((w) => w.id > afterId && canSee(reader, w))) return Promise.resolve('event');
-      return new Promise<WaitOutcome>((resolve) => {
+      if (stopped || signal?.aborted) return Promise.resolve({ outcome: 'closed' });
+      const seen = (recent.get(reader.shopId) ?? []).filter((w) => w.id > afterId && canSee(reader, w));
+      if (seen.length) return Promise.resolve({ outcome: 'event', upTo: Math.max(...seen.map((w) => w.id)) });
+      return new Promise<WaitResult>((resolve) => {
         const waiter: Waiter = {
           reader,
           afterId,
-          done(outcome) {
+          done(result) {
             waiters.delete(waiter);
             clearTimeout(timer);
             signal?.removeEventListener('abort', onAbort);
-            resolve(outcome);
+            resolve(result);
           },
         };
-        const onAbort = () => waiter.done('closed');
-        const timer = setTimeout(() => waiter.done('timeout'), timeoutMs);
+        const onAbort = () => waiter.done({ outcome: 'closed' });
+        const timer = setTimeout(() => waiter.done({ outcome: 'timeout' }), timeoutMs);
         signal?.addEventListener('abort', onAbort, { once: true });
         waiters.add(waiter);
       });

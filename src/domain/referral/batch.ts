@@ -5,7 +5,7 @@
 //
 // "In turn" matters because a paid order can promote its buyer (member → agent) and the buyer's
 // referrer (agent → boss), and a later order of the batch is paid at the identities those promotions
-// leave. The statement therefore works out, for each promotion, the batch position of the order that
+// leave. The pricing statement therefore works out, for each promotion, the batch position of the order that
 // causes it, and prices each order with the identities in force just before its own position:
 // - a member becomes an agent at their first activation order in the batch;
 // - a shopper becomes a boss at the first "new agent" event (their own promotion or a direct
@@ -19,11 +19,17 @@ import { PAID_STATUSES } from './ledger.ts';
 import { getReferralPolicy } from './policy.ts';
 import { returnWindowDays } from './settle.ts';
 
+// The LATERAL … LIMIT 1 lookups below keep each order (and its items) a primary-key / index probe: as
+// plain joins, the planner reads the whole orders index or every item of the shop for each batch.
+
 // Claims the batch's paid orders; returns those not priced before.
 const CLAIM_SQL = `
 INSERT INTO referral_paid_orders (shop_id, order_id, policy_version, processed_at)
-SELECT $1, o.id, $3, $4 FROM unnest($2::bigint[]) AS b(order_id) JOIN orders o ON o.shop_id = $1 AND o.id = b.order_id
-WHERE o.status = ANY($5::text[]) AND o.paid_at IS NOT NULL
+SELECT $1, o.id, $3, $4
+FROM unnest($2::bigint[]) AS b(order_id)
+CROSS JOIN LATERAL (SELECT o.id FROM orders o
+                    WHERE o.shop_id = $1 AND o.id = b.order_id AND o.status = ANY($5::text[]) AND o.paid_at IS NOT NULL
+                    LIMIT 1) o
 ON CONFLICT (shop_id, order_id) DO NOTHING
 RETURNING order_id`;
 
@@ -31,23 +37,20 @@ RETURNING order_id`;
 // the true number of orders (an array parameter) rather than guessing at a CTE's. Shoppers are read
 // once, in base (buyer, r1, r2 as they were before the batch); the promotions are worked out from it.
 const BATCH_SQL = `
-WITH activation AS (
-  SELECT DISTINCT i.order_id FROM unnest($2::bigint[]) AS b(order_id)
-  JOIN order_items i ON i.order_id = b.order_id JOIN products p ON p.id = i.product_id
-  WHERE p.is_activation
-),
-base AS MATERIALIZED (
+WITH base AS MATERIALIZED (
   SELECT o.id, b.pos, o.shopper_id AS buyer_id, o.pay_fen, o.paid_at, o.delivered_at,
-         a.order_id IS NOT NULL AS has_activation,
+         a.yes IS NOT NULL AS has_activation,
          buyer.referral_identity AS buyer_identity0, buyer.tier AS buyer_tier,
          r1.id AS r1_id, r1.referral_identity AS r1_identity0, r1.tier AS r1_tier,
          r2.id AS r2_id, r2.referral_identity AS r2_identity0, r2.tier AS r2_tier
   FROM unnest($2::bigint[]) WITH ORDINALITY AS b(order_id, pos)
-  JOIN orders o ON o.shop_id = $1 AND o.id = b.order_id
+  CROSS JOIN LATERAL (SELECT o.id, o.shopper_id, o.pay_fen, o.paid_at, o.delivered_at FROM orders o
+                      WHERE o.shop_id = $1 AND o.id = b.order_id LIMIT 1) o
+  LEFT JOIN LATERAL (SELECT true AS yes FROM order_items i JOIN products p ON p.id = i.product_id
+                     WHERE i.order_id = o.id AND p.is_activation LIMIT 1) a ON true
   JOIN shoppers buyer ON buyer.shop_id = $1 AND buyer.id = o.shopper_id
   LEFT JOIN shoppers r1 ON r1.shop_id = $1 AND r1.id = buyer.referrer_id
   LEFT JOIN shoppers r2 ON r2.shop_id = $1 AND r2.id = r1.referrer_id
-  LEFT JOIN activation a ON a.order_id = b.order_id
 ),
 new_agent AS MATERIALIZED (
   SELECT buyer_id AS id, min(pos) AS pos FROM base
@@ -175,8 +178,8 @@ export interface BatchOutcome {
 }
 
 /**
- * The same as calling onOrderPaid(tx, shopId, id, now) for each id in the given order, in one
- * statement. Repeated ids count once, at their first position.
+ * The same as calling onOrderPaid(tx, shopId, id, now) for each id in the given order, in two
+ * statements. Repeated ids count once, at their first position.
  */
 export async function applyPaidOrdersBatch(tx: Queryable, shopId: string, orderIds: readonly number[], now: Date): Promise<BatchOutcome> {
   // A repeated id counts once, at its first position (a Set keeps first occurrences in order).

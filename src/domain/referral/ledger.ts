@@ -82,7 +82,7 @@ export async function loadPaidOrder(tx: Queryable, shopId: string, orderId: numb
     facts: {
       orderId: r.id,
       payFen: r.pay_fen,
-      paidAt: r.paid_at ?? new Date(0),
+      paidAt: r.paid_at ?? new Date(0), // unpaid orders (isPaid false) are never priced
       upline: referrer ? { referrer, referrerOfReferrer: member(r.r2_id, r.r2_identity, r.r2_tier) } : null,
       helpedByBossId: r.helped_by,
       referrerTrial:

@@ -22,10 +22,6 @@ const VALID_FROM: Partial<Record<CouponTrigger, string>> = {
   second_purchase: `coalesce((r.facts->>'paidAt')::timestamptz, $6::timestamptz)`,
 };
 
-export function reminderIssueKey(trigger: CouponTrigger, shopperId: number, occurrenceKey: string): string {
-  return `${trigger}:${shopperId}:${occurrenceKey}`;
-}
-
 /**
  * Issues the coupons of `trigger` to the claimed reminders `ids` of `occasion`, then links every
  * such reminder to its coupon by issue key. Returns how many coupons were newly issued.

@@ -209,7 +209,7 @@ export function createMessageWriter(o: WriterOptions): MessageWriter {
           occasionLabel: OCCASION_LABELS[facts.occasion],
         });
         const r = await generateText({
-          model: o.models.chat,
+          model: o.models.forTurn(),
           system,
           prompt: `事实：${factsForModel(facts)}`,
           maxOutputTokens: 300,

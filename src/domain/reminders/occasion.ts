@@ -39,6 +39,16 @@ export function validOrder(o: string): string {
   return `${o}.paid_at IS NOT NULL AND ${o}.paid_at < $3::timestamptz AND ${o}.status NOT IN ('cancelled', 'refunded')`;
 }
 
+/** The instant a shop-local day (a date expression) starts: index-friendly bounds for paid_at. */
+export function dayStart(dateExpr: string): string {
+  return `((${dateExpr})::timestamp AT TIME ZONE $4::text)`;
+}
+
+/** A timestamptz column within the shop-local days [from, to] (date expressions), sargable. */
+export function withinLocalDays(col: string, from: string, to: string): string {
+  return `${col} >= ${dayStart(from)} AND ${col} < ${dayStart(`(${to}) + 1`)}`;
+}
+
 /** The shop-local date of a timestamptz column. */
 export function localDay(col: string): string {
   return `(${col} AT TIME ZONE $4::text)::date`;

@@ -30,7 +30,7 @@ export function occasionsByValue(day: PlanDay): OccasionName[] {
   );
 }
 
-function planStatement(name: OccasionName, day: PlanDay, scheduledFor: Date, now: Date): { sql: string; params: unknown[] } | null {
+export function planStatement(name: OccasionName, day: PlanDay, scheduledFor: Date, now: Date): { sql: string; params: unknown[] } | null {
   const params: unknown[] = [day.shopId, day.date, day.dayEnd, day.timezone, day.settings.occasions[name].tiers, name];
   const bind = (v: unknown) => {
     params.push(v);
@@ -39,8 +39,10 @@ function planStatement(name: OccasionName, day: PlanDay, scheduledFor: Date, now
   const candidates = OCCASION_HANDLERS[name].candidates(day, bind);
   if (candidates === null) return null;
   const { perDay, perWeek } = day.settings.caps;
-  // The caps: at most perDay on the day, and at most perWeek in any 7 days around it.
-  // base: types every base parameter, whether or not this occasion's query uses it.
+  // The caps, with window functions over one pool of today's candidates and the reminders already
+  // planned around the day: at most perDay on the day, at most perWeek in any 7 days around it.
+  // One sort by shopper, whatever the planner estimates (a freshly filled reminders table has no
+  // statistics yet, and a join plan chosen on "1 row" goes quadratic).
   const sql = `WITH base AS (SELECT $1::text AS shop_id, $2::date AS day, $3::timestamptz AS day_end, $4::text AS tz,
                       $5::text[] AS tiers, $6::text AS occasion),
     cand AS (${candidates}),
@@ -50,22 +52,29 @@ function planStatement(name: OccasionName, day: PlanDay, scheduledFor: Date, now
                            AND r.occasion = $6 AND r.occurrence_key = c.occurrence_key)
     ),
     best AS (
-      SELECT f.*, row_number() OVER (PARTITION BY f.shopper_id ORDER BY f.pick, f.occurrence_key) AS rn FROM fresh f
+      SELECT f.shopper_id, f.occurrence_key, f.facts,
+             row_number() OVER (PARTITION BY f.shopper_id ORDER BY f.pick, f.occurrence_key) AS rn
+        FROM fresh f
     ),
-    load AS (
-      SELECT r.shopper_id, count(*) FILTER (WHERE r.local_date = $2::date) AS today, count(*) AS week
-        FROM reminders r
-       WHERE r.shop_id = $1 AND r.local_date BETWEEN $2::date - 6 AND $2::date + 6
-         AND r.shopper_id IN (SELECT shopper_id FROM best WHERE rn = 1)
-       GROUP BY r.shopper_id
+    pool AS (
+      SELECT b.shopper_id, true AS candidate, NULL::date AS local_date, b.occurrence_key, b.facts
+        FROM best b WHERE b.rn = 1
+      UNION ALL
+      SELECT r.shopper_id, false, r.local_date, NULL, NULL
+        FROM reminders r WHERE r.shop_id = $1 AND r.local_date BETWEEN $2::date - 6 AND $2::date + 6
+    ),
+    counted AS (
+      SELECT p.*, count(*) FILTER (WHERE NOT p.candidate AND p.local_date = $2::date) OVER w AS today,
+             count(*) FILTER (WHERE NOT p.candidate) OVER w AS week
+        FROM pool p WINDOW w AS (PARTITION BY p.shopper_id)
     ),
     ins AS (
       INSERT INTO reminders (shop_id, shopper_id, occasion, occurrence_key, local_date, scheduled_for, status,
                              value_rank, facts, created_at)
-      SELECT $1, b.shopper_id, $6, b.occurrence_key, $2::date, ${bind(scheduledFor)}::timestamptz, 'planned',
-             ${bind(day.settings.occasions[name].rank)}::int, b.facts, ${bind(now)}::timestamptz
-        FROM best b LEFT JOIN load l ON l.shopper_id = b.shopper_id
-       WHERE b.rn = 1 AND coalesce(l.today, 0) < ${bind(perDay)}::int AND coalesce(l.week, 0) < ${bind(perWeek)}::int
+      SELECT $1, c.shopper_id, $6, c.occurrence_key, $2::date, ${bind(scheduledFor)}::timestamptz, 'planned',
+             ${bind(day.settings.occasions[name].rank)}::int, c.facts, ${bind(now)}::timestamptz
+        FROM counted c
+       WHERE c.candidate AND c.today < ${bind(perDay)}::int AND c.week < ${bind(perWeek)}::int
       ON CONFLICT (shop_id, shopper_id, occasion, occurrence_key) DO NOTHING
       RETURNING 1
     )

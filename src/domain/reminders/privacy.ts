@@ -1,9 +1,11 @@
 // PIPL erasure of a shopper (个人信息保护法 art. 47: delete on request). The shoppers row is deleted
 // and the foreign keys cascade to everything that hangs off it: orders (with addresses), coupons,
 // points, profile vector, tags, conversations and their messages, reminders and their outbox rows,
-// referral records, votes, feedback, badges. What each table lost is counted first, from the
-// catalog (every table of the schema with a shopper_id column, plus messages through their
-// conversation), and kept in shopper_erasures as a receipt without personal data.
+// referral records, votes, feedback, badges. A table that names the shopper without such a foreign
+// key (live_events, say) is swept by its shopper_id column, so a table added later is not missed.
+// What each table lost is counted first, from the catalog (every table of the schema with shop_id
+// and shopper_id columns, plus messages through their conversation), and kept in shopper_erasures
+// as a receipt without personal data.
 import type { Db, Queryable } from '../../db/db.ts';
 import { NotFound } from '../../errors.ts';
 
@@ -58,6 +60,7 @@ export async function eraseShopper(db: Db, shopId: string, shopperId: number, re
     // Referred shoppers keep their account; their referrer link is cleared by ON DELETE SET NULL.
     await tx.query('DELETE FROM shoppers WHERE shop_id = $1 AND id = $2', [shopId, shopperId]);
     removed.shoppers = 1;
+    for (const t of tables) await tx.query(`DELETE FROM ${ident(t)} WHERE shop_id = $1 AND shopper_id = $2`, [shopId, shopperId]);
     await tx.query(
       `INSERT INTO shopper_erasures (shop_id, shopper_id, requested_by, removed, erased_at) VALUES ($1, $2, $3, $4::jsonb, $5)`,
       [shopId, shopperId, requestedBy, JSON.stringify(removed), now],

@@ -103,9 +103,10 @@ export async function remindersOfDay(db: Queryable, shopId: string, date: string
             (SELECT jsonb_agg(jsonb_build_object('outboxId', o.id, 'channel', o.channel, 'state', o.state,
                      'attempts', o.attempts, 'lastError', o.last_error) ORDER BY o.channel)
                FROM reminder_outbox o WHERE o.reminder_id = r.id) AS deliveries
-       FROM reminders r JOIN shoppers s ON s.shop_id = r.shop_id AND s.id = r.shopper_id
-      WHERE r.shop_id = $1 AND r.local_date = $2::date
-      ORDER BY r.value_rank DESC, r.id LIMIT $3`,
+       FROM (SELECT * FROM reminders WHERE shop_id = $1 AND local_date = $2::date
+              ORDER BY value_rank DESC, id LIMIT $3) r
+       JOIN shoppers s ON s.shop_id = r.shop_id AND s.id = r.shopper_id
+      ORDER BY r.value_rank DESC, r.id`,
     [shopId, date, limit],
   );
   return rows.map((r) => ({

@@ -44,6 +44,8 @@ export interface RunReport {
   /** Messages written and queued for delivery by this run (also leftovers of earlier runs). */
   queued: number;
   writtenBy: Record<string, number>;
+  /** Wall time of planning and of writing + queueing, for operations and the bench. */
+  durationsMs: { plan: number; write: number };
   sample: ReminderView[];
 }
 
@@ -124,6 +126,8 @@ export async function runReminders(deps: ReminderDeps, o: RunOptions): Promise<R
       modelBudget: stored.settings.maxModelMessagesPerRun,
       log: deps.log,
     });
+  const t0 = performance.now();
+  let tPlan = t0;
   const report = (plan: Awaited<ReturnType<typeof planDay>>, queued: number, writtenBy: Record<string, number>, sample: ReminderView[], dryRun: boolean): RunReport => ({
     shopId: shop.id,
     date,
@@ -133,6 +137,7 @@ export async function runReminders(deps: ReminderDeps, o: RunOptions): Promise<R
     planned: plan.planned,
     queued,
     writtenBy,
+    durationsMs: { plan: Math.round(tPlan - t0), write: Math.round(performance.now() - tPlan) },
     sample,
   });
 
@@ -141,6 +146,7 @@ export async function runReminders(deps: ReminderDeps, o: RunOptions): Promise<R
     try {
       await deps.db.transaction(async (tx) => {
         const plan = await planDay(tx, day, scheduledFor, now);
+        tPlan = performance.now();
         const writer = await writerFor(tx, true);
         const w = await writeAll((fn) => fn(tx), shop, stored, writer, now, batchSize);
         shown = report(plan, w.queued, w.writtenBy, await remindersOfDay(tx, shop.id, date, sampleSize), true);
@@ -153,8 +159,10 @@ export async function runReminders(deps: ReminderDeps, o: RunOptions): Promise<R
   }
 
   const plan = await deps.db.transaction((tx) => planDay(tx, day, scheduledFor, now));
+  tPlan = performance.now();
   const writer = await writerFor(deps.db, false);
   const w = await writeAll((fn) => deps.db.transaction(fn), shop, stored, writer, now, batchSize);
-  deps.log.info('reminders planned', { shop: shop.id, date, planned: plan.planned, queued: w.queued });
-  return report(plan, w.queued, w.writtenBy, await remindersOfDay(deps.db, shop.id, date, sampleSize), false);
+  const done = report(plan, w.queued, w.writtenBy, await remindersOfDay(deps.db, shop.id, date, sampleSize), false);
+  deps.log.info('reminders planned', { shop: shop.id, date, planned: plan.planned, queued: w.queued, durationsMs: done.durationsMs });
+  return done;
 }

@@ -38,7 +38,9 @@ export function cardPage(shop: Shop) {
     ${QUICK_ACTIONS.map((a) => html`<button type="button" class="chip" data-ask="${a.ask}">${a.label}</button>`)}
   </nav>
   <div class="handoff-banner" id="handoff" hidden></div>
-  <main class="chat" id="chat" aria-live="polite"></main>
+  <main class="chat" id="chat" aria-live="polite">
+    <div class="msg assistant greeting"><span class="badge">${shop.card.advisorName}</span><div class="text">你好，我是${shop.card.advisorName}（${shop.card.advisorTitle}）。查订单、查物流、挑护肤彩妆都可以问我；需要的话也能帮你转人工客服。</div></div>
+  </main>
   <p class="signin" id="signin" hidden>请从小程序里打开名片（缺少登录凭证）。</p>
   <form class="composer" id="composer" autocomplete="off">
     <input id="input" name="message" maxlength="2000" placeholder="问问${shop.card.advisorName}：订单、物流、护肤推荐…" aria-label="消息" />

@@ -25,7 +25,7 @@ describe('offline reply templates', () => {
   });
 
   it('fails loudly on a missing value', () => {
-    expect(() => render('zh', 'orders.not_found', {})).toThrow(/orderNo/);
+    expect(() => render('zh', 'logistics.eta', {})).toThrow(/eta/);
   });
 
   it('keeps spaces a template needs at its edges', () => {

@@ -1,6 +1,6 @@
 // First-purchase anniversaries (DOMAIN.md §3 core → 老铁: "first-purchase anniversaries (100 days)"):
 // the configured day counts and whole years after the first valid order's local date.
-import { eligibleShopper, localDay, validOrder, type Occasion } from '../occasion.ts';
+import { eligibleShopper, localDay, validOrder, withinLocalDays, type Occasion } from '../occasion.ts';
 
 export const anniversary: Occasion = {
   name: 'anniversary',
@@ -23,7 +23,7 @@ export const anniversary: Occasion = {
                generate_series($2::date - make_interval(years => y),
                                $2::date - make_interval(years => y) + interval '1 day', interval '1 day') AS first_on
          WHERE (first_on::date + make_interval(years => y))::date = $2::date
-      ) m ON m.first_on = ${localDay('o.paid_at')}
+      ) m ON ${withinLocalDays('o.paid_at', 'm.first_on', 'm.first_on')}
       WHERE o.shop_id = $1 AND ${validOrder('o')} AND ${eligibleShopper('s')}
         AND NOT EXISTS (
           SELECT 1 FROM orders o2 WHERE o2.shop_id = $1 AND o2.shopper_id = o.shopper_id AND ${validOrder('o2')}

@@ -1,7 +1,7 @@
 // Second-purchase nudge (DOMAIN.md §3 converted → potential: "second-purchase coupon within 7 days
 // of the first order"): once, on a day of that window, while the first order is still the only one.
 // The occurrence is the order number, as in the policy's coupon key 'second_purchase:<shopper>:<orderNo>'.
-import { eligibleShopper, localDay, validOrder, type Occasion } from '../occasion.ts';
+import { eligibleShopper, localDay, validOrder, withinLocalDays, type Occasion } from '../occasion.ts';
 
 export const secondPurchase: Occasion = {
   name: 'secondPurchase',
@@ -16,7 +16,7 @@ export const secondPurchase: Occasion = {
       FROM orders o
       JOIN shoppers s ON s.shop_id = o.shop_id AND s.id = o.shopper_id
       WHERE o.shop_id = $1 AND ${validOrder('o')}
-        AND ${localDay('o.paid_at')} BETWEEN $2::date - ${bind(withinDays - 1)}::int AND $2::date - ${bind(startAfterDays)}::int
+        AND ${withinLocalDays('o.paid_at', `$2::date - ${bind(withinDays - 1)}::int`, `$2::date - ${bind(startAfterDays)}::int`)}
         AND ${eligibleShopper('s')}
         AND NOT EXISTS (
           SELECT 1 FROM orders o2 WHERE o2.shop_id = $1 AND o2.shopper_id = o.shopper_id AND o2.id <> o.id

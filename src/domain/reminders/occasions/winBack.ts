@@ -1,6 +1,6 @@
 // Win-back: no valid order for N days (default 60) since the last one. Once per lapse (the last
 // order is the occurrence), within the grace days in case the caps held it back.
-import { eligibleShopper, localDay, validOrder, type Occasion } from '../occasion.ts';
+import { eligibleShopper, localDay, validOrder, withinLocalDays, type Occasion } from '../occasion.ts';
 
 export const winBack: Occasion = {
   name: 'winBack',
@@ -12,7 +12,7 @@ export const winBack: Occasion = {
       FROM orders o
       JOIN shoppers s ON s.shop_id = o.shop_id AND s.id = o.shopper_id
       WHERE o.shop_id = $1 AND ${validOrder('o')}
-        AND ${localDay('o.paid_at')} BETWEEN $2::date - ${bind(afterDays + graceDays)}::int AND $2::date - ${bind(afterDays)}::int
+        AND ${withinLocalDays('o.paid_at', `$2::date - ${bind(afterDays + graceDays)}::int`, `$2::date - ${bind(afterDays)}::int`)}
         AND ${eligibleShopper('s')}
         AND NOT EXISTS (
           SELECT 1 FROM orders o2 WHERE o2.shop_id = $1 AND o2.shopper_id = o.shopper_id

@@ -46,7 +46,7 @@
       products.map((p) =>
         el(
           'button',
-          { type: 'button', class: 'product', onclick: () => send('介绍一下「' + p.name + '」') },
+          { type: 'button', class: 'product', onclick: () => send('详细说说「' + p.name + '」这款') },
           el('span', { class: 'name' }, p.name),
           el('span', { class: 'meta' }, [p.brand, p.category].filter(Boolean).join(' · ')),
           el('span', { class: 'tags' }, [...(p.skinTypes || []), ...(p.effects || [])].slice(0, 3).join(' / ')),
@@ -70,7 +70,7 @@
         'ol',
         { class: 'steps' },
         trail.map((e, i) =>
-          el('li', { class: i === 0 ? 'latest' : '' }, el('span', { class: 'when' }, shortTime(e.at)), el('span', { class: 'what' }, [e.location, e.description].filter(Boolean).join(' · '))),
+          el('li', { class: i === 0 ? 'latest' : '' }, el('span', { class: 'when' }, shortTime(e.at)), el('span', { class: 'what' }, e.location && !e.description.includes(e.location) ? e.location + ' · ' + e.description : e.description)),
         ),
       ),
     );
@@ -83,8 +83,8 @@
     scrollDown();
   }
 
-  function showHandoff(h, mode) {
-    if (!h && !mode) return;
+  /** The banner follows the conversation's open ticket; no ticket (the AI answers) hides it. */
+  function showHandoff(h) {
     const status = h ? h.status : null;
     let text = '';
     if (status === 'open' && h.onDuty) text = '正在为你转接人工客服' + (h.expectedWithinMinutes ? '，预计 ' + h.expectedWithinMinutes + ' 分钟内回复' : '') + '…';
@@ -122,7 +122,7 @@
           scrollDown();
         } else if (chunk.type === 'tool-input-available') tools[chunk.toolCallId] = chunk.toolName;
         else if (chunk.type === 'tool-output-available') renderTool(answer, tools[chunk.toolCallId], chunk.output);
-        else if (chunk.type === 'finish' && chunk.messageMetadata) showHandoff(chunk.messageMetadata.handoff);
+        else if (chunk.type === 'finish' && chunk.messageMetadata) showHandoff(chunk.messageMetadata.handoff || null);
         else if (chunk.type === 'error') textNode.textContent = '抱歉，刚刚出了点问题，请再试一次。';
       });
       answer.classList.remove('typing');
@@ -146,7 +146,7 @@
         const node = bubble(m.role, m.content, m.id);
         for (const c of m.toolCalls || []) renderTool(node, c.name, c.output);
       }
-      if (conv.mode === 'human') showHandoff({ status: 'claimed' });
+      showHandoff(conv.handoff);
     } catch (e) {
       if (e.status === 404) sessionStorage.removeItem(convKey), (conversationId = null);
     }
@@ -165,7 +165,8 @@
     source.addEventListener('handoff', (ev) => {
       const e = JSON.parse(ev.data);
       if (conversationId && e.conversationId !== conversationId) return;
-      showHandoff({ status: e.payload.status, onDuty: true });
+      // A ticket opened while staff are off duty leaves the conversation with the AI (mode 'ai').
+      showHandoff({ status: e.payload.status, onDuty: e.payload.mode === 'human' });
     });
     source.addEventListener('ready', () => document.body.classList.add('live'));
     source.addEventListener('error', () => document.body.classList.remove('live'));

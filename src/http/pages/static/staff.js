@@ -41,9 +41,10 @@
       const node = document.querySelector('[data-sla="' + t.id + '"]');
       if (!node) continue;
       node.textContent = slaText(t, elapsed);
-      const left = t.sla.secondsLeft === null ? 1 : t.sla.secondsLeft - (t.sla.running ? elapsed : 0);
-      node.classList.toggle('breached', t.sla.breached || left < 0);
-      node.classList.toggle('soon', left >= 0 && left < 60);
+      const answered = t.sla.secondsLeft === null;
+      const left = answered ? 0 : t.sla.secondsLeft - (t.sla.running ? elapsed : 0);
+      node.classList.toggle('breached', t.sla.breached || (!answered && left < 0));
+      node.classList.toggle('soon', !answered && left >= 0 && left < 60);
     }
   }
 
@@ -132,9 +133,12 @@
     for (const li of document.querySelectorAll('#queue .item')) li.classList.toggle('selected', li.dataset.ticket === String(t.id));
   }
 
+  let wanted = null; // the ticket last asked for: a slower, older answer must not replace it
   async function openTicket(id) {
+    wanted = id;
     try {
-      renderTicket(await api(token, 'GET', '/v1/staff/tickets/' + id));
+      const detail = await api(token, 'GET', '/v1/staff/tickets/' + id);
+      if (wanted === id) renderTicket(detail);
     } catch (e) {
       showError(e);
     }

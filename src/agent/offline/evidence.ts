@@ -1,0 +1,59 @@
+// What a message's slots say about its intent, on top of its words: an order number points at an
+// order, a budget at a recommendation, "能退吗" at after-sales. Each rule adds its weight to one
+// intent; the classifier's keyword and example scores come first (intents.ts).
+import { INTENTS, type Classification, type Intent, type IntentScores } from './intents.ts';
+import type { Slots } from './slots.ts';
+
+// The nearest examples count this much against a keyword's weight (similarity is 0–1).
+const SIMILARITY_WEIGHT = 2.5;
+
+const TRUST_FACETS = new Set(['authentic', 'origin', 'qc', 'batch']);
+const ITEM_QUESTION = /(?:吗|么|怎么样|咋样|如何|好不好|好用不)[\s\p{P}\p{S}]*$/u;
+
+export function hasShoppingSlots(s: Slots): boolean {
+  return Boolean(s.category || s.skinType || s.budget || s.effect || s.color);
+}
+
+interface Rule {
+  intent: Intent;
+  weight: number;
+  when(s: Slots, norm: string): boolean;
+}
+
+const RULES: readonly Rule[] = [
+  // An order number is about that order; which need, the words decide.
+  { intent: 'order_status', weight: 1.5, when: (s) => Boolean(s.orderNo) },
+  { intent: 'logistics', weight: 1, when: (s) => Boolean(s.orderNo) },
+  { intent: 'after_sales', weight: 1, when: (s) => Boolean(s.orderNo) },
+  { intent: 'order_status', weight: 1.5, when: (s) => Boolean(s.orderRef) },
+  // "上一单的粉底液想换个色号": a past order and what to do with it is an after-sales request.
+  { intent: 'after_sales', weight: 4, when: (s) => Boolean(s.orderRef && s.afterSalesKind) },
+  { intent: 'after_sales', weight: 2, when: (s) => s.afterSalesProgress },
+  { intent: 'after_sales', weight: 2, when: (s) => s.afterSalesQuestion },
+  { intent: 'knowledge', weight: 1.5, when: (s) => s.generalQuestion },
+  // "怎么查产品是不是正品" with no product named: how traceability works is a shop rule.
+  {
+    intent: 'knowledge',
+    weight: 3,
+    when: (s) => s.howTo && s.facets.some((f) => TRUST_FACETS.has(f)) && !s.category && !s.pronoun && s.ordinal === undefined,
+  },
+  { intent: 'points', weight: 2.5, when: (s) => s.pointsAspect === 'redeem' },
+  { intent: 'recommend', weight: 1.5, when: (s) => hasShoppingSlots(s) },
+  // "换个颜色" refines a search — unless it is about an order.
+  { intent: 'recommend', weight: 1.5, when: (s) => Boolean(s.priceShift || (s.colorChange && !s.orderRef)) },
+  { intent: 'product_info', weight: 1.5, when: (s) => s.facets.some((f) => f !== 'skin') },
+  // "花间集水光持妆粉底液油皮能用吗": a yes/no question about one item, not a request for options.
+  {
+    intent: 'product_info',
+    weight: 2,
+    when: (s, norm) => !s.recommendCue && ITEM_QUESTION.test(norm) && (s.facets.length > 0 || Boolean(s.category)),
+  },
+];
+
+/** Evidence from the message alone: keywords, nearest examples, and what its slots suggest. */
+export function textScores(c: Classification, s: Slots, norm: string): IntentScores {
+  const out = {} as IntentScores;
+  for (const i of INTENTS) out[i] = c.keywords[i] + SIMILARITY_WEIGHT * c.similarity[i];
+  for (const rule of RULES) if (rule.when(s, norm)) out[rule.intent] += rule.weight;
+  return out;
+}
