@@ -73,10 +73,12 @@ export function payOrder(db: Db, shopId: string, orderId: number, at: Date) {
 
 export function deliverOrder(db: Db, shopId: string, orderId: number, at: Date) {
   return db.transaction(async (tx) => {
-    await tx.query(
+    const r = await tx.query(
       "UPDATE orders SET status = 'delivered', delivered_at = $3 WHERE shop_id = $1 AND id = $2 AND status IN ('paid', 'shipped')",
       [shopId, orderId, at],
     );
+    // Like event ingestion, which rejects "delivered" before "paid": only a real delivery reaches the engine.
+    if (r.rowCount === 0) return;
     return onOrderDelivered(tx, shopId, orderId, at);
   });
 }
