@@ -1,35 +1,14 @@
 import { beforeAll, expect, it } from 'vitest';
-import { createModels } from '../../src/agent/models.ts';
-import { createTokenIssuer } from '../../src/auth/tokens.ts';
-import { loadConfig } from '../../src/config.ts';
-import { fixedClock, type Role } from '../../src/context.ts';
+import type { Role } from '../../src/context.ts';
 import type { Db } from '../../src/db/db.ts';
 import { createIntegrationKey } from '../../src/domain/events/integrationKeys.ts';
-import { createLocalEmbedder } from '../../src/embed/local.ts';
-import { createApp } from '../../src/http/app.ts';
-import { eventRoutes } from '../../src/http/events.ts';
-import { silentLogger } from '../../src/log.ts';
 import { addProduct, ev, lifecycleShop, shopperIdOf } from '../db/lifecycleFixtures.ts';
+import { buildTestApp, testTokens } from '../helpers/app.ts';
 import { describeDb } from '../helpers/db.ts';
 
 const NOW = '2026-03-15T02:00:00Z';
-const tokens = createTokenIssuer('events-test-secret-'.padEnd(40, 'x'));
-
-function buildApp(db: Db) {
-  const embedder = createLocalEmbedder();
-  const deps = {
-    db,
-    log: silentLogger,
-    tokens,
-    clock: fixedClock(NOW),
-    embedder,
-    config: { BODY_LIMIT_BYTES: 1024 * 1024 },
-    models: createModels(loadConfig({}), embedder, silentLogger),
-  };
-  const app = createApp(deps);
-  app.route('/', eventRoutes(deps));
-  return app;
-}
+const tokens = testTokens;
+const buildApp = (db: Db) => buildTestApp(db, NOW);
 
 describeDb('POST /v1/events', (db) => {
   let shop: string;

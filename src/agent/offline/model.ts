@@ -3,12 +3,15 @@
 // last message, and answers with the next tool calls or the reply — the AI SDK's tool loop runs the
 // tools and calls again. No network, no randomness: the same prompt gives the same output.
 import type {
+  JSONObject,
+  JSONValue,
   LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3Content,
   LanguageModelV3GenerateResult,
   LanguageModelV3StreamPart,
   LanguageModelV3Usage,
+  SharedV3ProviderMetadata,
 } from '@ai-sdk/provider';
 import type { Embedder } from '../../embed/embedder.ts';
 import { readOfflineContext } from './context.ts';
@@ -17,6 +20,7 @@ import { createIntentClassifier, type IntentClassifier } from './intents.ts';
 import type { Decision } from './flow.ts';
 import { decide } from './policy.ts';
 import { ToolBox } from './toolbox.ts';
+import type { Slots } from './slots.ts';
 import { understand, type Understanding } from './understand.ts';
 
 export const OFFLINE_PROVIDER = 'laotie';
@@ -66,8 +70,18 @@ function content(decision: Decision, conv: Conversation): LanguageModelV3Content
   return decision.calls.map((c, i) => ({ type: 'tool-call', toolCallId: ids[i]!, toolName: c.toolName, input: JSON.stringify(c.input) }));
 }
 
-function metadata(u: Understanding) {
-  return { laotie: { intent: u.intent, confidence: u.confidence, slots: JSON.parse(JSON.stringify(u.slots)) } };
+/** The slots that were found, as plain JSON for the records (no false flags, the reason as its label). */
+function slotRecord(slots: Slots): JSONObject {
+  const out: JSONObject = {};
+  for (const [k, v] of Object.entries(slots)) {
+    if (v === undefined || v === false || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = k === 'reason' ? (v as Slots['reason'])!.zh : (JSON.parse(JSON.stringify(v)) as JSONValue);
+  }
+  return out;
+}
+
+function metadata(u: Understanding): SharedV3ProviderMetadata {
+  return { laotie: { intent: u.intent, confidence: u.confidence, slots: slotRecord(u.slots) } };
 }
 
 /** Splits text into stream deltas; joined they are exactly the text. */

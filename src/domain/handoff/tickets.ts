@@ -34,57 +34,34 @@ export interface Ticket {
   createdAt: Date;
 }
 
-interface TicketRow {
-  id: number;
-  shop_id: string;
-  conversation_id: string;
-  shopper_id: number;
-  status: TicketStatus;
-  reason: HandoffReason;
-  reasons: HandoffReason[];
-  source: 'model' | 'rules';
-  priority: number;
-  tier: Tier;
-  angry: boolean;
-  sla_minutes: number;
-  due_at: Date;
-  summary: Partial<TicketSummary>;
-  summary_text: string;
-  note: string;
-  claimed_by: string | null;
-  claimed_at: Date | null;
-  first_reply_at: Date | null;
-  closed_by: string | null;
-  closed_at: Date | null;
-  outcome: string | null;
-  created_at: Date;
-}
-
-const toTicket = (r: TicketRow): Ticket => ({
-  id: r.id,
-  shopId: r.shop_id,
-  conversationId: r.conversation_id,
-  shopperId: r.shopper_id,
-  status: r.status,
-  reason: r.reason,
-  reasons: r.reasons,
-  source: r.source,
-  priority: r.priority,
-  tier: r.tier,
-  angry: r.angry,
-  slaMinutes: r.sla_minutes,
-  dueAt: r.due_at,
-  summary: r.summary ?? {},
-  summaryText: r.summary_text,
-  note: r.note,
-  claimedBy: r.claimed_by,
-  claimedAt: r.claimed_at,
-  firstReplyAt: r.first_reply_at,
-  closedBy: r.closed_by,
-  closedAt: r.closed_at,
-  outcome: r.outcome,
-  createdAt: r.created_at,
-});
+// Selected under the Ticket field names, so rows come back as Tickets with no mapping layer.
+const FIELDS: Record<keyof Ticket, string> = {
+  id: 'id',
+  shopId: 'shop_id',
+  conversationId: 'conversation_id',
+  shopperId: 'shopper_id',
+  status: 'status',
+  reason: 'reason',
+  reasons: 'reasons',
+  source: 'source',
+  priority: 'priority',
+  tier: 'tier',
+  angry: 'angry',
+  slaMinutes: 'sla_minutes',
+  dueAt: 'due_at',
+  summary: 'summary',
+  summaryText: 'summary_text',
+  note: 'note',
+  claimedBy: 'claimed_by',
+  claimedAt: 'claimed_at',
+  firstReplyAt: 'first_reply_at',
+  closedBy: 'closed_by',
+  closedAt: 'closed_at',
+  outcome: 'outcome',
+  createdAt: 'created_at',
+};
+const columns = (alias = '') => Object.entries(FIELDS).map(([k, c]) => `${alias}${c} AS "${k}"`).join(', ');
+const TICKET = columns();
 
 export interface NewTicket {
   shopId: string;
@@ -105,12 +82,12 @@ export interface NewTicket {
 
 /** Opens a ticket, or returns the conversation's open one (created: false). */
 export async function insertTicket(db: Queryable, t: NewTicket): Promise<{ ticket: Ticket; created: boolean }> {
-  const { rows } = await db.query<TicketRow>(
+  const { rows } = await db.query<Ticket>(
     `INSERT INTO handoff_tickets (shop_id, conversation_id, shopper_id, reason, reasons, source, priority, tier, angry,
                                   sla_minutes, due_at, summary, summary_text, note, created_at)
      VALUES ($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14, $15)
      ON CONFLICT (conversation_id) WHERE status IN ('open', 'claimed') DO NOTHING
-     RETURNING *`,
+     RETURNING ${TICKET}`,
     [
       t.shopId,
       t.conversationId,
@@ -129,27 +106,27 @@ export async function insertTicket(db: Queryable, t: NewTicket): Promise<{ ticke
       t.createdAt,
     ],
   );
-  if (rows[0]) return { ticket: toTicket(rows[0]), created: true };
+  if (rows[0]) return { ticket: rows[0], created: true };
   const open = await findOpenTicket(db, t.conversationId);
   if (!open) throw new Error('open ticket vanished between insert and read');
   return { ticket: open, created: false };
 }
 
 export async function findOpenTicket(db: Queryable, conversationId: string): Promise<Ticket | null> {
-  const { rows } = await db.query<TicketRow>(
-    `SELECT * FROM handoff_tickets WHERE conversation_id = $1 AND status IN ('open', 'claimed')`,
+  const { rows } = await db.query<Ticket>(
+    `SELECT ${TICKET} FROM handoff_tickets WHERE conversation_id = $1 AND status IN ('open', 'claimed')`,
     [conversationId],
   );
-  return rows[0] ? toTicket(rows[0]) : null;
+  return rows[0] ?? null;
 }
 
 /** A ticket of the shop; another shop's ticket looks exactly like a missing one. */
 export async function findShopTicket(db: Queryable, shopId: string, id: number, lock = false): Promise<Ticket | null> {
-  const { rows } = await db.query<TicketRow>(
-    `SELECT * FROM handoff_tickets WHERE id = $1 AND shop_id = $2${lock ? ' FOR UPDATE' : ''}`,
+  const { rows } = await db.query<Ticket>(
+    `SELECT ${TICKET} FROM handoff_tickets WHERE id = $1 AND shop_id = $2${lock ? ' FOR UPDATE' : ''}`,
     [id, shopId],
   );
-  return rows[0] ? toTicket(rows[0]) : null;
+  return rows[0] ?? null;
 }
 
 /** A later trigger on an open ticket: add its reasons, and raise the priority if it is higher now. */
@@ -158,26 +135,26 @@ export async function joinTicket(
   id: number,
   more: { reasons: HandoffReason[]; priority: number; angry: boolean; note: string },
 ): Promise<Ticket> {
-  const { rows } = await db.query<TicketRow>(
+  const { rows } = await db.query<Ticket>(
     `UPDATE handoff_tickets
         SET reasons = ARRAY(SELECT DISTINCT unnest(reasons || $2::text[])),
             priority = GREATEST(priority, $3),
             angry = angry OR $4,
             note = CASE WHEN note = '' THEN $5 ELSE note END
-      WHERE id = $1 RETURNING *`,
+      WHERE id = $1 RETURNING ${TICKET}`,
     [id, more.reasons, more.priority, more.angry, more.note],
   );
-  return toTicket(rows[0]!);
+  return rows[0]!;
 }
 
 /** Exactly one claimant wins: the update only matches while the ticket is still open. */
 export async function claimOpenTicket(db: Queryable, shopId: string, id: number, staff: string, at: Date): Promise<Ticket | null> {
-  const { rows } = await db.query<TicketRow>(
+  const { rows } = await db.query<Ticket>(
     `UPDATE handoff_tickets SET status = 'claimed', claimed_by = $3, claimed_at = $4
-      WHERE id = $1 AND shop_id = $2 AND status = 'open' RETURNING *`,
+      WHERE id = $1 AND shop_id = $2 AND status = 'open' RETURNING ${TICKET}`,
     [id, shopId, staff, at],
   );
-  return rows[0] ? toTicket(rows[0]) : null;
+  return rows[0] ?? null;
 }
 
 export async function markFirstReply(db: Queryable, id: number, at: Date): Promise<void> {
@@ -190,12 +167,12 @@ export async function closeTicket(
   id: number,
   close: { status: 'resolved' | 'handed_back'; by: string; outcome: string; at: Date },
 ): Promise<Ticket | null> {
-  const { rows } = await db.query<TicketRow>(
+  const { rows } = await db.query<Ticket>(
     `UPDATE handoff_tickets SET status = $3, closed_by = $4, outcome = $5, closed_at = $6
-      WHERE id = $1 AND shop_id = $2 AND status IN ('open', 'claimed') RETURNING *`,
+      WHERE id = $1 AND shop_id = $2 AND status IN ('open', 'claimed') RETURNING ${TICKET}`,
     [id, shopId, close.status, close.by, close.outcome, close.at],
   );
-  return rows[0] ? toTicket(rows[0]) : null;
+  return rows[0] ?? null;
 }
 
 export async function saveTicketSummary(db: Queryable, id: number, summary: TicketSummary, text: string): Promise<void> {
@@ -208,13 +185,13 @@ export interface QueueRow extends Ticket {
 
 /** Open and claimed tickets of the shop: most urgent first, then longest waiting. */
 export async function listOpenTickets(db: Queryable, shopId: string): Promise<QueueRow[]> {
-  const { rows } = await db.query<TicketRow & { nickname: string }>(
-    `SELECT t.*, s.nickname FROM handoff_tickets t JOIN shoppers s ON s.shop_id = t.shop_id AND s.id = t.shopper_id
+  const { rows } = await db.query<QueueRow>(
+    `SELECT ${columns('t.')}, s.nickname FROM handoff_tickets t JOIN shoppers s ON s.shop_id = t.shop_id AND s.id = t.shopper_id
       WHERE t.shop_id = $1 AND t.status IN ('open', 'claimed')
       ORDER BY t.priority DESC, t.created_at, t.id`,
     [shopId],
   );
-  return rows.map((r) => ({ ...toTicket(r), nickname: r.nickname }));
+  return rows;
 }
 
 /** How many unclaimed tickets of the shop a person will take before this one. */
