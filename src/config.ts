@@ -29,6 +29,12 @@ const schema = z.object({
   RATE_LIMIT_SHOPPER_PER_MIN: z.coerce.number().int().min(0).default(RATE_LIMIT_DEFAULTS.RATE_LIMIT_SHOPPER_PER_MIN),
   RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).default(RATE_LIMIT_DEFAULTS.RATE_LIMIT_IP_PER_MIN),
   RATE_LIMIT_TRUST_PROXY: bool.default(false),
+  // The in-process daily reminder run and outbox worker (src/jobs/reminders.ts). Off for a replica
+  // that should only serve HTTP; replicas that all run it share the work safely (SKIP LOCKED).
+  REMINDERS_SCHEDULER: bool.default(true),
+  // How long SIGTERM waits for in-flight requests before giving up (under Kubernetes' default 30 s
+  // grace period, so the process ends on its own terms).
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -49,4 +55,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('invalid configuration:\n  AUTH_SECRET: required when NODE_ENV=production');
   }
   return config;
+}
+
+/** For the entry points (server, CLIs): a bad variable ends the process with its message and exit code 2. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    process.exit(2);
+  }
 }

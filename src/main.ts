@@ -1,28 +1,31 @@
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { DEMO_SHOP_ID, findShopperIdByOpenid } from './domain/seed/index.ts';
 import { startServer } from './server.ts';
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(2);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit();
   const server = await startServer(config);
   const { log } = server;
 
+  // SIGTERM (a deploy, docker stop) or Ctrl-C: stop the reminder jobs, stop accepting, let in-flight
+  // requests (streaming turns too) finish, end the live streams, close the database, exit 0. A
+  // second signal is not caught: it stops the process at once. Past the deadline, exit 1.
   const stop = (signal: string) => {
     log.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      log.error('shutdown deadline passed; exiting with requests still open', { ms: config.SHUTDOWN_TIMEOUT_MS });
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        log.error('shutdown failed', { err: e as Error });
+        process.exit(1);
+      },
     );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -1,5 +1,7 @@
-// Start-up wiring: config → db → migrations → demo seed → catalog index → app → listen.
+// Start-up wiring: config → db → migrations → demo seed → catalog index → app → listen → reminder
+// jobs; and the graceful stop, in the reverse order.
 // The only place where the long-lived dependencies are created; everything below receives them.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { resolveAuthSecret } from './auth/secret.ts';
 import { createTokenIssuer, type TokenIssuer } from './auth/tokens.ts';
@@ -17,6 +19,7 @@ import { createEmbedder } from './embed/index.ts';
 import { createApp } from './http/app.ts';
 import { createLiveHub } from './domain/live/hub.ts';
 import { createModels } from './agent/models.ts';
+import { createReminderJobs } from './jobs/reminders.ts';
 import { createLogger, type Logger } from './log.ts';
 
 export interface RunningServer {
@@ -69,8 +72,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  // Started once the server listens, so a catch-up run at start does not delay serving.
+  const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, models }) : null;
+  await jobs?.start();
 
   let closing: Promise<void> | undefined;
+  // server.close() ends only the keep-alive connections idle at that moment: one whose request is
+  // still running would then wait out the idle timeout (5 s) after its response. Closed as soon as
+  // that response ends instead.
+  const closeIdle = () => (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    res.once('finish', () => {
+      if (closing) setImmediate(closeIdle);
+    });
+  });
   return {
     url,
     port,
@@ -78,12 +93,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     tokens,
     log,
     close() {
-      // Stop accepting and end the live streams (their clients reconnect to another replica and
-      // resume), let in-flight requests finish, then close the database.
-      closing ??= live
-        .stop()
-        .then(() => new Promise<void>((resolve) => server.close(() => resolve())))
-        .then(() => db.close());
+      closing ??= (async () => {
+        // First the scheduler, so no daily run or outbox pass starts any more; the one in flight
+        // (if any) finishes while the HTTP side drains.
+        const jobsStopped = jobs?.stop();
+        // Stop accepting; resolves once every open connection has ended (in-flight requests,
+        // streaming turns included, finish first).
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        // End the live streams, which would otherwise never end: their clients reconnect (to
+        // another replica, or to this one restarted) and resume from Last-Event-ID.
+        await live.stop();
+        await Promise.all([jobsStopped, drained]);
+        await db.close();
+      })();
       return closing;
     },
   };

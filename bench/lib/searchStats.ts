@@ -24,3 +24,15 @@ export function table(header: string[], rows: (string | number)[][]): string {
 
 export const ms = (x: number) => x.toFixed(2);
 export const seconds = (startedMs: number) => ((performance.now() - startedMs) / 1000).toFixed(1);
+
+/** Share of the owed ids that the answers contain, over all queries (owed lists may differ in length). */
+export function recallOf(answers: readonly number[][], owed: readonly number[][]): number {
+  let hit = 0;
+  let total = 0;
+  owed.forEach((truth, q) => {
+    const got = new Set(answers[q]);
+    hit += truth.filter((id) => got.has(id)).length;
+    total += truth.length;
+  });
+  return total ? hit / total : 1;
+}

@@ -3,16 +3,12 @@
 // against what was really shown), plus a running summary of what fell out of the window.
 import type { ModelMessage } from 'ai';
 import type { Queryable } from '../db/db.ts';
-import {
-  messagesBefore,
-  recentMessages,
-  saveSummary,
-  type Conversation,
-  type StoredMessage,
-} from '../domain/conversations/repo.ts';
+import { recentMessages, saveSummary, type Conversation, type StoredMessage } from '../domain/conversations/repo.ts';
 
 export const WINDOW_MESSAGES = 20;
 const SUMMARY_SOURCE_MESSAGES = 40;
+/** The stored messages a turn reads: its window and, before it, what the running summary digests. */
+export const MEMORY_MESSAGES = WINDOW_MESSAGES + SUMMARY_SOURCE_MESSAGES;
 const SUMMARY_MAX_CHARS = 800;
 
 export function toModelMessages(stored: readonly StoredMessage[]): ModelMessage[] {
@@ -61,17 +57,21 @@ export interface TurnMemory {
   summary: string;
 }
 
-/** Loads the window (the current user message included) and refreshes the running summary. */
+/**
+ * The window (the newest WINDOW_MESSAGES of `messages`, oldest first) and the running summary of the
+ * ones before it; with nothing before the window the conversation keeps the summary it has.
+ */
+export function rememberTurn(messages: readonly StoredMessage[], summary: string): TurnMemory & { summaryChanged: boolean } {
+  const window = messages.slice(-WINDOW_MESSAGES);
+  const older = messages.slice(0, -WINDOW_MESSAGES).slice(-SUMMARY_SOURCE_MESSAGES);
+  const next = older.length ? summarise(older) : summary;
+  return { messages: toModelMessages(window), summary: next, summaryChanged: next !== summary };
+}
+
+/** Loads the window (the conversation's last message included) and refreshes the running summary. */
 export async function loadMemory(db: Queryable, conversation: Conversation): Promise<TurnMemory> {
-  const { messages, olderCount } = await recentMessages(db, conversation.id, WINDOW_MESSAGES);
-  let summary = conversation.summary;
-  if (olderCount > 0 && messages[0]) {
-    const older = await messagesBefore(db, conversation.id, messages[0].id, SUMMARY_SOURCE_MESSAGES);
-    const next = summarise(older);
-    if (next !== summary) {
-      summary = next;
-      await saveSummary(db, conversation.id, summary);
-    }
-  }
-  return { messages: toModelMessages(messages), summary };
+  const { messages } = await recentMessages(db, conversation.id, MEMORY_MESSAGES);
+  const memory = rememberTurn(messages, conversation.summary);
+  if (memory.summaryChanged) await saveSummary(db, conversation.id, memory.summary);
+  return { messages: memory.messages, summary: memory.summary };
 }

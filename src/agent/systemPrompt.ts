@@ -23,8 +23,16 @@ export interface PromptShopper {
   profileSummary: string;
 }
 
+// Building a DateTimeFormat costs about a millisecond (it loads the zone's rules); a turn needs two.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function localDate(now: Date, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  let format = dayFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timezone, format);
+  }
+  return format.format(now);
 }
 
 export function buildSystemPrompt(shop: Shop, shopper: PromptShopper, now: Date, conversationSummary: string): string {

@@ -1,34 +1,39 @@
-// One chat turn, shared by the JSON, streaming and OpenAI-compatible APIs: store the shopper's
-// message, build the prompt and the caller's tools, and (after the model has answered) store the
-// reply with every tool call and run the handoff rules. While a person owns the conversation the
-// model does not answer (prepared.human). This file orchestrates; the parts live in their own modules.
+// One chat turn, shared by the JSON, streaming and OpenAI-compatible APIs: read what the turn starts
+// from, build the prompt and the caller's tools, and (after the model has answered) store the reply
+// with every tool call and run the handoff rules. The shopper's message is written while the model
+// answers its first call; every tool and the reply wait for that write, so nothing acknowledged is
+// lost and the order of the messages is kept. While a person owns the conversation the model does not
+// answer (prepared.human). This file orchestrates; the parts live in their own modules.
+import { randomUUID } from 'node:crypto';
 import type { JSONObject } from '@ai-sdk/provider';
-import type { ModelMessage, StepResult, ToolSet } from 'ai';
+import { zodSchema, type ModelMessage, type StepResult, type Tool, type ToolSet } from 'ai';
+import type { z } from 'zod';
 import type { Deps, ShopperCaller } from '../context.ts';
-import { catalogVocabulary } from '../domain/catalog/vocabulary.ts';
 import {
   appendMessage,
-  findOwnConversation,
-  lastAssistantMeta,
+  conversationTurnState,
+  reserveMessageId,
+  saveSummary,
   setConversationMode,
   startConversation,
   type Conversation,
+  type StoredMessage,
   type StoredToolCall,
 } from '../domain/conversations/repo.ts';
 import { angerOf } from '../domain/handoff/anger.ts';
 import { escalate, refreshSummary, statusOf } from '../domain/handoff/escalate.ts';
 import { isOnDuty } from '../domain/handoff/serviceHours.ts';
-import { handoffOffered, loadHandoffRules, type ShopHandoffRules } from '../domain/handoff/settings.ts';
+import { handoffOffered, type ShopHandoffRules } from '../domain/handoff/settings.ts';
 import { findOpenTicket, type Ticket } from '../domain/handoff/tickets.ts';
 import { evaluateTriggers, type PreviousTurnFacts } from '../domain/handoff/triggers.ts';
 import type { HandoffStatus } from '../domain/handoff/views.ts';
-import { getShopperProfile } from '../domain/shoppers/repo.ts';
-import { getShop } from '../domain/shops/repo.ts';
+import { getShopperProfile, type ShopperProfile } from '../domain/shoppers/repo.ts';
+import { loadShopCard, type ShopCard, type ShopCards } from '../domain/shops/cards.ts';
 import { NotFound, Unauthorized } from '../errors.ts';
 import { isToolError, toAiTools } from '../../tools/defineTool.ts';
 import { ORDER_TOOLS, TOOL_NAMES, toolsFor } from '../../tools/index.ts';
 import type { ConversationToolContext } from '../../tools/requestHandoff.ts';
-import { loadMemory } from './memory.ts';
+import { loadMemory, MEMORY_MESSAGES, rememberTurn, type TurnMemory } from './memory.ts';
 import type { Models } from './models.ts';
 import type { OfflineContext } from './offline/context.ts';
 import { afterHoursNotice, handoffNotice, waitingNotice } from './handoffNotice.ts';
@@ -39,6 +44,8 @@ export const MAX_STEPS = 6;
 
 export interface AgentDeps extends Deps {
   models: Models;
+  /** The app's cache of shop cards; without one every turn reads its shop's card afresh. */
+  shopCards?: ShopCards;
 }
 
 export interface ChatTurnInput {
@@ -78,38 +85,106 @@ export interface PreparedTurn extends TurnContext {
   previous: PreviousTurnFacts;
   /** Staff are off duty while the ticket is still open: the AI answers, and says when they are back. */
   offDutyWait: boolean;
+  /**
+   * The write of the shopper's message (and of a new conversation), running while the model answers.
+   * The turn's tools and finishTurn wait for it, so a failure fails the turn before its reply is
+   * stored or returned (a streamed reply's first words may already have gone out).
+   */
+  stored: Promise<void>;
+  /** The conversation's open handoff ticket, read while the model answers. */
+  openTicket: Promise<Ticket | null>;
 }
 
+/**
+ * Work the turn does while the model answers. It starts on the next turn of the event loop, so that
+ * the model's request goes out first (PGlite runs its queries on this same thread). Its error is
+ * taken by whoever awaits it (a tool, finishTurn); until then it must not count as an unhandled
+ * rejection, which would end the process.
+ */
+function meanwhile<T>(work: () => Promise<T>): Promise<T> {
+  const p = new Promise<void>((resolve) => setImmediate(resolve)).then(work);
+  p.catch(() => {});
+  return p;
+}
+
+const shopCard = (deps: AgentDeps, shopId: string): Promise<ShopCard> =>
+  deps.shopCards ? deps.shopCards.get(shopId) : loadShopCard(deps.db, shopId);
+
 export async function prepareTurn(deps: AgentDeps, caller: ShopperCaller, input: ChatTurnInput): Promise<PreparedTurn> {
-  const { db } = deps;
-  const handoffRules = await loadHandoffRules(db, caller.shopId);
-  let conversation: Conversation;
-  if (input.conversationId) {
-    const own = await findOwnConversation(db, caller.shopId, caller.shopperId, input.conversationId);
-    if (!own) throw new NotFound('conversation');
-    conversation = own;
-  } else {
-    if (!(await getShopperProfile(db, caller.shopId, caller.shopperId))) throw new Unauthorized('unknown shopper');
-    conversation = await startConversation(db, caller.shopId, caller.shopperId);
+  const { db, clock } = deps;
+  // One round of reads; on PostgreSQL they run side by side on the pool's connections.
+  const [card, shopper, state] = await Promise.all([
+    shopCard(deps, caller.shopId),
+    getShopperProfile(db, caller.shopId, caller.shopperId),
+    input.conversationId
+      ? conversationTurnState(db, caller.shopId, caller.shopperId, input.conversationId, MEMORY_MESSAGES - 1)
+      : reserveMessageId(db).then((messageId) => ({ conversation: null, recent: [], lastAssistantMeta: null, messageId })),
+  ]);
+  if (!state) throw new NotFound('conversation');
+  if (!shopper) throw new Unauthorized('unknown shopper');
+  const handoffRules = card.handoffRules;
+  const isNew = state.conversation === null;
+  let conversation: Conversation = state.conversation ?? {
+    id: randomUUID(),
+    shopId: caller.shopId,
+    shopperId: caller.shopperId,
+    mode: 'ai',
+    summary: '',
+    state: {},
+  };
+  const userMessage: StoredMessage = {
+    id: state.messageId,
+    role: 'user',
+    content: input.message,
+    toolCalls: [],
+    meta: {},
+    createdAt: clock.now(),
+  };
+  const memory = rememberTurn([...state.recent, userMessage], conversation.summary);
+  const conversationId = conversation.id;
+  const stored = meanwhile(() =>
+    storeShopperMessage(deps, caller, conversationId, userMessage, { isNew, summary: memory.summaryChanged ? memory.summary : null }),
+  );
+  let owner: HumanTurn | 'off_duty' | null = null;
+  if (conversation.mode === 'human') {
+    // The people side reads and changes the conversation: the shopper's message is there first.
+    await stored;
+    owner = await humanOwner(deps, caller, conversation, input.message, handoffRules);
   }
-  const userMessageId = await appendMessage(db, caller.shopId, conversation.id, { role: 'user', content: input.message });
-  const owner = conversation.mode === 'human' ? await humanOwner(deps, caller, conversation, input.message, handoffRules) : null;
   const human = owner && owner !== 'off_duty' ? owner : null;
   if (conversation.mode === 'human' && !human) conversation = { ...conversation, mode: 'ai' };
-  const [context, previousMeta] = await Promise.all([
-    buildTurnContext(deps, caller, conversation, input.message, { handoffRules, offerHandoff: true }),
-    lastAssistantMeta(db, conversation.id),
-  ]);
+  const context = turnContext(deps, caller, { card, shopper, conversation, memory, message: input.message, ready: stored }, {
+    handoffRules,
+    offerHandoff: true,
+  });
   return {
     conversation,
-    userMessageId,
+    userMessageId: userMessage.id,
     userMessage: input.message,
     human,
     handoffRules,
-    previous: (previousMeta?.handoff ?? {}) as PreviousTurnFacts,
+    previous: (state.lastAssistantMeta?.handoff ?? {}) as PreviousTurnFacts,
     offDutyWait: owner === 'off_duty',
+    stored,
+    openTicket: isNew ? Promise.resolve(null) : meanwhile(() => findOpenTicket(db, conversation.id)),
     ...context,
   };
+}
+
+/** The shopper's message, with a new conversation and a changed running summary, in one transaction. */
+async function storeShopperMessage(
+  deps: AgentDeps,
+  caller: ShopperCaller,
+  conversationId: string,
+  message: StoredMessage,
+  opts: { isNew: boolean; summary: string | null },
+): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    if (opts.isNew) await startConversation(tx, caller.shopId, caller.shopperId, { id: conversationId });
+    if (opts.summary !== null) await saveSummary(tx, conversationId, opts.summary);
+    // Last: its live event holds the publish lock until the commit.
+    await appendMessage(tx, caller.shopId, conversationId, { id: message.id, role: 'user', content: message.content });
+  });
 }
 
 export interface TurnContext {
@@ -130,21 +205,39 @@ export async function buildTurnContext(
   message: string,
   opts: { handoffRules: ShopHandoffRules; offerHandoff: boolean },
 ): Promise<TurnContext> {
-  const { db, clock } = deps;
-  const [shop, shopper, memory, vocabulary] = await Promise.all([
-    getShop(db, caller.shopId),
-    getShopperProfile(db, caller.shopId, caller.shopperId),
-    loadMemory(db, conversation),
-    catalogVocabulary(db, caller.shopId),
+  const [card, shopper, memory] = await Promise.all([
+    shopCard(deps, caller.shopId),
+    getShopperProfile(deps.db, caller.shopId, caller.shopperId),
+    loadMemory(deps.db, conversation),
   ]);
   if (!shopper) throw new Unauthorized('unknown shopper');
-  const now = clock.now();
+  return turnContext(deps, caller, { card, shopper, conversation, memory, message, ready: Promise.resolve() }, opts);
+}
+
+interface TurnFacts {
+  card: ShopCard;
+  shopper: ShopperProfile;
+  conversation: Conversation;
+  memory: TurnMemory;
+  message: string;
+  /** Settles once the turn's own writes are done: tools wait for it. */
+  ready: Promise<void>;
+}
+
+function turnContext(
+  deps: AgentDeps,
+  caller: ShopperCaller,
+  { card, shopper, conversation, memory, message, ready }: TurnFacts,
+  opts: { handoffRules: ShopHandoffRules; offerHandoff: boolean },
+): TurnContext {
+  const { shop, vocabulary } = card;
+  const now = deps.clock.now();
   const offered = opts.offerHandoff && handoffOffered(opts.handoffRules.handoff, caller.tier);
   const ctx: ConversationToolContext = { ...deps, caller, conversationId: conversation.id };
   return {
     system: withTone(buildSystemPrompt(shop, shopper, now, memory.summary), message, opts.handoffRules),
     messages: memory.messages,
-    tools: toAiTools(toolsFor(caller, { handoff: offered }), ctx) as ToolSet,
+    tools: afterWrites(toAiTools(toolsFor(caller, { handoff: offered }), ctx), ready),
     providerOptions: {
       laotie: offlineContext({
         shopName: shop.name,
@@ -162,6 +255,38 @@ export async function buildTurnContext(
       }),
     },
   };
+}
+
+// The AI SDK turns a zod schema into JSON Schema on every step of every turn unless it is handed the
+// same schema object again (≈ 5 ms a step for our tool set): one per tool definition, reused.
+const inputSchemas = new WeakMap<z.ZodType, Tool['inputSchema']>();
+
+function reusedSchema(schema: Tool['inputSchema']): Tool['inputSchema'] {
+  if (!(typeof schema === 'object' && schema !== null && '_zod' in schema)) return schema;
+  const zod = schema as unknown as z.ZodType;
+  let converted = inputSchemas.get(zod);
+  if (!converted) {
+    converted = zodSchema(zod as never) as Tool['inputSchema'];
+    inputSchemas.set(zod, converted);
+  }
+  return converted;
+}
+
+/** The tools of a turn, each run only once `ready` settles (the shopper's message is stored). */
+function afterWrites(tools: Record<string, Tool>, ready: Promise<void>): ToolSet {
+  const out: ToolSet = {};
+  for (const [name, t] of Object.entries(tools)) {
+    const execute = t.execute!;
+    out[name] = {
+      ...t,
+      inputSchema: reusedSchema(t.inputSchema),
+      execute: async (input, options) => {
+        await ready;
+        return execute(input, options);
+      },
+    } as Tool;
+  }
+  return out;
 }
 
 /** An upset shopper gets a softer tone from an LLM (the offline model softens its own replies). */
@@ -272,6 +397,8 @@ export async function finishTurn(
 ): Promise<ChatTurnResult> {
   if (prepared.human) return humanTurnResult(prepared);
   const { db, clock } = deps;
+  // The reply comes after the shopper's message, or not at all.
+  await prepared.stored;
   const rules = prepared.handoffRules;
   const conversationId = prepared.conversation.id;
   const now = clock.now();
@@ -301,7 +428,9 @@ export async function finishTurn(
         rules,
       )
     : null;
-  const ticket = escalation?.ticket ?? (await findOpenTicket(db, conversationId));
+  // A handoff the model asked for in this turn is newer than the ticket read before the model answered.
+  const askedForPerson = toolCalls.some((c) => c.name === TOOL_NAMES.requestHandoff);
+  const ticket = escalation?.ticket ?? (askedForPerson ? await findOpenTicket(db, conversationId) : await prepared.openTicket);
   const status = escalation?.status ?? (ticket ? await statusOf(db, ticket, rules, now) : null);
   // Told once, when the turn hands over: a person is coming and roughly when, or when they are back.
   const notice = !status

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { createModels } from '../agent/models.ts';
 import { runTurn } from '../agent/runTurn.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { systemClock } from '../context.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDb } from '../db/open.ts';
@@ -19,7 +19,7 @@ if (!values.user) {
   console.error('usage: npm run chat -- --user <shopperId> [--shop demo] [--conversation <id>]');
   process.exit(2);
 }
-const config = loadConfig();
+const config = loadConfigOrExit();
 const log = createLogger('warn');
 const db = await openDb(config);
 await migrate(db);

@@ -3,7 +3,7 @@
 // --deliver then runs the outbox worker once over what is due now and prints the outcome.
 import { parseArgs } from 'node:util';
 import { createModels } from '../agent/models.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { systemClock } from '../context.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDb } from '../db/open.ts';
@@ -32,7 +32,7 @@ function print(r: RunReport): void {
   }
 }
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 const log = createLogger('warn');
 const db = await openDb(config);
 try {

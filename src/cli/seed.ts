@@ -1,21 +1,12 @@
 // npm run seed: (re)creates the demo shop "demo" with data relative to now, then prints what it holds
 // and the sample shoppers to try. Shopper ids change with every re-seed; the openids do not.
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDb } from '../db/open.ts';
 import { prepareDemoShop } from '../domain/seed/prepare.ts';
 import { createEmbedder } from '../embed/index.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(2);
-  }
-  throw e;
-}
+const config = loadConfigOrExit();
 
 const db = await openDb(config);
 try {

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { resolveAuthSecret } from '../auth/secret.ts';
 import { createTokenIssuer } from '../auth/tokens.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { ROLES, type Role } from '../context.ts';
 
 const { values } = parseArgs({
@@ -21,7 +21,7 @@ if (!ROLES.includes(values.role as Role)) {
   console.error(`--role must be one of ${ROLES.join(', ')}`);
   process.exit(2);
 }
-const tokens = createTokenIssuer(resolveAuthSecret(loadConfig()));
+const tokens = createTokenIssuer(resolveAuthSecret(loadConfigOrExit()));
 console.log(
   await tokens.mint({ shopId: values.shop!, userId: values.user, role: values.role as Role }, Number(values.ttl)),
 );

@@ -4,8 +4,15 @@ import type { Db } from './db.ts';
 import { openPg } from './pg.ts';
 import { openPglite } from './pglite.ts';
 
+// The service's bound on one query: a server gone silent mid-query (a dead network path) fails the
+// request with 503 after this instead of holding it open. Generous: the slowest legitimate statement
+// at start-up is an index build in a migration.
+const SERVICE_QUERY_TIMEOUT_MS = 60_000;
+
 /** DATABASE_URL set: the real server; otherwise the embedded PGlite under DATA_DIR. */
 export function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_SIZE'>): Promise<Db> {
-  if (config.DATABASE_URL) return openPg(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE });
+  if (config.DATABASE_URL) {
+    return openPg(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, queryTimeoutMs: SERVICE_QUERY_TIMEOUT_MS });
+  }
   return openPglite({ dataDir: join(config.DATA_DIR, 'pglite') });
 }

@@ -30,12 +30,105 @@ export interface PgOptions {
   poolSize?: number;
   /** A schema to work in (created if missing); tests give each file its own. */
   schema?: string;
+  /**
+   * Client-side bound on one query (pg's query_timeout): a server that went silent mid-query fails the
+   * request instead of hanging it. Off by default: benchmarks and index builds run long on purpose.
+   */
+  queryTimeoutMs?: number;
+  /** More session settings for every connection (tests: synchronous_commit off on a throwaway server). */
+  settings?: Record<string, string>;
+}
+
+/** The application_name of LISTEN connections: operators (and the fault tests) can find them in pg_stat_activity. */
+export const LISTEN_APPLICATION = 'laotie-listen';
+// A server that does not answer fails a request within this bound (ECONNREFUSED and resets fail at once).
+const CONNECT_TIMEOUT_MS = 5_000;
+// LISTEN reconnects after a lost connection: fast first, then backing off while the server stays away.
+const LISTEN_RETRY_MIN_MS = 100;
+const LISTEN_RETRY_MAX_MS = 5_000;
+
+function connectionSafety(queryTimeoutMs: number | undefined) {
+  return {
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs } : {}),
+  };
+}
+
+/**
+ * One channel on a connection of its own, outside the pool (a pooled client would hold a pool slot
+ * and die with its backend). A lost connection — a terminated backend, a restarted server, a network
+ * cut — is reconnected with backoff and the channel LISTENed again; `onResume` then tells the caller
+ * that NOTIFYs sent while it was away are lost, so it can catch up from its tables.
+ */
+async function listenResilient(
+  config: pg.ClientConfig,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onResume: (() => void) | undefined,
+): Promise<() => Promise<void>> {
+  let current: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = LISTEN_RETRY_MIN_MS;
+
+  async function connect(): Promise<void> {
+    const client = new pg.Client(config);
+    // 'error' and 'end' both mean the connection is gone; without an 'error' listener Node would crash.
+    const lost = () => {
+      if (current !== client) return;
+      current = null;
+      schedule();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', (m) => {
+      if (m.channel === channel) onPayload(m.payload ?? '');
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (e) {
+      await client.end().catch(() => {});
+      throw e;
+    }
+    if (stopped) {
+      await client.end().catch(() => {});
+      return;
+    }
+    current = client;
+    delay = LISTEN_RETRY_MIN_MS;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    retry = setTimeout(() => {
+      connect().then(
+        () => {
+          if (!stopped) onResume?.();
+        },
+        () => {
+          delay = Math.min(delay * 2, LISTEN_RETRY_MAX_MS);
+          schedule();
+        },
+      );
+    }, delay);
+  }
+
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const client = current;
+    current = null;
+    await client?.end().catch(() => {});
+  };
 }
 
 /** A real PostgreSQL server with pgvector, through a pg Pool. */
-export async function openPg(url: string, { poolSize = 10, schema }: PgOptions = {}): Promise<Db> {
+export async function openPg(url: string, { poolSize = 10, schema, queryTimeoutMs, settings = {} }: PgOptions = {}): Promise<Db> {
   if (schema) {
-    const admin = new pg.Client({ connectionString: url });
+    const admin = new pg.Client({ ...connectionSafety(undefined), connectionString: url });
     await admin.connect();
     try {
       await admin.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
@@ -45,7 +138,7 @@ export async function openPg(url: string, { poolSize = 10, schema }: PgOptions =
   }
   // The vector type's oid is known once the extension exists; our type map parses it on every
   // connection (registering per connection would race the pool's first query on that client).
-  const probe = new pg.Client({ connectionString: url });
+  const probe = new pg.Client({ ...connectionSafety(undefined), connectionString: url });
   await probe.connect();
   let vectorOid: number | undefined;
   try {
@@ -56,45 +149,67 @@ export async function openPg(url: string, { poolSize = 10, schema }: PgOptions =
     await probe.end();
   }
   const pool = new pg.Pool({
+    ...connectionSafety(queryTimeoutMs),
     connectionString: url,
     max: poolSize,
     types: typeParsers(vectorOid),
-    // public stays on the path: the vector extension's types live there.
-    ...(schema ? { options: `-c search_path=${pg.escapeIdentifier(schema)},public` } : {}),
+    // public stays on the path: the vector extension's types live there. The HNSW settings are
+    // pglite.ts's SEARCH_SESSION, per connection (a SET would reach one pooled client only).
+    options: [
+      ...(schema ? [`-c search_path=${pg.escapeIdentifier(schema)},public`] : []),
+      '-c hnsw.ef_search=150',
+      '-c hnsw.iterative_scan=strict_order',
+      ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`),
+    ].join(' '),
   });
   // A pool emits 'error' when an idle client loses its server; without a listener Node would crash.
   pool.on('error', () => {});
+  const listeners = new Set<() => Promise<void>>();
   const base = wrap(pool);
   return {
     driver: 'pg',
     ...base,
     async transaction(fn) {
       const client = await pool.connect();
+      // A client whose connection is lost (seen here, or by a failing ROLLBACK) is released with that
+      // error, so the pool drops it. While checked out it has no pool listener: a connection lost
+      // between two statements would otherwise be an uncaught 'error' that ends the process.
+      let broken: Error | undefined;
+      const onLost = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onLost);
       try {
         await client.query('BEGIN');
         const out = await fn(wrap(client));
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        await client.query('ROLLBACK').catch(() => {});
+        const rollback = await client.query('ROLLBACK').then(
+          () => undefined,
+          (err: Error) => err,
+        );
+        broken ??= rollback;
         throw e;
       } finally {
-        client.release();
+        client.off('error', onLost);
+        client.release(broken);
       }
     },
-    async listen(channel, onPayload) {
-      const client = await pool.connect();
-      const handler = (m: pg.Notification) => {
-        if (m.channel === channel) onPayload(m.payload ?? '');
+    async listen(channel, onPayload, onResume) {
+      const config = { ...connectionSafety(undefined), connectionString: url, application_name: LISTEN_APPLICATION };
+      const unlisten = await listenResilient(config, channel, onPayload, onResume);
+      const once = async () => {
+        listeners.delete(once);
+        await unlisten();
       };
-      client.on('notification', handler);
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      return async () => {
-        client.off('notification', handler);
-        await client.query(`UNLISTEN ${pg.escapeIdentifier(channel)}`).catch(() => {});
-        client.release();
-      };
+      listeners.add(once);
+      return once;
     },
-    close: () => pool.end(),
+    async close() {
+      // Listen connections live outside the pool: left open, they would keep the process alive.
+      await Promise.all([...listeners].map((u) => u()));
+      await pool.end();
+    },
   };
 }

@@ -6,6 +6,7 @@ import { RATE_LIMIT_DEFAULTS, type Config } from '../config.ts';
 import type { Models } from '../agent/models.ts';
 import type { Deps } from '../context.ts';
 import type { LiveHub } from '../domain/live/hub.ts';
+import { createShopCards } from '../domain/shops/cards.ts';
 import { adminRoutes } from './admin.ts';
 import { chatRoutes } from './chat.ts';
 import { errorBody, errorHandler, notFoundHandler } from './errors.ts';
@@ -16,6 +17,7 @@ import { liveRoutes } from './live.ts';
 import { openaiCompatRoutes } from './openaiCompat.ts';
 import { pageRoutes } from './pages/routes.ts';
 import { rateLimit } from './rateLimit.ts';
+import { reminderRoutes } from './reminders.ts';
 import { requestLog } from './requestLog.ts';
 import { staffRoutes } from './staff.ts';
 
@@ -51,12 +53,15 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/', healthRoutes(deps.db));
-  app.route('/', chatRoutes(deps));
-  app.route('/', openaiCompatRoutes(deps));
+  // The chat turns (and staff's suggested replies) share one cache of shop cards per app.
+  const agent = { ...deps, shopCards: createShopCards(deps.db) };
+  app.route('/', chatRoutes(agent));
+  app.route('/', openaiCompatRoutes(agent));
   app.route('/', knowledgeRoutes(deps));
   app.route('/', eventRoutes(deps));
   app.route('/', adminRoutes(deps));
-  app.route('/', staffRoutes(deps));
+  app.route('/', reminderRoutes(deps));
+  app.route('/', staffRoutes(agent));
   if (deps.live) app.route('/', liveRoutes({ ...deps, live: deps.live }));
   app.route('/', pageRoutes(deps));
   app.notFound(notFoundHandler);

@@ -1,11 +1,12 @@
 // The card's chat APIs: POST /v1/chat (fixed JSON contract), POST /v1/chat/stream (AI SDK UI
 // message stream, for a standard useChat front end), GET /v1/conversations/:id. While a person owns
 // the conversation both store the shopper's message and answer with the handoff status only.
-import { createUIMessageStream, createUIMessageStreamResponse, stepCountIs, streamText, type UIMessageStreamWriter } from 'ai';
+import { createUIMessageStream, createUIMessageStreamResponse } from 'ai';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { runTurn } from '../agent/runTurn.ts';
-import { collectToolCalls, finishTurn, humanTurnResult, MAX_STEPS, prepareTurn, turnMeta, type AgentDeps } from '../agent/turn.ts';
+import { streamTurn } from '../agent/streamTurn.ts';
+import { prepareTurn, type AgentDeps } from '../agent/turn.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { allMessages, findOwnConversation } from '../domain/conversations/repo.ts';
 import { openHandoffStatus } from '../domain/handoff/escalate.ts';
@@ -39,13 +40,6 @@ const streamBody = z
     return { message: parsed.data, conversationId: b.conversationId };
   });
 
-function writeText(writer: UIMessageStreamWriter, id: string, text: string): void {
-  if (!text) return;
-  writer.write({ type: 'text-start', id });
-  writer.write({ type: 'text-delta', id, delta: text });
-  writer.write({ type: 'text-end', id });
-}
-
 export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
   const app = new Hono<ShopperEnv>();
   app.use('/v1/chat', ...shopperAuth(deps.tokens, deps.db));
@@ -64,33 +58,7 @@ export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
     const conversationId = prepared.conversation.id;
     const stream = createUIMessageStream({
       execute: async ({ writer }) => {
-        if (prepared.human) {
-          // A person owns the conversation: the message is stored for them, the model stays silent.
-          const turn = humanTurnResult(prepared);
-          writer.write({ type: 'start', messageMetadata: { conversationId } });
-          writeText(writer, 'handoff-waiting', turn.reply);
-          writer.write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff } });
-          return;
-        }
-        const result = streamText({
-          model: deps.models.forTurn(),
-          system: prepared.system,
-          messages: prepared.messages,
-          tools: prepared.tools,
-          stopWhen: stepCountIs(MAX_STEPS),
-          maxRetries: 0,
-          providerOptions: prepared.providerOptions,
-          onError: ({ error }) => deps.log.error('stream failed', { err: error as Error }),
-        });
-        // Copied chunk by chunk (not merged) so that what follows comes after the model's last chunk.
-        for await (const chunk of result.toUIMessageStream({ sendFinish: false, messageMetadata: () => ({ conversationId }) })) {
-          writer.write(chunk);
-        }
-        const [text, steps] = await Promise.all([result.text, result.steps]);
-        const turn = await finishTurn(deps, caller, prepared, text, collectToolCalls(steps), turnMeta(deps.models, steps));
-        // The handoff rules may add a line (a person is coming, and when): streamed like the rest.
-        writeText(writer, 'handoff-notice', turn.reply.slice(text.length));
-        writer.write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff } });
+        await streamTurn(deps, caller, prepared, (chunk) => writer.write(chunk));
       },
       onError: (error) => {
         deps.log.error('chat stream failed', { err: error as Error, conversationId });

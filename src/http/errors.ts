@@ -21,14 +21,21 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-/** Database and network failures that mean "try again later", not "the server is broken". */
-function isUnavailable(e: unknown): boolean {
-  const code = (e as { code?: unknown })?.code;
-  return (
-    typeof code === 'string' &&
-    (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300'].includes(code) ||
-      code.startsWith('08'))
-  );
+// Connection-level failures: the database is away (refused, reset, shut down, starting, out of
+// connections, a connection exception of class 08), not a bad query. They mean "retry later".
+const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', '57P01', '57P02', '57P03', '53300']);
+// pg reports some of them without a code: a dropped connection, a connect or read timeout, a pool or
+// embedded database already closed.
+const DB_DOWN_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Client was closed and is not queryable|connection.*closed|Cannot use a pool after calling end|PGlite is closed/i;
+
+/** Whether an error (or what it wraps) says the database is unreachable rather than the request wrong. */
+export function isDbUnavailable(e: unknown, depth = 0): boolean {
+  if (!e || typeof e !== 'object' || depth > 3) return false;
+  const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+  if (typeof code === 'string' && (DB_DOWN_CODES.has(code) || code.startsWith('08'))) return true;
+  if (typeof message === 'string' && DB_DOWN_MESSAGE.test(message)) return true;
+  return isDbUnavailable(cause, depth + 1);
 }
 
 export function errorHandler(log: Logger) {
@@ -41,10 +48,10 @@ export function errorHandler(log: Logger) {
       const code = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'http_error';
       return c.json(errorBody(code, err.message || 'request failed'), status as ContentfulStatusCode);
     }
-    if (isUnavailable(err) || /Connection terminated|connection.*closed|PGlite is closed/i.test(err.message)) {
-      log.warn('dependency unavailable', { requestId: c.get('requestId'), err });
+    if (isDbUnavailable(err)) {
+      log.warn('database unavailable', { requestId: c.get('requestId'), err });
       c.header('Retry-After', '5');
-      return c.json(errorBody('unavailable', 'service temporarily unavailable, please retry'), 503);
+      return c.json(errorBody('db_unavailable', 'the database is unavailable, please retry shortly'), 503);
     }
     log.error('unhandled error', { requestId: c.get('requestId'), err, stack: err.stack });
     return c.json(errorBody('internal', 'internal error'), 500);

@@ -61,34 +61,42 @@ export function liveRoutes(deps: LiveDeps) {
         await stream.writeSSE({ event: 'ready', id: String(cursor), retry: RETRY_MS, data: JSON.stringify({ cursor }) });
         // Announcements already acted on: never waited for twice, even one the read did not return.
         let announced = cursor;
-        while (!closed.signal.aborted) {
-          const events = await eventsAfter(deps.db, reader, cursor, BATCH);
-          for (const e of events) {
-            await stream.writeSSE({
-              id: String(e.id),
-              event: e.kind,
-              data: JSON.stringify({
-                id: e.id,
-                kind: e.kind,
-                conversationId: e.conversationId,
-                ticketId: e.ticketId,
-                payload: e.payload,
-                createdAt: e.createdAt.toISOString(),
-              }),
-            });
-            cursor = e.id;
+        try {
+          while (!closed.signal.aborted) {
+            const events = await eventsAfter(deps.db, reader, cursor, BATCH);
+            for (const e of events) {
+              await stream.writeSSE({
+                id: String(e.id),
+                event: e.kind,
+                data: JSON.stringify({
+                  id: e.id,
+                  kind: e.kind,
+                  conversationId: e.conversationId,
+                  ticketId: e.ticketId,
+                  payload: e.payload,
+                  createdAt: e.createdAt.toISOString(),
+                }),
+              });
+              cursor = e.id;
+            }
+            if (events.length === BATCH) continue;
+            announced = Math.max(announced, cursor);
+            const woke = await deps.live.wait(reader, announced, { timeoutMs: KEEP_ALIVE_MS, signal: closed.signal });
+            if (woke.outcome === 'closed') break;
+            if (woke.outcome === 'event') announced = woke.upTo;
+            else await stream.write(': keep-alive\n\n');
           }
-          if (events.length === BATCH) continue;
-          announced = Math.max(announced, cursor);
-          const woke = await deps.live.wait(reader, announced, { timeoutMs: KEEP_ALIVE_MS, signal: closed.signal });
-          if (woke.outcome === 'closed') break;
-          if (woke.outcome === 'event') announced = woke.upTo;
-          else await stream.write(': keep-alive\n\n');
+        } catch (err) {
+          // A client gone, or the database away or closing at shutdown: the client reconnects and
+          // resumes from its last id. Caught here because hono's own handler would send the raw
+          // error text to the page.
+          deps.log.warn('live stream ended', { err: err as Error });
+          if (!closed.signal.aborted) {
+            await stream
+              .writeSSE({ event: 'error', data: JSON.stringify({ error: { code: 'unavailable', message: 'live updates interrupted; reconnecting' } }) })
+              .catch(() => {});
+          }
         }
-      },
-      async (err) => {
-        // A client gone or the database closing at shutdown: the client reconnects and resumes.
-        deps.log.warn('live stream ended', { err });
       },
     );
   });

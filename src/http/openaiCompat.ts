@@ -1,13 +1,14 @@
 // POST /v1/chat/completions: any OpenAI client can talk to the card. Identity comes from the bearer
 // token only; `model` names the card. The card runs its own tools, so the client's `tools` and
 // system messages are ignored (a client cannot rewrite the card's instructions). The conversation
-// continues when the client sends back the X-Conversation-Id header it received.
-import { stepCountIs, streamText } from 'ai';
+// continues when the client sends back the X-Conversation-Id header it received. While a person owns
+// the conversation the card answers, streaming or not, with the handoff status only.
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { runTurn } from '../agent/runTurn.ts';
-import { collectToolCalls, finishTurn, MAX_STEPS, prepareTurn, turnMeta, type AgentDeps } from '../agent/turn.ts';
+import { streamTurn } from '../agent/streamTurn.ts';
+import { prepareTurn, type AgentDeps } from '../agent/turn.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { Invalid } from '../errors.ts';
 import { MESSAGE_MAX_CHARS } from './chat.ts';
@@ -85,25 +86,18 @@ export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
     const chunk = (delta: Record<string, unknown>, finish: string | null) =>
       JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
     return streamSSE(c, async (sse) => {
-      const result = streamText({
-        model: deps.models.forTurn(),
-        system: prepared.system,
-        messages: prepared.messages,
-        tools: prepared.tools,
-        stopWhen: stepCountIs(MAX_STEPS),
-        maxRetries: 0,
-        providerOptions: prepared.providerOptions,
-      });
       await sse.writeSSE({ data: chunk({ role: 'assistant', content: '' }, null) });
-      let text = '';
-      for await (const delta of result.textStream) {
-        text += delta;
-        await sse.writeSSE({ data: chunk({ content: delta }, null) });
-      }
-      const steps = await result.steps;
-      await finishTurn(deps, caller, prepared, text, collectToolCalls(steps), turnMeta(deps.models, steps));
+      // The same turn as /v1/chat/stream (human mode, handoff notice, honest failure included);
+      // an OpenAI client gets its text only.
+      await streamTurn(deps, caller, prepared, async (part) => {
+        if (part.type === 'text-delta') await sse.writeSSE({ data: chunk({ content: part.delta }, null) });
+      });
       await sse.writeSSE({ data: chunk({}, 'stop') });
       await sse.writeSSE({ data: '[DONE]' });
+    }, async (err) => {
+      // Only storing the turn can fail here (the model's failures become the honest answer);
+      // the client's stream ends without [DONE], which OpenAI clients report as an error.
+      deps.log.error('completion stream failed', { err, conversationId: prepared.conversation.id });
     });
   });
   return app;

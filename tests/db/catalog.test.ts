@@ -129,8 +129,34 @@ describeDb('catalog search', (db) => {
     expect((await searchProducts(db(), local, 'beauty', { limit: 500 })).length).toBeLessThanOrEqual(20);
   });
 
+  it('ranks through the vector index exactly as through a full scan of the shop', async () => {
+    // The shop has fewer products than one index scan collects, so both paths see every product:
+    // the index path (one statement, ranks computed in fusion.ts) must agree with the exact path
+    // (ranks computed in SQL), which a filter that every product passes selects.
+    for (const text of ['保湿 补水', '薇诺娜', '持妆 哑光', '敏感肌 修护', '秋冬']) {
+      const byIndex = await searchProducts(db(), local, 'beauty', { text, limit: 5 });
+      const byScan = await searchProducts(db(), local, 'beauty', { text, limit: 5, minPriceFen: 0 });
+      expect(byIndex.length, text).toBeGreaterThan(0);
+      expect(byIndex.map((h) => [h.id, h.score]), text).toEqual(byScan.map((h) => [h.id, h.score]));
+    }
+  });
+
   it('refuses a price range that cannot match', async () => {
     await expect(searchProducts(db(), local, 'beauty', { minPriceFen: 500, maxPriceFen: 100 })).rejects.toThrow(Invalid);
+  });
+
+  it('scans the vector index deep enough for recall on every connection', async () => {
+    // Concurrent reads spread over the server's pool (PGlite has one connection): each must carry
+    // the depth that bench:search measured recall@10 ≥ 0.95 with, and the iterative scan that keeps
+    // other shops' products from starving a shop's nearest-neighbour scan.
+    const seen = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        db().query<{ ef: string; scan: string }>(
+          "SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS scan, pg_sleep(0.02)",
+        ),
+      ),
+    );
+    expect(new Set(seen.map(({ rows }) => `${rows[0]!.ef} ${rows[0]!.scan}`))).toEqual(new Set(['150 strict_order']));
   });
 
   it('returns injected instructions in a description as plain data', async () => {

@@ -1,52 +1,41 @@
 // The admin routes of the reminders: only an admin, only of their own shop (another shop's shopper
 // or delivery is a 404), validation as 400, stale settings as 409, the webhook secret never echoed.
-import { Hono } from 'hono';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenIssuer } from '../../src/auth/tokens.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../../src/context.ts';
-import type { Db } from '../../src/db/db.ts';
-import { errorHandler, notFoundHandler } from '../../src/http/errors.ts';
-import { reminderRoutes } from '../../src/http/reminders.ts';
-import { silentLogger } from '../../src/log.ts';
-import { pgliteDriver } from '../helpers/db.ts';
+import { describeDb } from '../helpers/db.ts';
 import { createShop, createShopper } from '../helpers/fixtures.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-const tokens = createTokenIssuer('r'.repeat(32));
-let db: Db;
-let dispose: () => Promise<void>;
-let app: Hono;
-let shopA: string;
-let shopB: string;
-let shopperA: number;
-let shopperB: number;
+// The routes as the service mounts them: the real app on a real port.
+describeDb('reminder admin routes', (db) => {
+  let server: TestServer;
+  let shopA: string;
+  let shopB: string;
+  let shopperA: number;
+  let shopperB: number;
 
-beforeAll(async () => {
-  ({ db, dispose } = await pgliteDriver.open());
-  app = new Hono();
-  app.route('/', reminderRoutes({ db, clock: fixedClock('2026-09-17T02:00:00Z'), log: silentLogger, tokens }));
-  app.notFound(notFoundHandler);
-  app.onError(errorHandler(silentLogger));
-  shopA = (await createShop(db)).id;
-  shopB = (await createShop(db)).id;
-  shopperA = (await createShopper(db, { shopId: shopA, tier: 'core', nickname: '小雅' })).id;
-  shopperB = (await createShopper(db, { shopId: shopB, tier: 'core' })).id;
-  await db.query(`UPDATE shoppers SET birthday = '1990-09-17', registered_at = '2024-01-01'`);
-});
-afterAll(() => dispose());
-
-async function call(method: string, path: string, o: { shop?: string; role?: 'admin' | 'staff' | 'shopper'; body?: unknown } = {}) {
-  const token = await tokens.mint({ shopId: o.shop ?? shopA, role: o.role ?? 'admin', userId: '7' });
-  const res = await app.request(path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+  beforeAll(async () => {
+    server = await startTestServer(db(), { clock: fixedClock('2026-09-17T02:00:00Z') });
+    shopA = (await createShop(db())).id;
+    shopB = (await createShop(db())).id;
+    shopperA = (await createShopper(db(), { shopId: shopA, tier: 'core', nickname: '小雅' })).id;
+    shopperB = (await createShopper(db(), { shopId: shopB, tier: 'core' })).id;
+    await db().query(`UPDATE shoppers SET birthday = '1990-09-17', registered_at = '2024-01-01'`);
   });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
+  afterAll(() => server?.close());
 
-describe('reminder admin routes', () => {
+  async function call(method: string, path: string, o: { shop?: string; role?: 'admin' | 'staff' | 'shopper'; body?: unknown } = {}) {
+    const token = await server.token('7', { shop: o.shop ?? shopA, role: o.role ?? 'admin' });
+    const res = await fetch(server.url + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  }
+
   it('admit only an admin', async () => {
-    expect((await app.request('/v1/admin/reminders/settings')).status).toBe(401);
+    expect((await fetch(server.url + '/v1/admin/reminders/settings')).status).toBe(401);
     expect((await call('GET', '/v1/admin/reminders/settings', { role: 'staff' })).status).toBe(403);
     expect((await call('GET', '/v1/admin/reminders/settings', { role: 'shopper' })).status).toBe(403);
   });
@@ -78,12 +67,12 @@ describe('reminder admin routes', () => {
     expect(dry.body.sample[0].message).toContain('小雅');
     const real = await call('POST', '/v1/admin/reminders/run', { body: {} });
     expect(real.body).toMatchObject({ dryRun: false, date: '2026-09-17', planned: 1, queued: 1 });
-    const { rows } = await db.query<{ shop_id: string }>('SELECT shop_id FROM reminders');
+    const { rows } = await db().query<{ shop_id: string }>('SELECT shop_id FROM reminders');
     expect(rows).toEqual([{ shop_id: shopA }]);
   });
 
   it('re-drives a dead delivery of the shop, and no other shop’s', async () => {
-    const { rows } = await db.query<{ id: number }>(`UPDATE reminder_outbox SET state = 'dead', attempts = 5 RETURNING id`);
+    const { rows } = await db().query<{ id: number }>(`UPDATE reminder_outbox SET state = 'dead', attempts = 5 RETURNING id`);
     const id = rows[0]!.id;
     expect((await call('POST', `/v1/admin/outbox/${id}/redrive`, { shop: shopB })).status).toBe(404);
     expect((await call('GET', '/v1/admin/outbox?state=dead')).body.deliveries).toMatchObject([{ id, state: 'dead', attempts: 5 }]);
@@ -92,13 +81,19 @@ describe('reminder admin routes', () => {
     expect((await call('POST', '/v1/admin/outbox/abc/redrive')).status).toBe(404);
   });
 
-  it('erases a shopper of the shop (PIPL) and answers 404 for another shop’s', async () => {
+  it('erases a shopper of the shop (PIPL) and answers 404 for another shop’s, and for a second erasure', async () => {
+    const shopperToken = await server.token(String(shopperA), { shop: shopA, role: 'shopper' });
+    const asShopper = () => fetch(server.url + '/v1/models', { headers: { authorization: `Bearer ${shopperToken}` } });
+    expect((await asShopper()).status).toBe(200);
     expect((await call('DELETE', `/v1/admin/shoppers/${shopperB}`)).status).toBe(404);
     const gone = await call('DELETE', `/v1/admin/shoppers/${shopperA}`);
     expect(gone.status).toBe(200);
-    expect(gone.body).toMatchObject({ shopperId: shopperA, removed: { shoppers: 1, reminders: 1, reminder_outbox: 1 } });
+    expect(gone.body).toMatchObject({ shopperId: shopperA, removed: { reminders: 1, reminder_outbox: 1 }, deidentified: { shoppers: 1 } });
+    // A token minted before the erasure names a shopper who is no more: the same 401 as an unknown one.
+    expect((await asShopper()).status).toBe(401);
+    expect((await call('GET', `/v1/admin/shoppers/${shopperA}/profile`, { role: 'staff' })).status).toBe(404);
     expect((await call('DELETE', `/v1/admin/shoppers/${shopperA}`)).status).toBe(404);
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM reminders');
+    const { rows } = await db().query('SELECT count(*)::int AS n FROM reminders');
     expect(rows[0]).toEqual({ n: 0 });
     expect((await call('DELETE', `/v1/admin/shoppers/${shopperB}`, { shop: shopB })).status).toBe(200);
   });

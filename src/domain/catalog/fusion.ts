@@ -36,3 +36,42 @@ export function relevantCandidates<C extends Candidate>(candidates: C[]): C[] {
   const best = Math.max(0, ...candidates.map(similarity));
   return candidates.filter((c) => c.lexicalRank !== null || (best > 0 && similarity(c) >= VECTOR_ONLY_FLOOR * best));
 }
+
+export interface RawScores {
+  /** Cosine distance; null without a vector. NaN (a zero vector) ranks after every number, as in SQL. */
+  distance: number | null;
+  /** The lexical score; 0 when no query word matched. */
+  lexical: number;
+}
+
+/**
+ * Each signal's rank among `rows`, as SQL's rank() gives it (ties share a rank; 1 = best), keeping
+ * the rows in the top `depth` of either signal: what searchQueries.ts's rankCandidates computes in
+ * SQL for an exact scan, here for the few candidates of an index scan.
+ */
+export function withSignalRanks<R extends RawScores>(rows: R[], depth: number): (R & SignalRanks)[] {
+  const key = (d: number) => (Number.isNaN(d) ? Infinity : d);
+  const distances = rows.flatMap((r) => (r.distance === null ? [] : [key(r.distance)])).sort((a, b) => a - b);
+  const lexicals = rows.map((r) => r.lexical).sort((a, b) => b - a);
+  // 1 + how many rows score strictly better: the first index of the value in the sorted list.
+  const firstAbove = (sorted: number[], better: (x: number) => boolean) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (better(sorted[mid]!)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+  return rows
+    .map((r) => {
+      const d = r.distance === null ? null : key(r.distance);
+      return {
+        ...r,
+        vectorRank: d === null ? null : firstAbove(distances, (x) => x < d),
+        lexicalRank: r.lexical > 0 ? firstAbove(lexicals, (x) => x > r.lexical) : null,
+      };
+    })
+    .filter((r) => (r.vectorRank !== null && r.vectorRank <= depth) || (r.lexicalRank !== null && r.lexicalRank <= depth));
+}

@@ -7,10 +7,10 @@ import { toVector } from '../../db/db.ts';
 import type { Embedder } from '../../embed/embedder.ts';
 import { Conflict } from '../../errors.ts';
 import { readAttributes } from './attributes.ts';
-import { fusedScore, relevantCandidates } from './fusion.ts';
+import { fusedScore, relevantCandidates, withSignalRanks, type Candidate } from './fusion.ts';
 import { formatPrice } from './price.ts';
 import { hasStructuredFilters, MAX_LIMIT, namedCategories, planQuery } from './queryPlan.ts';
-import { browseRows, loadProfile, nearestIds, rankCandidates, type HitRow } from './searchQueries.ts';
+import { browseRows, FUSION_DEPTH, loadProfile, rankCandidates, searchNearest, type HitRow } from './searchQueries.ts';
 import type { ProductHit, ProductQuery } from './types.ts';
 
 function toHit(r: HitRow, score: number): ProductHit {
@@ -51,7 +51,18 @@ export async function searchProducts(
   if (!plan.text) return (await browseRows(db, shopId, plan)).map((r) => toHit(r, 0));
 
   const [vector] = await embedder.embed([plan.text]);
-  const profile = await loadProfile(db, shopId, embedder);
+  // A text without a letter or digit has no features: rank by words alone.
+  const query = vector && vector.some((x) => x !== 0) ? toVector(vector) : undefined;
+  // With filters, the HNSW scan could return only products the filters then drop; a shop's
+  // filtered products are few, so they are ranked exactly. Without filters the index serves, in one
+  // statement with the shop's profile and the ranking (searchNearest): every connection scans
+  // iteratively (SEARCH_SESSION in db/pglite.ts), so other shops' products in the shared graph do
+  // not starve it. Its answer is dropped, and the exact ranking runs, when the shop's vectors are
+  // another embedder's, when the text names a category (which only the profile tells), or when the
+  // index's hits run short (many out of stock, or a scan that hit hnsw.max_scan_tuples).
+  const nearest =
+    query && !hasStructuredFilters(plan.filters) ? await searchNearest(db, shopId, plan, embedder, query) : undefined;
+  const profile = nearest?.profile ?? (await loadProfile(db, shopId, embedder));
   if (profile.foreign) {
     const { embedder: madeBy, dim } = profile.foreign;
     throw new Conflict(
@@ -63,27 +74,20 @@ export async function searchProducts(
     const named = namedCategories(plan.text, profile.categories);
     if (named.length) plan.filters.categories = named;
   }
-
-  // A text without a letter or digit has no features: rank by words alone.
-  const query = vector && vector.some((x) => x !== 0) ? toVector(vector) : undefined;
-  // With filters, the HNSW scan could return only products the filters then drop; a shop's
-  // filtered products are few, so they are ranked exactly. Without filters the index serves, and
-  // when its hits run short (many out of stock, or most of the index belonging to other shops)
-  // the exact scan takes over. This needs no session setting (hnsw.iterative_scan would need
-  // SET LOCAL in a transaction on one connection, which a pooled Queryable does not promise).
-  let annIds: number[] | undefined;
-  if (query && !hasStructuredFilters(plan.filters)) {
-    const ids = await nearestIds(db, shopId, plan, embedder, query);
-    if (ids.length >= plan.limit) annIds = ids;
-  }
-  const rows = await rankCandidates(db, shopId, plan, embedder, query, annIds);
-
-  const candidates = rows.map((row) => ({
-    row,
-    distance: row.distance ?? null,
-    vectorRank: row.vector_rank ?? null,
-    lexicalRank: row.lexical_rank ?? null,
-  }));
+  const candidates: (Candidate & { row: HitRow })[] =
+    nearest && !hasStructuredFilters(plan.filters) && nearest.annHits >= plan.limit
+      ? withSignalRanks(nearest.rows, FUSION_DEPTH).map((c) => ({
+          row: c,
+          distance: c.distance,
+          vectorRank: c.vectorRank,
+          lexicalRank: c.lexicalRank,
+        }))
+      : (await rankCandidates(db, shopId, plan, embedder, query)).map((row) => ({
+          row,
+          distance: row.distance ?? null,
+          vectorRank: row.vector_rank ?? null,
+          lexicalRank: row.lexical_rank ?? null,
+        }));
   const ranked = relevantCandidates(candidates)
     .map((c) => ({ row: c.row, score: fusedScore(c) }))
     .sort(byRelevance);

@@ -7,10 +7,10 @@ import { tokenize } from '../../embed/tokenize.ts';
 import type { QueryPlan } from './queryPlan.ts';
 import { checkedDim, vectorType } from './vectorIndex.ts';
 
-// A plain HNSW scan yields at most hnsw.ef_search rows (default 40), so asking for more is moot.
-const ANN_CANDIDATES = 40;
+// The vector signal's candidates: within what one HNSW scan collects (hnsw.ef_search, 150 here).
+const ANN_CANDIDATES = 20;
 // Each signal contributes its top this-many to the fusion; deeper ranks barely move an RRF score.
-const FUSION_DEPTH = 50;
+export const FUSION_DEPTH = 50;
 
 /** Collects positional parameters while SQL is assembled. */
 class Params {
@@ -58,43 +58,165 @@ export interface ShopProfile {
   foreign: { embedder: string; dim: number } | null;
 }
 
-export async function loadProfile(db: Queryable, shopId: string, embedder: Embedder): Promise<ShopProfile> {
-  const { rows } = await db.query<{ categories: string[]; embedder: string | null; dim: number | null }>(
-    `SELECT ARRAY(SELECT DISTINCT category FROM products WHERE shop_id = $1 AND status = 'on_sale') AS categories,
-            f.embedder, f.dim
+// The shop's on-sale categories by a skip scan of the (shop_id, category) index: one probe per
+// category rather than a read of every product, which cost ≈ 20 ms a search at 100k products.
+function shopCategoriesSql(shop: string): string {
+  return `WITH RECURSIVE c(category) AS (
+    (SELECT category FROM products WHERE shop_id = ${shop} AND status = 'on_sale' ORDER BY category LIMIT 1)
+    UNION ALL
+    SELECT (SELECT p.category FROM products p
+             WHERE p.shop_id = ${shop} AND p.status = 'on_sale' AND p.category > c.category
+             ORDER BY p.category LIMIT 1)
+      FROM c WHERE c.category IS NOT NULL)
+  SELECT category FROM c WHERE category IS NOT NULL`;
+}
+
+// The lowest and the highest (embedder, dim) of the shop's vectors are both the current
+// embedder's exactly when all are: two probes of an index instead of a read of every vector.
+function profileSql(shop: string, embedderId: string, dim: string): string {
+  return `SELECT ARRAY(${shopCategoriesSql(shop)}) AS categories,
+            f.embedder AS foreign_embedder, f.dim AS foreign_dim
        FROM (SELECT 1) AS one
        LEFT JOIN LATERAL (
-         SELECT embedder, dim FROM product_embeddings
-          WHERE shop_id = $1 AND (embedder <> $2 OR dim <> $3) LIMIT 1) AS f ON true`,
+         SELECT embedder, dim FROM (
+           (SELECT embedder, dim FROM product_embeddings WHERE shop_id = ${shop} ORDER BY embedder, dim LIMIT 1)
+           UNION ALL
+           (SELECT embedder, dim FROM product_embeddings WHERE shop_id = ${shop} ORDER BY embedder DESC, dim DESC LIMIT 1)
+         ) AS ends
+          WHERE embedder <> ${embedderId} OR dim <> ${dim} LIMIT 1) AS f ON true`;
+}
+
+function toProfile(categories: string[], embedder: string | null, dim: number | null): ShopProfile {
+  return { categories, foreign: embedder ? { embedder, dim: dim! } : null };
+}
+
+export async function loadProfile(db: Queryable, shopId: string, embedder: Embedder): Promise<ShopProfile> {
+  const { rows } = await db.query<{ categories: string[]; foreign_embedder: string | null; foreign_dim: number | null }>(
+    profileSql('$1', '$2', '$3'),
     [shopId, embedder.id, embedder.dim],
   );
   const r = rows[0]!;
-  return { categories: r.categories, foreign: r.embedder ? { embedder: r.embedder, dim: r.dim! } : null };
+  return toProfile(r.categories, r.foreign_embedder, r.foreign_dim);
+}
+
+/** The lexical score of `p` for the plan's text, and the parameter holding its words. */
+function lexicalSql(plan: QueryPlan, params: Params): { terms: string; lexical: string } {
+  const words = [...new Set(tokenize(plan.text))];
+  const terms = params.add(words);
+  const lt = params.add(plan.text.normalize('NFKC').toLowerCase());
+  // Share of the query's words among the product's terms, +1 when the product's name contains the
+  // whole query (the shopper typed the name), +0.5 when the query names the product's brand.
+  const lexical = `(SELECT count(*) FROM unnest(p.search_terms) AS term WHERE term = ANY(${terms}::text[]))::float8
+      / ${params.add(Math.max(words.length, 1))}::float8
+    + CASE WHEN strpos(lower(p.name), ${lt}) > 0 THEN 1 ELSE 0 END
+    + CASE WHEN p.brand <> '' AND strpos(${lt}, lower(p.brand)) > 0 THEN 0.5 ELSE 0 END`;
+  return { terms, lexical };
 }
 
 /**
- * Nearest products by the HNSW index. The ORDER BY repeats the partial index's expression and
- * predicate (dim = <literal>), or the planner could not use it. Rows are filtered after the scan.
+ * Scores the candidates in `from` (a FROM item exposing p, the products row) by exact vector
+ * distance and lexical score, ranks each signal (window ranks) and keeps the top FUSION_DEPTH of
+ * either, joined to the product columns. Scores are computed once, on narrow rows.
  */
-export async function nearestIds(db: Queryable, shopId: string, plan: QueryPlan, embedder: Embedder, query: string) {
+function rankedSql(from: string, where: string, lexical: string, distance: string, vectorJoin: string): string {
+  return `scored AS MATERIALIZED (
+      SELECT p.id, ${distance} AS distance, ${lexical} AS lexical
+        FROM ${from} ${vectorJoin}
+       WHERE ${where}
+    ), ranked AS (
+      SELECT id, distance,
+             CASE WHEN distance IS NOT NULL THEN rank() OVER (ORDER BY distance) END AS vector_rank,
+             CASE WHEN lexical > 0 THEN rank() OVER (ORDER BY lexical DESC) END AS lexical_rank
+        FROM scored
+    ), hits AS (
+      SELECT ${HIT_COLUMNS}, r.distance, r.vector_rank, r.lexical_rank
+        FROM ranked r JOIN products p ON p.id = r.id
+       WHERE r.vector_rank <= ${FUSION_DEPTH} OR r.lexical_rank <= ${FUSION_DEPTH}
+    )`;
+}
+
+/** A candidate of the index path: its signals' raw scores, ranked by the caller (fusion.ts). */
+export interface ScoredRow extends Omit<HitRow, 'vector_rank' | 'lexical_rank'> {
+  distance: number | null;
+  lexical: number;
+}
+
+export interface NearestAnswer {
+  profile: ShopProfile;
+  /** How many of the index's nearest passed the filters: fewer than asked for means "scan exactly". */
+  annHits: number;
+  /** The ANN hits passing the filters, then the best lexical matches (an id can be in both). */
+  rows: ScoredRow[];
+}
+
+/**
+ * The whole search of an unfiltered text in ONE statement (one round trip, one snapshot): the
+ * shop's profile (its categories; vectors of another embedder), the ANN_CANDIDATES nearest by the
+ * HNSW index and the best FUSION_DEPTH lexical matches through the GIN index on search_terms, each
+ * with both raw scores. The statement is kept plain, since planning it is a good part of its cost:
+ * ranking ≤ 90 rows is the caller's (the same window ranks rankCandidates computes in SQL). The
+ * caller drops the answer when the profile says so (a foreign embedder, a category the text names)
+ * or when the index returned too few hits. The profile row is the statement's left side, so it
+ * arrives even when no product matches.
+ * The ANN ORDER BY repeats the partial index's expression and predicate (dim = <literal>), or the
+ * planner could not use it; the CTE is MATERIALIZED, so it is planned on its own, as an index scan.
+ */
+export async function searchNearest(
+  db: Queryable,
+  shopId: string,
+  plan: QueryPlan,
+  embedder: Embedder,
+  query: string,
+): Promise<NearestAnswer> {
   const dim = checkedDim(embedder.dim);
   const params = new Params();
-  const sql = `SELECT a.product_id AS id FROM (
-      SELECT product_id FROM product_embeddings
-       WHERE dim = ${dim} AND shop_id = ${params.add(shopId)} AND embedder = ${params.add(embedder.id)}
-       ORDER BY embedding::${vectorType(dim)} <=> ${params.add(query)}::${vectorType(dim)}
-       LIMIT ${ANN_CANDIDATES}) AS a
-    JOIN products p ON p.id = a.product_id
-   WHERE ${whereSql(shopId, plan, params)}`;
-  const { rows } = await db.query<{ id: number }>(sql, params.values);
-  return rows.map((r) => r.id);
+  const shop = params.add(shopId);
+  const emb = params.add(embedder.id);
+  const dimParam = params.add(dim);
+  const q = params.add(query);
+  const where = whereSql(shopId, plan, params);
+  const { terms, lexical } = lexicalSql(plan, params);
+  const sql = `WITH ann AS MATERIALIZED (
+      SELECT product_id AS id, embedding::${vectorType(dim)} <=> ${q}::${vectorType(dim)} AS distance
+        FROM product_embeddings
+       WHERE dim = ${dim} AND shop_id = ${shop} AND embedder = ${emb}
+       ORDER BY embedding::${vectorType(dim)} <=> ${q}::${vectorType(dim)}
+       LIMIT ${ANN_CANDIDATES}
+    ), hits AS (
+      SELECT ${HIT_COLUMNS}, a.distance, ${lexical} AS lexical, true AS from_ann
+        FROM ann a JOIN products p ON p.id = a.id
+       WHERE ${where}
+      UNION ALL
+      SELECT ${HIT_COLUMNS}, pe.embedding <=> ${q}::vector AS distance, l.lexical, false
+        FROM (SELECT p.id, ${lexical} AS lexical FROM products p
+               WHERE ${where} AND p.search_terms && ${terms}::text[]
+               ORDER BY 2 DESC LIMIT ${FUSION_DEPTH}) AS l
+        JOIN products p ON p.id = l.id
+        LEFT JOIN product_embeddings pe ON pe.product_id = p.id AND pe.dim = ${dim} AND pe.embedder = ${emb}
+    )
+    SELECT pr.categories, pr.foreign_embedder, pr.foreign_dim, h.*
+      FROM (${profileSql(shop, emb, dimParam)}) AS pr LEFT JOIN hits h ON true`;
+  type Row = ScoredRow & { from_ann: boolean; categories: string[]; foreign_embedder: string | null; foreign_dim: number | null };
+  const { rows } = await db.query<Row>(sql, params.values);
+  const first = rows[0]!;
+  const byId = new Map<number, ScoredRow>();
+  let annHits = 0;
+  for (const { from_ann, categories: _c, foreign_embedder: _e, foreign_dim: _d, ...row } of rows) {
+    if (row.id === null) continue; // the profile row alone: nothing matched
+    if (from_ann) annHits++;
+    // An ANN hit that is also a lexical match arrives twice, with the same scores.
+    byId.set(row.id, row);
+  }
+  return {
+    profile: toProfile(first.categories, first.foreign_embedder, first.foreign_dim),
+    annHits,
+    rows: [...byId.values()],
+  };
 }
 
 /**
- * Ranks candidates by vector distance and by lexical score (window ranks), and keeps those in the
- * top FUSION_DEPTH of either. With `annIds`, the candidates are those ANN hits plus the best
- * FUSION_DEPTH lexical matches; without, every product passing the filters (an exact scan).
- * Scores are computed once, on narrow rows; product columns are joined for the survivors only.
+ * Ranks every product passing the filters (an exact scan) by vector distance and by lexical score,
+ * and keeps those in the top FUSION_DEPTH of either.
  */
 export async function rankCandidates(
   db: Queryable,
@@ -102,18 +224,9 @@ export async function rankCandidates(
   plan: QueryPlan,
   embedder: Embedder,
   query: string | undefined,
-  annIds: number[] | undefined,
 ): Promise<HitRow[]> {
   const params = new Params();
-  const terms = [...new Set(tokenize(plan.text))];
-  const t = params.add(terms);
-  const lt = params.add(plan.text.normalize('NFKC').toLowerCase());
-  // Share of the query's words among the product's terms, +1 when the product's name contains the
-  // whole query (the shopper typed the name), +0.5 when the query names the product's brand.
-  const lexical = `(SELECT count(*) FROM unnest(p.search_terms) AS term WHERE term = ANY(${t}::text[]))::float8
-      / ${params.add(Math.max(terms.length, 1))}::float8
-    + CASE WHEN strpos(lower(p.name), ${lt}) > 0 THEN 1 ELSE 0 END
-    + CASE WHEN p.brand <> '' AND strpos(${lt}, lower(p.brand)) > 0 THEN 0.5 ELSE 0 END`;
+  const { lexical } = lexicalSql(plan, params);
   const where = whereSql(shopId, plan, params);
   const vectorJoin = query
     ? `LEFT JOIN product_embeddings pe ON pe.product_id = p.id AND pe.dim = ${checkedDim(embedder.dim)}
@@ -121,27 +234,7 @@ export async function rankCandidates(
     : '';
   // The uncast column: an exact distance, never an (approximate) index scan.
   const distance = query ? `pe.embedding <=> ${params.add(query)}::vector` : 'NULL::float8';
-  const candidates = annIds
-    ? `AND (p.id = ANY(${params.add(annIds)}::bigint[]) OR p.id IN (
-         SELECT p.id FROM products p
-          WHERE ${where}
-            AND (p.search_terms && ${t}::text[] OR strpos(lower(p.name), ${lt}) > 0
-                 OR (p.brand <> '' AND strpos(${lt}, lower(p.brand)) > 0))
-          ORDER BY ${lexical} DESC LIMIT ${FUSION_DEPTH}))`
-    : '';
-  const sql = `WITH scored AS MATERIALIZED (
-      SELECT p.id, ${distance} AS distance, ${lexical} AS lexical
-        FROM products p ${vectorJoin}
-       WHERE ${where} ${candidates}
-    ), ranked AS (
-      SELECT id, distance,
-             CASE WHEN distance IS NOT NULL THEN rank() OVER (ORDER BY distance) END AS vector_rank,
-             CASE WHEN lexical > 0 THEN rank() OVER (ORDER BY lexical DESC) END AS lexical_rank
-        FROM scored
-    )
-    SELECT ${HIT_COLUMNS}, r.distance, r.vector_rank, r.lexical_rank
-      FROM ranked r JOIN products p ON p.id = r.id
-     WHERE r.vector_rank <= ${FUSION_DEPTH} OR r.lexical_rank <= ${FUSION_DEPTH}`;
+  const sql = `WITH ${rankedSql('products p', where, lexical, distance, vectorJoin)} SELECT * FROM hits`;
   const { rows } = await db.query<HitRow>(sql, params.values);
   return rows;
 }

@@ -31,6 +31,8 @@ export interface StoredMessage {
 }
 
 export interface NewMessage {
+  /** An id taken earlier with reserveMessageId; a fresh one when omitted. */
+  id?: number;
   role: MessageRole;
   content: string;
   toolCalls?: StoredToolCall[];
@@ -56,11 +58,17 @@ const toConversation = (r: ConversationRow): Conversation => ({
   state: r.state ?? {},
 });
 
-export async function startConversation(db: Queryable, shopId: string, shopperId: number, channel = 'card'): Promise<Conversation> {
+/** A new conversation; `id` when the turn chose it before writing (see reserveMessageId). */
+export async function startConversation(
+  db: Queryable,
+  shopId: string,
+  shopperId: number,
+  opts: { channel?: string; id?: string } = {},
+): Promise<Conversation> {
   const { rows } = await db.query<ConversationRow>(
-    `INSERT INTO conversations (shop_id, shopper_id, channel) VALUES ($1, $2, $3)
+    `INSERT INTO conversations (id, shop_id, shopper_id, channel) VALUES (coalesce($4::uuid, gen_random_uuid()), $1, $2, $3)
      RETURNING id, shop_id, shopper_id, mode, summary, state`,
-    [shopId, shopperId, channel],
+    [shopId, shopperId, opts.channel ?? 'card', opts.id ?? null],
   );
   return toConversation(rows[0]!);
 }
@@ -94,6 +102,18 @@ export function messageView(m: StoredMessage, conversationId: string) {
   };
 }
 
+// Message ids come from the identity's own sequence, whether taken on insert or reserved before it.
+const NEXT_MESSAGE_ID = "nextval(pg_get_serial_sequence('messages', 'id'))";
+
+/**
+ * An id for a message written a little later: a chat turn names the shopper's message at once and
+ * writes it while the model is answering. Ids still grow in the order they are taken.
+ */
+export async function reserveMessageId(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(`SELECT ${NEXT_MESSAGE_ID} AS id`);
+  return rows[0]!.id;
+}
+
 // What pages are told about: the conversation itself, not the tool plumbing or system notes.
 const LIVE_ROLES: ReadonlySet<MessageRole> = new Set(['user', 'assistant', 'staff']);
 
@@ -102,11 +122,11 @@ export async function appendMessage(db: Queryable, shopId: string, conversationI
   const meta = m.meta ?? {};
   const { rows } = await db.query<{ id: number; created_at: Date; shopper_id: number }>(
     `WITH m AS (
-       INSERT INTO messages (shop_id, conversation_id, role, content, tool_calls, meta)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb) RETURNING id, created_at),
+       INSERT INTO messages (id, shop_id, conversation_id, role, content, tool_calls, meta) OVERRIDING SYSTEM VALUE
+       VALUES (coalesce($7::bigint, ${NEXT_MESSAGE_ID}), $1, $2, $3, $4, $5::jsonb, $6::jsonb) RETURNING id, created_at),
      c AS (UPDATE conversations SET updated_at = now() WHERE id = $2 RETURNING shopper_id)
      SELECT m.id, m.created_at, c.shopper_id FROM m, c`,
-    [shopId, conversationId, m.role, m.content, JSON.stringify(toolCalls), JSON.stringify(meta)],
+    [shopId, conversationId, m.role, m.content, JSON.stringify(toolCalls), JSON.stringify(meta), m.id ?? null],
   );
   const row = rows[0]!;
   if (LIVE_ROLES.has(m.role)) {
@@ -137,15 +157,6 @@ export async function lastUserMessage(db: Queryable, conversationId: string): Pr
     [conversationId],
   );
   return rows[0]?.content ?? null;
-}
-
-/** The meta of the conversation's last AI reply (what the handoff rules noted about that turn). */
-export async function lastAssistantMeta(db: Queryable, conversationId: string): Promise<Record<string, unknown> | null> {
-  const { rows } = await db.query<{ meta: Record<string, unknown> }>(
-    `SELECT meta FROM messages WHERE conversation_id = $1 AND role = 'assistant' ORDER BY id DESC LIMIT 1`,
-    [conversationId],
-  );
-  return rows[0]?.meta ?? null;
 }
 
 interface MessageRow {
@@ -188,16 +199,55 @@ export async function allMessages(db: Queryable, conversationId: string): Promis
   return rows.map(toMessage);
 }
 
-/** Messages older than the window, oldest first, for the running summary. */
-export async function messagesBefore(db: Queryable, conversationId: string, beforeId: number, limit: number): Promise<StoredMessage[]> {
-  const { rows } = await db.query<MessageRow>(
-    `SELECT id, role, content, tool_calls, meta, created_at FROM messages
-     WHERE conversation_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3`,
-    [conversationId, beforeId, limit],
-  );
-  return rows.reverse().map(toMessage);
-}
-
 export async function saveSummary(db: Queryable, conversationId: string, summary: string): Promise<void> {
   await db.query('UPDATE conversations SET summary = $2 WHERE id = $1', [conversationId, summary]);
+}
+
+/** What a turn in an existing conversation starts from, read in one statement. */
+export interface ConversationTurnState {
+  conversation: Conversation;
+  /** The newest `limit` messages, oldest first. */
+  recent: StoredMessage[];
+  /** The meta of the last AI reply (what the handoff rules noted about that turn), or null. */
+  lastAssistantMeta: Record<string, unknown> | null;
+  /** An id reserved for the shopper's new message (see reserveMessageId). */
+  messageId: number;
+}
+
+interface MessageJson extends Omit<MessageRow, 'created_at'> {
+  created_at: string;
+}
+
+/**
+ * The caller's own conversation with its newest messages, the last AI reply's meta and an id for the
+ * message about to be written; null when the conversation is not theirs (or does not exist).
+ */
+export async function conversationTurnState(
+  db: Queryable,
+  shopId: string,
+  shopperId: number,
+  conversationId: string,
+  limit: number,
+): Promise<ConversationTurnState | null> {
+  if (!UUID.test(conversationId)) return null;
+  const { rows } = await db.query<{ conversation: ConversationRow | null; recent: MessageJson[]; last_meta: Record<string, unknown> | null; message_id: number }>(
+    `WITH own AS (
+       SELECT id, shop_id, shopper_id, mode, summary, state FROM conversations WHERE id = $1 AND shop_id = $2 AND shopper_id = $3)
+     SELECT (SELECT row_to_json(own) FROM own) AS conversation,
+            (SELECT coalesce(json_agg(r ORDER BY r.id), '[]'::json) FROM (
+               SELECT id, role, content, tool_calls, meta, created_at FROM messages
+                WHERE conversation_id = (SELECT id FROM own) ORDER BY id DESC LIMIT $4) r) AS recent,
+            (SELECT meta FROM messages WHERE conversation_id = (SELECT id FROM own) AND role = 'assistant'
+              ORDER BY id DESC LIMIT 1) AS last_meta,
+            ${NEXT_MESSAGE_ID} AS message_id`,
+    [conversationId, shopId, shopperId, limit],
+  );
+  const r = rows[0]!;
+  if (!r.conversation) return null;
+  return {
+    conversation: toConversation(r.conversation),
+    recent: r.recent.map((m) => toMessage({ ...m, created_at: new Date(m.created_at) })),
+    lastAssistantMeta: r.last_meta,
+    messageId: r.message_id,
+  };
 }

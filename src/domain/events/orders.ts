@@ -6,7 +6,7 @@ import type { Queryable } from '../../db/db.ts';
 import type { OrderStatus } from '../orders/status.ts';
 import { onOrderDelivered, onOrderPaid, onOrderRefunded } from '../referral/index.ts';
 import { EventRejected } from './rejected.ts';
-import { requireProducts, requireShopper } from './resolve.ts';
+import { isErased, requireProducts, requireShopper } from './resolve.ts';
 import type { OrderData, OrderEventType } from './schemas.ts';
 
 type Target = Exclude<OrderStatus, 'created'>;
@@ -122,7 +122,9 @@ export async function applyOrderEvent(tx: Queryable, shopId: string, type: Order
     // An integration that only reports payments may send order.paid with the items of a new order.
     if (!order && target === 'paid') order = await createOrder(tx, shopId, d, at);
     if (!order) throw new EventRejected(`unknown order ${d.orderNo}`);
-    if (d.openid !== undefined || d.shopperId !== undefined) {
+    // An erased shopper's order still moves (a refund must still claw back its rewards), but the
+    // mall's old openid leads to no one any more (reminders/privacy.ts): nothing to compare.
+    if ((d.openid !== undefined || d.shopperId !== undefined) && !(await isErased(tx, shopId, order.shopper_id))) {
       const shopper = await requireShopper(tx, shopId, d);
       if (shopper.id !== order.shopper_id) throw new EventRejected(`order ${d.orderNo} belongs to another shopper`);
     }

@@ -17,10 +17,17 @@ export interface ResolvedShopper {
 export async function findShopper(tx: Queryable, shopId: string, ref: ShopperRef): Promise<ResolvedShopper | null> {
   const { rows } = await tx.query<{ id: number; tier: Tier; referrer_id: number | null }>(
     `SELECT id, tier, referrer_id FROM shoppers
-      WHERE shop_id = $1 AND ($2::bigint IS NULL OR id = $2::bigint) AND ($3::text IS NULL OR openid = $3::text)`,
+      WHERE shop_id = $1 AND ($2::bigint IS NULL OR id = $2::bigint) AND ($3::text IS NULL OR openid = $3::text)
+        AND erased_at IS NULL`,
     [shopId, ref.shopperId ?? null, ref.openid ?? null],
   );
   return rows[0] ? { id: rows[0].id, tier: rows[0].tier, referrerId: rows[0].referrer_id } : null;
+}
+
+/** True when the shopper is an erased tombstone (reminders/privacy.ts). */
+export async function isErased(tx: Queryable, shopId: string, shopperId: number): Promise<boolean> {
+  const { rows } = await tx.query('SELECT 1 FROM shoppers WHERE shop_id = $1 AND id = $2 AND erased_at IS NOT NULL', [shopId, shopperId]);
+  return rows.length > 0;
 }
 
 export async function requireShopper(tx: Queryable, shopId: string, ref: ShopperRef): Promise<ResolvedShopper> {

@@ -162,7 +162,7 @@ export async function shopperProfileView(db: Queryable, shopId: string, shopperI
     registered_at: Date;
   }>(
     `SELECT id, nickname, phone, tier, potential_score, referral_identity, profile_summary, tags, registered_at
-       FROM shoppers WHERE shop_id = $1 AND id = $2`,
+       FROM shoppers WHERE shop_id = $1 AND id = $2 AND erased_at IS NULL`,
     [shopId, shopperId],
   );
   const r = rows[0];

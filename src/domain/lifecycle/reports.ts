@@ -50,7 +50,7 @@ async function distribution(db: Queryable, shopId: string, to: Date) {
          (SELECT c.from_tier FROM tier_changes c WHERE c.shop_id = s.shop_id AND c.shopper_id = s.id AND c.changed_at >= $2
            ORDER BY c.changed_at, c.id LIMIT 1),
          s.tier) AS tier
-         FROM shoppers s WHERE s.shop_id = $1 AND s.registered_at < $2) t
+         FROM shoppers s WHERE s.shop_id = $1 AND s.registered_at < $2 AND s.erased_at IS NULL) t
      GROUP BY tier`,
     [shopId, to],
   );
@@ -114,7 +114,7 @@ async function retention(db: Queryable, shopId: string, from: Date, to: Date) {
 async function newShoppers(db: Queryable, shopId: string, from: Date, to: Date) {
   const { rows } = await db.query<{ total: number; referred: number }>(
     `SELECT count(*) AS total, count(*) FILTER (WHERE referrer_id IS NOT NULL) AS referred
-       FROM shoppers WHERE shop_id = $1 AND registered_at >= $2 AND registered_at < $3`,
+       FROM shoppers WHERE shop_id = $1 AND registered_at >= $2 AND registered_at < $3 AND erased_at IS NULL`,
     [shopId, from, to],
   );
   return rows[0]!;

@@ -125,3 +125,21 @@ export async function latestEventId(db: Queryable, shopId: string): Promise<numb
   const { rows } = await db.query<{ id: number | null }>('SELECT max(id) AS id FROM live_events WHERE shop_id = $1', [shopId]);
   return rows[0]?.id ?? 0;
 }
+
+/**
+ * Wakes for the events after `afterId`, as their NOTIFYs would have said: what a hub whose LISTEN
+ * connection was lost re-announces once it is back (ids commit in order, so nothing hides behind).
+ */
+export async function wakesAfter(db: Queryable, afterId: number, limit: number): Promise<LiveWake[]> {
+  const { rows } = await db.query<{ id: number; schema: string; shop_id: string; shopper_id: number | null; audience: LiveAudience }>(
+    `SELECT id, current_schema() AS schema, shop_id, shopper_id, audience FROM live_events WHERE id > $1 ORDER BY id LIMIT $2`,
+    [afterId, limit],
+  );
+  return rows.map((r) => ({ id: r.id, schema: r.schema, shopId: r.shop_id, shopperId: r.shopper_id, audience: r.audience }));
+}
+
+/** The newest event id of every shop: where a hub starts counting what it has seen. */
+export async function newestEventId(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ id: number | null }>('SELECT max(id) AS id FROM live_events');
+  return rows[0]?.id ?? 0;
+}

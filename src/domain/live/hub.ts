@@ -3,7 +3,7 @@
 // a replica that missed nothing but a NOTIFY loses nothing. Created at start-up, passed in deps.
 import type { Db } from '../../db/db.ts';
 import type { Logger } from '../../log.ts';
-import { canSee, currentSchema, LIVE_CHANNEL, parseWake, type LiveReader, type LiveWake } from './events.ts';
+import { canSee, currentSchema, LIVE_CHANNEL, newestEventId, parseWake, wakesAfter, type LiveReader, type LiveWake } from './events.ts';
 
 /**
  * Why a wait ended. `upTo` is the newest announced id the reader can see: the caller waits after it
@@ -29,6 +29,9 @@ interface Waiter {
 
 // Wakes remembered per shop, so that one announced between a handler's read and its wait() still counts.
 const RECENT_PER_SHOP = 256;
+// Catching up after a lost LISTEN connection: read in pages, and retry a failed read after a pause.
+const CATCH_UP_PAGE = 500;
+const CATCH_UP_RETRY_MS = 1_000;
 
 export function createLiveHub(deps: { db: Db; log: Logger }): LiveHub {
   const waiters = new Set<Waiter>();
@@ -36,6 +39,11 @@ export function createLiveHub(deps: { db: Db; log: Logger }): LiveHub {
   let schema = '';
   let unlisten: (() => Promise<void>) | null = null;
   let stopped = false;
+  // The newest id announced in our schema: after a reconnect, everything past it is re-announced.
+  let lastSeen = 0;
+  let catchingUp: Promise<void> | null = null;
+  let resumeAgain = false;
+  let retry: NodeJS.Timeout | undefined;
 
   function remember(w: LiveWake) {
     const list = recent.get(w.shopId) ?? [];
@@ -44,22 +52,62 @@ export function createLiveHub(deps: { db: Db; log: Logger }): LiveHub {
     recent.set(w.shopId, list);
   }
 
+  function announce(wake: LiveWake) {
+    lastSeen = Math.max(lastSeen, wake.id);
+    remember(wake);
+    for (const w of waiters) if (wake.id > w.afterId && canSee(w.reader, wake)) w.done({ outcome: 'event', upTo: wake.id });
+  }
+
   function onNotify(payload: string) {
     const wake = parseWake(payload);
     // Channels are database-wide: another schema's events (another deployment, another test) are not ours.
     if (!wake || wake.schema !== schema) return;
-    remember(wake);
-    for (const w of waiters) if (wake.id > w.afterId && canSee(w.reader, wake)) w.done({ outcome: 'event', upTo: wake.id });
+    announce(wake);
+  }
+
+  /** The LISTEN connection came back: the events committed while it was away had no NOTIFY for us. */
+  async function catchUp(): Promise<void> {
+    for (;;) {
+      const wakes = await wakesAfter(deps.db, lastSeen, CATCH_UP_PAGE);
+      for (const w of wakes) announce(w);
+      if (wakes.length < CATCH_UP_PAGE || stopped) return;
+    }
+  }
+
+  function onResume() {
+    if (stopped) return;
+    // Lost again while still reading: read once more when this read ends, from where it got to.
+    if (catchingUp) {
+      resumeAgain = true;
+      return;
+    }
+    deps.log.warn('live hub reconnected; catching up from live_events', { after: lastSeen });
+    catchingUp = catchUp()
+      .catch((e: unknown) => {
+        deps.log.warn('live hub catch-up failed; retrying', { err: e as Error });
+        clearTimeout(retry);
+        retry = setTimeout(onResume, CATCH_UP_RETRY_MS);
+      })
+      .finally(() => {
+        catchingUp = null;
+        if (resumeAgain) {
+          resumeAgain = false;
+          onResume();
+        }
+      });
   }
 
   return {
     async start() {
       stopped = false;
       schema = await currentSchema(deps.db);
-      unlisten = await deps.db.listen(LIVE_CHANNEL, onNotify);
+      unlisten = await deps.db.listen(LIVE_CHANNEL, onNotify, onResume);
+      // Read after LISTEN: an event in between is both counted here and announced by its NOTIFY.
+      lastSeen = Math.max(lastSeen, await newestEventId(deps.db));
     },
     async stop() {
       stopped = true;
+      clearTimeout(retry);
       for (const w of waiters) w.done({ outcome: 'closed' });
       const u = unlisten;
       unlisten = null;

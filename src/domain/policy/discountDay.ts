@@ -49,7 +49,7 @@ export async function issueDiscountDayCoupons(db: Db, shopId: string, date: Date
   const templates = await policyTemplates(db, shopId, 'discount_day');
   const tiers = [...new Set(templates.flatMap((t) => t.audienceTiers))];
   const { rows } = await db.query<{ id: number; tier: Tier }>(
-    'SELECT id, tier FROM shoppers WHERE shop_id = $1 AND tier = ANY($2::text[]) ORDER BY id',
+    'SELECT id, tier FROM shoppers WHERE shop_id = $1 AND tier = ANY($2::text[]) AND erased_at IS NULL ORDER BY id',
     [shopId, tiers],
   );
   const result: BatchIssueResult = { issued: [], skipped: [] };

@@ -1,11 +1,11 @@
 import type { ShopperCaller, Tier, ReferralIdentity } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 
-/** The shopper behind a verified token, with the tier as stored now; null when unknown in that shop. */
+/** The shopper behind a verified token, with the tier as stored now; null when unknown in that shop or erased. */
 export async function resolveShopperCaller(db: Queryable, shopId: string, userId: string): Promise<ShopperCaller | null> {
   if (!/^\d{1,15}$/.test(userId)) return null;
   const { rows } = await db.query<{ id: number; tier: Tier; referral_identity: ReferralIdentity }>(
-    'SELECT id, tier, referral_identity FROM shoppers WHERE shop_id = $1 AND id = $2',
+    'SELECT id, tier, referral_identity FROM shoppers WHERE shop_id = $1 AND id = $2 AND erased_at IS NULL',
     [shopId, Number(userId)],
   );
   const r = rows[0];
@@ -31,7 +31,7 @@ export async function getShopperProfile(db: Queryable, shopId: string, shopperId
     skin_type: string | null;
     profile_summary: string;
   }>(
-    'SELECT id, nickname, tier, referral_identity, skin_type, profile_summary FROM shoppers WHERE shop_id = $1 AND id = $2',
+    'SELECT id, nickname, tier, referral_identity, skin_type, profile_summary FROM shoppers WHERE shop_id = $1 AND id = $2 AND erased_at IS NULL',
     [shopId, shopperId],
   );
   const r = rows[0];

@@ -1,0 +1,211 @@
+// npm run bench:load -- [--connections 200] [--duration 60] [--driver both|pglite|pg] [--timeout 60]
+// Many shoppers at once: autocannon on loopback against the real service (src/main.ts in a child
+// process, offline model, no OPENAI_API_KEY), each connection a different demo shopper with its
+// own token, each request a single-turn shopper message from the eval set (evals/cases/*.jsonl, all
+// intents mixed) as a fresh conversation. Prints turns/s, p50/p99 latency, errors, non-2xx and the
+// server's error log lines (a turn that failed still answers 200), and the server's peak RSS and
+// CPU seconds; a BENCH_RESULT line per driver for `npm run bench`.
+//
+// Rate limits are OFF for this run (RATE_LIMIT_SHOPPER_PER_MIN=0, RATE_LIMIT_IP_PER_MIN=0): every
+// connection comes from 127.0.0.1, so the per-IP limit would turn this into a test of 429s.
+// PGlite runs file-backed in a temporary DATA_DIR, as the service does; PostgreSQL runs in a fresh
+// database on BENCH_DATABASE_URL / TEST_DATABASE_URL / the local test server, dropped at the end.
+// The demo shop is seeded here before the server starts (the server finds it and skips seeding),
+// so that the shoppers' ids can be read and their tokens minted, as `npm run token` does.
+import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createTokenIssuer } from '../src/auth/tokens.ts';
+import { loadConfig } from '../src/config.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { openDb } from '../src/db/open.ts';
+import { DEMO_SHOP_ID, findShopperIdByOpenid } from '../src/domain/seed/index.ts';
+import { prepareDemoShop } from '../src/domain/seed/prepare.ts';
+import { createEmbedder } from '../src/embed/index.ts';
+import { startChildServer } from './lib/childServer.ts';
+import { loadAverage } from './lib/machine.ts';
+import { emitResult } from './lib/result.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '200' },
+    duration: { type: 'string', default: '60' },
+    driver: { type: 'string', default: 'both' },
+    // Seconds before a turn counts as a timeout: 60, the mini-program client's own default (wx.request).
+    timeout: { type: 'string', default: '60' },
+  },
+});
+const CONNECTIONS = Number(args.connections);
+const DURATION_S = Number(args.duration);
+const TIMEOUT_S = Number(args.timeout);
+const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/laotie_test';
+const CASES_DIR = fileURLToPath(new URL('../evals/cases/', import.meta.url));
+const SEEDED_SHOPPERS = 240;
+
+interface ShopperMessage {
+  intent: string;
+  message: string;
+}
+
+/** Every single-turn case of the eval set, in a fixed shuffled order so that intents interleave. */
+function evalMessages(): ShopperMessage[] {
+  const all = readdirSync(CASES_DIR)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .flatMap((f) => readFileSync(join(CASES_DIR, f), 'utf8').split('\n').filter((l) => l.trim()))
+    .map((l) => JSON.parse(l) as { intent: string; turns: { user: string }[] })
+    .filter((c) => c.turns.length === 1)
+    .map((c) => ({ intent: c.intent, message: c.turns[0]!.user }));
+  if (!all.length) throw new Error(`no single-turn cases in ${CASES_DIR}`);
+  // A multiplicative stride co-prime with the length: a deterministic shuffle.
+  const stride = [7919, 104729, 1299709].find((p) => all.length % p !== 0)!;
+  return all.map((_, i) => all[(i * stride) % all.length]!);
+}
+
+/** The demo shop and every seeded shopper's token, written before the server opens the database. */
+async function prepare(env: Record<string, string>, wanted: number): Promise<string[]> {
+  const config = loadConfig(env);
+  const db = await openDb(config);
+  const ids: number[] = [];
+  try {
+    await migrate(db);
+    await prepareDemoShop(db, createEmbedder(config), new Date());
+    for (let i = 1; i <= Math.min(wanted, SEEDED_SHOPPERS); i++) {
+      const id = await findShopperIdByOpenid(db, DEMO_SHOP_ID, `demo-openid-${String(i).padStart(4, '0')}`);
+      if (id !== null) ids.push(id);
+    }
+  } finally {
+    await db.close();
+  }
+  if (!ids.length) throw new Error('no demo shoppers were seeded');
+  const tokens = createTokenIssuer(env.AUTH_SECRET!);
+  return Promise.all(ids.map((id) => tokens.mint({ shopId: DEMO_SHOP_ID, role: 'shopper', userId: String(id) }, 24 * 3600)));
+}
+
+/** A fresh database on the test server for one run; dropped by the returned function. */
+async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `laotie_bench_load_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`) };
+}
+
+async function runDriver(driver: 'pglite' | 'pg', messages: ShopperMessage[]): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'laotie-bench-load-'));
+  const database = driver === 'pg' ? await freshPgDatabase() : null;
+  // The server's environment: the parent's, without a model key (offline model) and with ours.
+  const { OPENAI_API_KEY: _key, OPENAI_BASE_URL: _base, DATABASE_URL: _db, ...inherited } = process.env;
+  const env: Record<string, string> = {
+    ...(Object.fromEntries(Object.entries(inherited).filter(([, v]) => v !== undefined)) as Record<string, string>),
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    AUTH_SECRET: randomBytes(32).toString('base64url'),
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_SHOPPER_PER_MIN: '0',
+    RATE_LIMIT_IP_PER_MIN: '0',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+  };
+  try {
+    let t = performance.now();
+    const tokens = await prepare(env, CONNECTIONS);
+    console.log(`[${driver}] demo shop seeded and ${tokens.length} shopper tokens minted in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    t = performance.now();
+    const server = await startChildServer(env);
+    console.log(`[${driver}] server pid ${server.pid} ready at ${server.url} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    try {
+      const cpuBefore = server.cpuSeconds() ?? 0;
+      const loadBefore = loadAverage();
+      let nextClient = 0;
+      const result = await autocannon({
+        url: `${server.url}/v1/chat`,
+        connections: CONNECTIONS,
+        duration: DURATION_S,
+        timeout: TIMEOUT_S,
+        // Each connection is one shopper (its own token), walking the mix from its own offset.
+        setupClient(client) {
+          const n = nextClient++;
+          const token = tokens[n % tokens.length]!;
+          let next = (n * 31) % messages.length;
+          client.setRequests([
+            {
+              method: 'POST',
+              path: '/v1/chat',
+              setupRequest: (req) => {
+                const { message } = messages[next++ % messages.length]!;
+                return {
+                  ...req,
+                  headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+                  body: JSON.stringify({ message }),
+                };
+              },
+            },
+          ]);
+        },
+      });
+      const serverCpu = (server.cpuSeconds() ?? cpuBefore) - cpuBefore;
+      const peakRssMb = server.peakRssMb();
+      // A turn that failed inside a 200 (the shopper got the apology) is logged at error level.
+      const serverErrors = server.errorLines().length;
+      const turns = result['2xx'];
+      const perSecond = turns / result.duration;
+      const errors = result.errors; // connection errors, timeouts included
+      console.log(
+        `[${driver}] ${CONNECTIONS} shoppers × ${result.duration.toFixed(0)} s: ${turns} turns (${perSecond.toFixed(1)}/s, ` +
+          `${(turns / Math.max(serverCpu, 0.01)).toFixed(1)} per server CPU-second); latency p50 ${result.latency.p50} ms, ` +
+          `p99 ${result.latency.p99} ms, max ${result.latency.max} ms; errors ${errors} (timeouts ${result.timeouts}), ` +
+          `non-2xx ${result.non2xx}, server error log lines ${serverErrors}; server peak RSS ${peakRssMb ?? '?'} MB; ` +
+          `load average ${loadBefore} → ${loadAverage()}`,
+      );
+      for (const line of server.errorLines().slice(0, 3)) console.log(`[${driver}]   server error: ${line.slice(0, 300)}`);
+      const zero = (name: string, value: number) => ({ name, value, target: '0', met: value === 0 });
+      emitResult({
+        bench: 'load',
+        driver,
+        figures: [
+          { name: `turns/s (${CONNECTIONS} shoppers, ${DURATION_S} s)`, value: Math.round(perSecond * 10) / 10 },
+          { name: 'latency p50', value: result.latency.p50, unit: 'ms' },
+          { name: 'latency p99', value: result.latency.p99, unit: 'ms' },
+          zero('errors + timeouts', errors),
+          zero('non-2xx', result.non2xx),
+          zero('server error log lines (turns failed inside a 200)', serverErrors),
+        ],
+        peakRssMb: peakRssMb ?? undefined,
+        note: 'server process RSS; rate limits off',
+      });
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
+  }
+}
+
+const drivers = args.driver === 'both' ? (['pglite', 'pg'] as const) : [args.driver];
+const messages = evalMessages();
+console.log(
+  `load bench: ${CONNECTIONS} concurrent shoppers for ${DURATION_S} s per driver, ${messages.length} single-turn eval messages ` +
+    `(${new Set(messages.map((m) => m.intent)).size} intents), offline model, rate limits off; load average ${loadAverage()}`,
+);
+for (const driver of drivers) {
+  if (driver !== 'pglite' && driver !== 'pg') throw new Error(`--driver must be pglite, pg or both, not ${driver}`);
+  await runDriver(driver, messages);
+}

@@ -1,0 +1,79 @@
+// The streamed chat turn, shared by POST /v1/chat/stream (which forwards every chunk as an AI SDK UI
+// message stream) and the streaming POST /v1/chat/completions (which forwards the text deltas):
+// one place decides what a streamed turn says, so the two cannot drift. The chunks are, in order:
+// start, the model's own chunks (text, tool calls), whatever the turn adds after the model (a
+// handoff notice, or the honest failure line), and finish with the handoff status.
+import { stepCountIs, streamText, type UIMessageChunk } from 'ai';
+import type { ShopperCaller } from '../context.ts';
+import { renderPrompt } from './prompts.ts';
+import {
+  collectToolCalls,
+  finishTurn,
+  humanTurnResult,
+  MAX_STEPS,
+  turnMeta,
+  type AgentDeps,
+  type ChatTurnResult,
+  type PreparedTurn,
+} from './turn.ts';
+
+export type TurnChunkWriter = (chunk: UIMessageChunk) => void | Promise<void>;
+
+async function writeText(write: TurnChunkWriter, id: string, text: string): Promise<void> {
+  if (!text) return;
+  await write({ type: 'text-start', id });
+  await write({ type: 'text-delta', id, delta: text });
+  await write({ type: 'text-end', id });
+}
+
+/** Streams the answer to a prepared turn through `write`, stores it, and returns what was stored. */
+export async function streamTurn(
+  deps: AgentDeps,
+  caller: ShopperCaller,
+  prepared: PreparedTurn,
+  write: TurnChunkWriter,
+): Promise<ChatTurnResult> {
+  const conversationId = prepared.conversation.id;
+  if (prepared.human) {
+    // A person owns the conversation: the message is stored for them, the model stays silent.
+    const turn = humanTurnResult(prepared);
+    await write({ type: 'start', messageMetadata: { conversationId } });
+    await writeText(write, 'handoff-waiting', turn.reply);
+    await write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff } });
+    return turn;
+  }
+  const result = streamText({
+    model: deps.models.forTurn(),
+    system: prepared.system,
+    messages: prepared.messages,
+    tools: prepared.tools,
+    stopWhen: stepCountIs(MAX_STEPS),
+    maxRetries: 0,
+    providerOptions: prepared.providerOptions,
+    onError: ({ error }) => deps.log.error('stream failed', { err: error as Error, conversationId }),
+  });
+  let streamed = '';
+  let turn: ChatTurnResult;
+  try {
+    // Copied chunk by chunk (not merged) so that what follows comes after the model's last chunk.
+    for await (const chunk of result.toUIMessageStream({ sendFinish: false, sendReasoning: false, messageMetadata: () => ({ conversationId }) })) {
+      if (chunk.type === 'error') throw new Error(chunk.errorText);
+      if (chunk.type === 'text-delta') streamed += chunk.delta;
+      await write(chunk);
+    }
+    const [text, steps] = await Promise.all([result.text, result.steps]);
+    streamed = text;
+    turn = await finishTurn(deps, caller, prepared, text, collectToolCalls(steps), turnMeta(deps.models, steps));
+  } catch (e) {
+    // As in runTurn: the model layer already fell back, so this is a bug of ours. The shopper
+    // still gets (and the conversation keeps) an honest answer after whatever was streamed.
+    deps.log.error('stream turn failed', { err: e as Error, conversationId });
+    const failed = renderPrompt('turn-failed', {});
+    turn = await finishTurn(deps, caller, prepared, [streamed, failed].filter(Boolean).join('\n'), [], { error: String(e).slice(0, 300) });
+  }
+  // What the turn added after the model's text (a handoff notice, the failure line), with the line
+  // break before it, so the shopper sees exactly what is stored.
+  await writeText(write, 'handoff-notice', turn.reply.slice(streamed.length));
+  await write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff } });
+  return turn;
+}
