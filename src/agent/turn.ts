@@ -13,9 +13,7 @@ import {
   appendMessage,
   conversationTurnState,
   reserveMessageId,
-  saveSummary,
   setConversationMode,
-  startConversation,
   type Conversation,
   type StoredMessage,
   type StoredToolCall,
@@ -171,7 +169,10 @@ export async function prepareTurn(deps: AgentDeps, caller: ShopperCaller, input:
   };
 }
 
-/** The shopper's message, with a new conversation and a changed running summary, in one transaction. */
+/**
+ * The shopper's message, with a new conversation and a changed running summary: one statement, so
+ * all or none of it is stored, in one round trip (on PGlite it runs on this thread, beside the model).
+ */
 async function storeShopperMessage(
   deps: AgentDeps,
   caller: ShopperCaller,
@@ -179,12 +180,13 @@ async function storeShopperMessage(
   message: StoredMessage,
   opts: { isNew: boolean; summary: string | null },
 ): Promise<void> {
-  await deps.db.transaction(async (tx) => {
-    if (opts.isNew) await startConversation(tx, caller.shopId, caller.shopperId, { id: conversationId });
-    if (opts.summary !== null) await saveSummary(tx, conversationId, opts.summary);
-    // Last: its live event holds the publish lock until the commit.
-    await appendMessage(tx, caller.shopId, conversationId, { id: message.id, role: 'user', content: message.content });
-  });
+  await appendMessage(
+    deps.db,
+    caller.shopId,
+    conversationId,
+    { id: message.id, role: 'user', content: message.content },
+    { ...(opts.isNew ? { start: { shopperId: caller.shopperId } } : {}), ...(opts.summary !== null ? { summary: opts.summary } : {}) },
+  );
 }
 
 export interface TurnContext {

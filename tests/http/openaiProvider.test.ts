@@ -25,7 +25,7 @@ describeDemo('the OpenAI-compatible model path', (db) => {
   beforeAll(async () => {
     fake = await startFakeOpenAI();
     server = await startTestServer(db(), {
-      env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, MODEL: 'fake-model', MODEL_TIMEOUT_MS: '400' },
+      env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, MODEL: 'fake-model', MODEL_TIMEOUT_MS: '2000' },
     });
     const { rows } = await db().query<{ shopper_id: number; order_no: string }>(
       "SELECT shopper_id, order_no FROM orders WHERE shop_id = 'demo' AND status IN ('shipped','delivered') ORDER BY order_no LIMIT 2",
@@ -81,7 +81,8 @@ describeDemo('the OpenAI-compatible model path', (db) => {
     const { status, body } = await chat('你好');
     expect(status).toBe(200);
     expect(body.reply.length).toBeGreaterThan(0);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Two attempts of 2 s, then the offline model: well under a shopper's patience, far from a hang.
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('streams a provider answer through /v1/chat/stream', async () => {

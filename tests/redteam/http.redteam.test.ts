@@ -436,7 +436,7 @@ describe('red team over HTTP [pglite]', () => {
     beforeAll(async () => {
       fake = await startFakeOpenAI();
       llm = await startTestServer(db, {
-        env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, MODEL: 'fake-model', MODEL_TIMEOUT_MS: '300', RATE_LIMIT_SHOPPER_PER_MIN: '0', RATE_LIMIT_IP_PER_MIN: '0' },
+        env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, MODEL: 'fake-model', MODEL_TIMEOUT_MS: '2000', RATE_LIMIT_SHOPPER_PER_MIN: '0', RATE_LIMIT_IP_PER_MIN: '0' },
       });
     });
     afterAll(async () => {
@@ -476,7 +476,9 @@ describe('red team over HTTP [pglite]', () => {
         const r = await post('/v1/chat', { message: '我有多少积分' });
         expect(r.status).toBe(200);
         expect((JSON.parse(r.text) as Turn).reply.length).toBeGreaterThan(0);
-        expect(Date.now() - started).toBeLessThan(10_000);
+        // Two attempts of MODEL_TIMEOUT_MS (2 s, generous so a loaded CI machine's first call is not
+        // mistaken for a hang), then the offline model.
+        expect(Date.now() - started).toBeLessThan(15_000);
         fake.assertDone();
       });
       board.assertAllSafe();

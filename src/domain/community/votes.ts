@@ -125,7 +125,7 @@ export async function castVote(
   now: Date,
 ): Promise<Campaign> {
   await db.transaction(async (tx) => {
-    const { rows: me } = await tx.query<{ tier: Tier }>('SELECT tier FROM shoppers WHERE shop_id = $1 AND id = $2 FOR UPDATE', [
+    const { rows: me } = await tx.query<{ tier: Tier }>('SELECT tier FROM shoppers WHERE shop_id = $1 AND id = $2 FOR NO KEY UPDATE', [
       shopId,
       shopperId,
     ]);

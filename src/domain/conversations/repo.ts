@@ -1,7 +1,7 @@
 // Conversations and their messages. Every message the shopper sent or was told is stored before the
 // turn is acknowledged, so a restart loses nothing and the same conversationId continues after it.
 import type { Queryable } from '../../db/db.ts';
-import { publishEvent } from '../live/events.ts';
+import { publishingCtes } from '../live/events.ts';
 
 export interface Conversation {
   id: string;
@@ -91,16 +91,22 @@ export async function findOwnConversation(
 
 /** A stored message as pages see it (live events, the staff console). */
 export function messageView(m: StoredMessage, conversationId: string) {
+  return { id: m.id, ...messageFields(m, conversationId), createdAt: m.createdAt.toISOString() };
+}
+
+/** messageView but for the id and the time, which the database gives. */
+function messageFields(m: Pick<StoredMessage, 'role' | 'content' | 'toolCalls' | 'meta'>, conversationId: string) {
   return {
-    id: m.id,
     conversationId,
     role: m.role,
     content: m.content,
     toolCalls: m.toolCalls.map(({ name, input, output }) => ({ name, input, output })),
     ...(m.role === 'staff' ? { staffId: m.meta.staffId ?? null } : {}),
-    createdAt: m.createdAt.toISOString(),
   };
 }
+
+// Date.prototype.toISOString in SQL (both cut to the millisecond), for views built by a statement.
+const isoTime = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 // Message ids come from the identity's own sequence, whether taken on insert or reserved before it.
 const NEXT_MESSAGE_ID = "nextval(pg_get_serial_sequence('messages', 'id'))";
@@ -117,32 +123,61 @@ export async function reserveMessageId(db: Queryable): Promise<number> {
 // What pages are told about: the conversation itself, not the tool plumbing or system notes.
 const LIVE_ROLES: ReadonlySet<MessageRole> = new Set(['user', 'assistant', 'staff']);
 
-export async function appendMessage(db: Queryable, shopId: string, conversationId: string, m: NewMessage): Promise<number> {
+export interface AppendOptions {
+  /** The conversation is new: the same statement starts it, with the id the caller chose. */
+  start?: { shopperId: number; channel?: string };
+  /** The conversation's new running summary, written by the same statement. */
+  summary?: string;
+}
+
+/**
+ * Stores a message and touches its conversation; a message pages follow (LIVE_ROLES) is published
+ * as a live event by the same statement. One round trip: a turn acknowledges only after its reply is
+ * stored, so every statement here is on the shopper's wait.
+ */
+export async function appendMessage(
+  db: Queryable,
+  shopId: string,
+  conversationId: string,
+  m: NewMessage,
+  opts: AppendOptions = {},
+): Promise<number> {
   const toolCalls = m.toolCalls ?? [];
   const meta = m.meta ?? {};
-  const { rows } = await db.query<{ id: number; created_at: Date; shopper_id: number }>(
+  const params: unknown[] = [shopId, conversationId, m.role, m.content, JSON.stringify(toolCalls), JSON.stringify(meta), m.id ?? null];
+  const param = (v: unknown) => `$${params.push(v)}`;
+  // A conversation's first message starts it; a sibling UPDATE could not see a row this statement inserts.
+  const conversation = opts.start
+    ? `INSERT INTO conversations (id, shop_id, shopper_id, channel, summary)
+       VALUES ($2, $1, ${param(opts.start.shopperId)}, ${param(opts.start.channel ?? 'card')}, ${param(opts.summary ?? '')})
+       RETURNING shopper_id`
+    : `UPDATE conversations SET updated_at = now()${opts.summary !== undefined ? `, summary = ${param(opts.summary)}` : ''}
+       WHERE id = $2 RETURNING shopper_id`;
+  // The staff console and the shopper's other tabs follow the conversation live (and resume after a restart).
+  const live = LIVE_ROLES.has(m.role)
+    ? publishingCtes(
+        {
+          shopId: '$1',
+          shopperId: 'c.shopper_id',
+          conversationId: '$2',
+          ticketId: 'NULL',
+          kind: "'message'",
+          audience: "'all'",
+          payload: `(${param(JSON.stringify(messageFields({ role: m.role, content: m.content, toolCalls, meta }, conversationId)))}::jsonb
+                     || jsonb_build_object('id', m.id, 'createdAt', ${isoTime('m.created_at')}))`,
+        },
+        'm, c',
+      )
+    : null;
+  const { rows } = await db.query<{ id: number }>(
     `WITH m AS (
        INSERT INTO messages (id, shop_id, conversation_id, role, content, tool_calls, meta) OVERRIDING SYSTEM VALUE
        VALUES (coalesce($7::bigint, ${NEXT_MESSAGE_ID}), $1, $2, $3, $4, $5::jsonb, $6::jsonb) RETURNING id, created_at),
-     c AS (UPDATE conversations SET updated_at = now() WHERE id = $2 RETURNING shopper_id)
-     SELECT m.id, m.created_at, c.shopper_id FROM m, c`,
-    [shopId, conversationId, m.role, m.content, JSON.stringify(toolCalls), JSON.stringify(meta), m.id ?? null],
+     c AS (${conversation})${live ? `,\n     ${live}` : ''}
+     SELECT m.id${live ? ', (SELECT count(*) FROM published) AS events' : ''} FROM m, c`,
+    params,
   );
-  const row = rows[0]!;
-  if (LIVE_ROLES.has(m.role)) {
-    // The staff console and the shopper's other tabs follow the conversation live (and resume after a restart).
-    const stored: StoredMessage = { id: row.id, role: m.role, content: m.content, toolCalls, meta, createdAt: row.created_at };
-    await publishEvent(db, {
-      shopId,
-      shopperId: row.shopper_id,
-      conversationId,
-      ticketId: null,
-      kind: 'message',
-      audience: 'all',
-      payload: messageView(stored, conversationId),
-    });
-  }
-  return row.id;
+  return rows[0]!.id;
 }
 
 /** Who answers the shopper now: the AI, or a person after a handoff. */

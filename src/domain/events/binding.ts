@@ -12,7 +12,7 @@ export type BindOutcome = 'bound' | 'already_bound';
 export async function bindReferrer(tx: Queryable, shopId: string, shopperId: number, referrerId: number, at: Date): Promise<BindOutcome> {
   if (shopperId === referrerId) throw new EventRejected('a shopper cannot refer themselves');
   const { rows } = await tx.query<{ referrer_id: number | null }>(
-    'SELECT referrer_id FROM shoppers WHERE shop_id = $1 AND id = $2 FOR UPDATE',
+    'SELECT referrer_id FROM shoppers WHERE shop_id = $1 AND id = $2 FOR NO KEY UPDATE',
     [shopId, shopperId],
   );
   const current = rows[0]?.referrer_id ?? null;

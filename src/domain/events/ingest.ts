@@ -28,8 +28,14 @@ export interface IngestDeps {
 // Clocks of the mall and ours differ a little; an event from further ahead is a bad timestamp.
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 // Deadlock and serialisation failures are the database asking for a retry, not the event's fault.
+// Concurrent batches paying orders of one referral tree lock the same referrers in different
+// orders: under load a deadlock can repeat, so retries back off with jitter (10–20 ms, then doubling)
+// to let the other transaction finish first.
 const RETRYABLE = new Set(['40P01', '40001']);
-const ATTEMPTS = 3;
+const ATTEMPTS = 6;
+const BACKOFF_MS = 10;
+const pause = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, BACKOFF_MS * 2 ** (attempt - 1) * (1 + Math.random())));
 
 type Outcome = { status: 'accepted'; applied: Applied } | { status: 'duplicate' };
 
@@ -58,6 +64,7 @@ async function applyWithRetry(db: Db, shopId: string, ev: ShopEvent, ctx: BatchC
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       if (attempt >= ATTEMPTS || typeof code !== 'string' || !RETRYABLE.has(code)) throw e;
+      await pause(attempt);
     }
   }
 }

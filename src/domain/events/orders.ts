@@ -4,7 +4,7 @@
 // same transaction.
 import type { Queryable } from '../../db/db.ts';
 import type { OrderStatus } from '../orders/status.ts';
-import { onOrderDelivered, onOrderPaid, onOrderRefunded } from '../referral/index.ts';
+import { lockReferralChain, onOrderDelivered, onOrderPaid, onOrderRefunded } from '../referral/index.ts';
 import { EventRejected } from './rejected.ts';
 import { isErased, requireProducts, requireShopper } from './resolve.ts';
 import type { OrderData, OrderEventType } from './schemas.ts';
@@ -105,6 +105,7 @@ async function transition(tx: Queryable, shopId: string, order: OrderRow, target
   if (at < order.last_at) {
     throw new EventRejected(`order ${orderNo} cannot become ${target} at ${at.toISOString()}, before its last step at ${order.last_at.toISOString()}`);
   }
+  if (target === 'paid' || target === 'refunded') await lockReferralChain(tx, shopId, order.shopper_id);
   await tx.query(`UPDATE orders SET status = $3, ${STAMP[target]} = $4 WHERE shop_id = $1 AND id = $2`, [shopId, order.id, target, at]);
   // The referral engine reads the order as it is now, so it runs after the status change.
   if (target === 'paid') await onOrderPaid(tx, shopId, order.id, at);

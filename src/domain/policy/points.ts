@@ -48,7 +48,7 @@ export async function redeemPoints(
   // all try to insert it under their locks.
   await policyTemplates(db, shopId, 'points_redeem');
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ tier: Tier }>('SELECT tier FROM shoppers WHERE shop_id = $1 AND id = $2 FOR UPDATE', [
+    const { rows } = await tx.query<{ tier: Tier }>('SELECT tier FROM shoppers WHERE shop_id = $1 AND id = $2 FOR NO KEY UPDATE', [
       shopId,
       shopperId,
     ]);

@@ -72,7 +72,7 @@ export async function promoteToBossIfDue(
     `SELECT s.referral_identity AS identity, s.tier,
        (SELECT count(*) FROM shoppers r
         WHERE r.shop_id = s.shop_id AND r.referrer_id = s.id AND r.referral_identity IN ('agent', 'boss')) AS agents
-     FROM shoppers s WHERE s.shop_id = $1 AND s.id = $2 FOR UPDATE`,
+     FROM shoppers s WHERE s.shop_id = $1 AND s.id = $2 FOR NO KEY UPDATE`,
     [shopId, shopperId],
   );
   const s = rows[0];
@@ -127,4 +127,22 @@ export async function identityHistory(db: Queryable, shopId: string, shopperId: 
     orderId: r.order_id,
     changedAt: r.changed_at,
   }));
+}
+
+/**
+ * Locks the buyer and the two referrers above them, lowest id first. Paying or refunding an order
+ * writes exactly these rows (promotions, tags, tiers); taking them in one global order before
+ * anything else keeps concurrent orders of one referral tree from deadlocking each other.
+ */
+export async function lockReferralChain(tx: Queryable, shopId: string, buyerId: number): Promise<void> {
+  await tx.query(
+    `SELECT s.id FROM shoppers s
+      WHERE s.shop_id = $1 AND s.id IN (
+              SELECT b.id FROM shoppers b WHERE b.shop_id = $1 AND b.id = $2
+              UNION SELECT b.referrer_id FROM shoppers b WHERE b.shop_id = $1 AND b.id = $2
+              UNION SELECT r.referrer_id FROM shoppers b JOIN shoppers r ON r.shop_id = b.shop_id AND r.id = b.referrer_id
+                     WHERE b.shop_id = $1 AND b.id = $2)
+      ORDER BY s.id FOR NO KEY UPDATE`,
+    [shopId, buyerId],
+  );
 }

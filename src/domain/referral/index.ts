@@ -4,7 +4,7 @@
 export { applyActivityRule, type ActivityOutcome } from './activity.ts';
 export { applyPaidOrdersBatch, type BatchOutcome } from './batch.ts';
 export { findHelp, recordHelp, type HelpRecord } from './help.ts';
-export { bossThreshold, identityHistory, type IdentityChange, type IdentityChangeReason } from './identity.ts';
+export { bossThreshold, identityHistory, lockReferralChain, type IdentityChange, type IdentityChangeReason } from './identity.ts';
 export { ledgerBalances, ledgerEntries, rewardTotals, type LedgerBalances, type LedgerEntry, type LedgerState, type RewardTotals } from './ledger.ts';
 export { onOrderPaid, onOrderRefunded, type PaidOrderOutcome, type RefundOutcome } from './orderEvents.ts';
 export {
