@@ -4,6 +4,7 @@
 import type { Db, Queryable } from '../../db/db.ts';
 import { toVector } from '../../db/db.ts';
 import type { Embedder } from '../../embed/embedder.ts';
+import { forgetShopProfiles } from './profileCache.ts';
 import { contentHash, productTerms, productText, type ProductContent } from './productText.ts';
 import type { IndexResult } from './types.ts';
 import { checkedDim, ensureVectorIndex } from './vectorIndex.ts';
@@ -84,6 +85,7 @@ export async function indexProducts(db: Db, embedder: Embedder, opts: IndexOptio
     // Outside the write transaction: a slow embedding service must not hold the database.
     const vectors = await embedder.embed(batch.map((b) => b.text));
     await writeBatch(db, opts.shopId, embedder, batch, vectors);
+    forgetShopProfiles(db, opts.shopId);
   }
   return { embedded: pending.length, skipped: products.length - pending.length };
 }

@@ -9,6 +9,7 @@ import { Conflict } from '../../errors.ts';
 import { readAttributes } from './attributes.ts';
 import { fusedScore, relevantCandidates, withSignalRanks, type Candidate } from './fusion.ts';
 import { formatPrice } from './price.ts';
+import { cachedProfile, keepProfile } from './profileCache.ts';
 import { hasStructuredFilters, MAX_LIMIT, namedCategories, planQuery } from './queryPlan.ts';
 import { browseRows, FUSION_DEPTH, loadProfile, rankCandidates, searchNearest, type HitRow } from './searchQueries.ts';
 import type { ProductHit, ProductQuery } from './types.ts';
@@ -55,14 +56,19 @@ export async function searchProducts(
   const query = vector && vector.some((x) => x !== 0) ? toVector(vector) : undefined;
   // With filters, the HNSW scan could return only products the filters then drop; a shop's
   // filtered products are few, so they are ranked exactly. Without filters the index serves, in one
-  // statement with the shop's profile and the ranking (searchNearest): every connection scans
+  // statement with the candidates' scores and the shop's profile (searchNearest): every connection scans
   // iteratively (SEARCH_SESSION in db/pglite.ts), so other shops' products in the shared graph do
   // not starve it. Its answer is dropped, and the exact ranking runs, when the shop's vectors are
   // another embedder's, when the text names a category (which only the profile tells), or when the
   // index's hits run short (many out of stock, or a scan that hit hnsw.max_scan_tuples).
+  // The profile comes from profileCache.ts when fresh; else the statement reads it too.
+  const cached = cachedProfile(db, shopId, embedder.id, embedder.dim);
   const nearest =
-    query && !hasStructuredFilters(plan.filters) ? await searchNearest(db, shopId, plan, embedder, query) : undefined;
-  const profile = nearest?.profile ?? (await loadProfile(db, shopId, embedder));
+    query && !hasStructuredFilters(plan.filters)
+      ? await searchNearest(db, shopId, plan, embedder, query, !cached)
+      : undefined;
+  const profile = cached ?? nearest?.profile ?? (await loadProfile(db, shopId, embedder));
+  if (!cached) keepProfile(db, shopId, embedder.id, embedder.dim, profile);
   if (profile.foreign) {
     const { embedder: madeBy, dim } = profile.foreign;
     throw new Conflict(

@@ -7,7 +7,10 @@ import { tokenize } from '../../embed/tokenize.ts';
 import type { QueryPlan } from './queryPlan.ts';
 import { checkedDim, vectorType } from './vectorIndex.ts';
 
-// The vector signal's candidates: within what one HNSW scan collects (hnsw.ef_search, 150 here).
+// The vector signal's candidates: at least MAX_LIMIT (a short answer falls back to the exact scan)
+// and within what one HNSW scan collects (hnsw.ef_search, 150 here). No more: every candidate costs
+// a heap fetch and a product lookup (40 made searches ≈ 1 ms slower at 20k products, bench:search),
+// and a product beyond the vector's top few is found by the lexical signal if it matches words.
 const ANN_CANDIDATES = 20;
 // Each signal contributes its top this-many to the fusion; deeper ranks barely move an RRF score.
 export const FUSION_DEPTH = 50;
@@ -142,7 +145,8 @@ export interface ScoredRow extends Omit<HitRow, 'vector_rank' | 'lexical_rank'> 
 }
 
 export interface NearestAnswer {
-  profile: ShopProfile;
+  /** Read only when asked for (search.ts keeps it a few seconds). */
+  profile?: ShopProfile;
   /** How many of the index's nearest passed the filters: fewer than asked for means "scan exactly". */
   annHits: number;
   /** The ANN hits passing the filters, then the best lexical matches (an id can be in both). */
@@ -151,7 +155,7 @@ export interface NearestAnswer {
 
 /**
  * The whole search of an unfiltered text in ONE statement (one round trip, one snapshot): the
- * shop's profile (its categories; vectors of another embedder), the ANN_CANDIDATES nearest by the
+ * shop's profile when asked for (its categories; vectors of another embedder), the ANN_CANDIDATES nearest by the
  * HNSW index and the best FUSION_DEPTH lexical matches through the GIN index on search_terms, each
  * with both raw scores. The statement is kept plain, since planning it is a good part of its cost:
  * ranking ≤ 90 rows is the caller's (the same window ranks rankCandidates computes in SQL). The
@@ -167,12 +171,13 @@ export async function searchNearest(
   plan: QueryPlan,
   embedder: Embedder,
   query: string,
+  withProfile: boolean,
 ): Promise<NearestAnswer> {
   const dim = checkedDim(embedder.dim);
   const params = new Params();
   const shop = params.add(shopId);
   const emb = params.add(embedder.id);
-  const dimParam = params.add(dim);
+  const dimParam = withProfile ? params.add(dim) : '';
   const q = params.add(query);
   const where = whereSql(shopId, plan, params);
   const { terms, lexical } = lexicalSql(plan, params);
@@ -194,11 +199,15 @@ export async function searchNearest(
         JOIN products p ON p.id = l.id
         LEFT JOIN product_embeddings pe ON pe.product_id = p.id AND pe.dim = ${dim} AND pe.embedder = ${emb}
     )
-    SELECT pr.categories, pr.foreign_embedder, pr.foreign_dim, h.*
-      FROM (${profileSql(shop, emb, dimParam)}) AS pr LEFT JOIN hits h ON true`;
+    ${
+      withProfile
+        ? `SELECT pr.categories, pr.foreign_embedder, pr.foreign_dim, h.*
+             FROM (${profileSql(shop, emb, dimParam)}) AS pr LEFT JOIN hits h ON true`
+        : 'SELECT * FROM hits'
+    }`;
   type Row = ScoredRow & { from_ann: boolean; categories: string[]; foreign_embedder: string | null; foreign_dim: number | null };
   const { rows } = await db.query<Row>(sql, params.values);
-  const first = rows[0]!;
+  const first = rows[0];
   const byId = new Map<number, ScoredRow>();
   let annHits = 0;
   for (const { from_ann, categories: _c, foreign_embedder: _e, foreign_dim: _d, ...row } of rows) {
@@ -208,7 +217,7 @@ export async function searchNearest(
     byId.set(row.id, row);
   }
   return {
-    profile: toProfile(first.categories, first.foreign_embedder, first.foreign_dim),
+    ...(withProfile && first ? { profile: toProfile(first.categories, first.foreign_embedder, first.foreign_dim) } : {}),
     annHits,
     rows: [...byId.values()],
   };
