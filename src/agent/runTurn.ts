@@ -1,6 +1,6 @@
 // The JSON chat turn (POST /v1/chat, the evals, the terminal chat): generateText over the prepared
 // turn; and the reply the agent suggests to a staff member who owns a conversation.
-import { generateText, stepCountIs, type ToolSet } from 'ai';
+import { generateText, type ToolSet } from 'ai';
 import type { ShopperCaller } from '../context.ts';
 import { findOwnConversation, lastUserMessage } from '../domain/conversations/repo.ts';
 import { loadHandoffRules } from '../domain/handoff/settings.ts';
@@ -14,8 +14,8 @@ import {
   collectToolCalls,
   finishTurn,
   humanTurnResult,
-  MAX_STEPS,
   prepareTurn,
+  turnCall,
   turnMeta,
   type AgentDeps,
   type ChatTurnInput,
@@ -26,15 +26,7 @@ export async function runTurn(deps: AgentDeps, caller: ShopperCaller, input: Cha
   const prepared = await prepareTurn(deps, caller, input);
   if (prepared.human) return humanTurnResult(prepared);
   try {
-    const result = await generateText({
-      model: deps.models.forTurn(),
-      system: prepared.system,
-      messages: prepared.messages,
-      tools: prepared.tools,
-      stopWhen: stepCountIs(MAX_STEPS),
-      maxRetries: 0,
-      providerOptions: prepared.providerOptions,
-    });
+    const result = await generateText(turnCall(deps, prepared));
     return await finishTurn(deps, caller, prepared, result.text, collectToolCalls(result.steps), turnMeta(deps.models, result.steps));
   } catch (e) {
     // The model layer already fell back to the offline model; reaching here is a bug of ours.
@@ -62,14 +54,6 @@ export async function suggestReply(deps: AgentDeps, ticket: Ticket): Promise<Sug
   const rules = await loadHandoffRules(deps.db, caller.shopId);
   const turn = await buildTurnContext(deps, caller, conversation, last, { handoffRules: rules, offerHandoff: false });
   const tools = Object.fromEntries(Object.entries(turn.tools).filter(([name]) => READ_ONLY_TOOLS.has(name))) as ToolSet;
-  const result = await generateText({
-    model: deps.models.forTurn(),
-    system: turn.system,
-    messages: turn.messages,
-    tools,
-    stopWhen: stepCountIs(MAX_STEPS),
-    maxRetries: 0,
-    providerOptions: turn.providerOptions,
-  });
+  const result = await generateText(turnCall(deps, turn, tools));
   return { text: result.text, toolCalls: collectToolCalls(result.steps).map(({ name, input, output }) => ({ name, input, output })) };
 }

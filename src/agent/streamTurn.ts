@@ -3,14 +3,14 @@
 // one place decides what a streamed turn says, so the two cannot drift. The chunks are, in order:
 // start, the model's own chunks (text, tool calls), whatever the turn adds after the model (a
 // handoff notice, or the honest failure line), and finish with the handoff status.
-import { stepCountIs, streamText, type UIMessageChunk } from 'ai';
+import { streamText, type UIMessageChunk } from 'ai';
 import type { ShopperCaller } from '../context.ts';
 import { renderPrompt } from './prompts.ts';
 import {
   collectToolCalls,
   finishTurn,
   humanTurnResult,
-  MAX_STEPS,
+  turnCall,
   turnMeta,
   type AgentDeps,
   type ChatTurnResult,
@@ -43,13 +43,7 @@ export async function streamTurn(
     return turn;
   }
   const result = streamText({
-    model: deps.models.forTurn(),
-    system: prepared.system,
-    messages: prepared.messages,
-    tools: prepared.tools,
-    stopWhen: stepCountIs(MAX_STEPS),
-    maxRetries: 0,
-    providerOptions: prepared.providerOptions,
+    ...turnCall(deps, prepared),
     onError: ({ error }) => deps.log.error('stream failed', { err: error as Error, conversationId }),
   });
   let streamed = '';

@@ -6,7 +6,7 @@
 // answer (prepared.human). This file orchestrates; the parts live in their own modules.
 import { randomUUID } from 'node:crypto';
 import type { JSONObject } from '@ai-sdk/provider';
-import { zodSchema, type ModelMessage, type StepResult, type Tool, type ToolSet } from 'ai';
+import { stepCountIs, zodSchema, type ModelMessage, type StepResult, type Tool, type ToolSet } from 'ai';
 import type { z } from 'zod';
 import type { Deps, ShopperCaller } from '../context.ts';
 import {
@@ -194,6 +194,22 @@ export interface TurnContext {
   messages: ModelMessage[];
   tools: ToolSet;
   providerOptions: { laotie: JSONObject };
+}
+
+/**
+ * The model call every turn makes (answer, stream, staff suggestion): the caller's prompt and tools,
+ * a bounded tool loop, and no SDK retries (models.ts retries once and falls back itself).
+ */
+export function turnCall(deps: AgentDeps, turn: TurnContext, tools: ToolSet = turn.tools) {
+  return {
+    model: deps.models.forTurn(),
+    system: turn.system,
+    messages: turn.messages,
+    tools,
+    stopWhen: stepCountIs(MAX_STEPS),
+    maxRetries: 0,
+    providerOptions: turn.providerOptions,
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { openPg } from '../../src/db/pg.ts';
 import { createShop, createShopper } from '../helpers/fixtures.ts';
 import { pgDriver } from '../helpers/db.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { eventually } from './sse.ts';
+import { eventually } from '../helpers/sse.ts';
 import { startTcpProxy, type TcpProxy } from './tcpProxy.ts';
 
 const url = process.env.TEST_DATABASE_URL;

@@ -7,7 +7,7 @@ import { LISTEN_APPLICATION, openPg } from '../../src/db/pg.ts';
 import { publishEvent } from '../../src/domain/live/events.ts';
 import { pgDriver } from '../helpers/db.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { eventually, openStream } from './sse.ts';
+import { eventually, openStream } from '../helpers/sse.ts';
 import { startTcpProxy, type TcpProxy } from './tcpProxy.ts';
 
 const url = process.env.TEST_DATABASE_URL;

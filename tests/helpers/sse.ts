@@ -1,11 +1,12 @@
-// A server-sent events client over fetch for the fault tests: collects events, waits for one.
+// A server-sent events client over fetch for the tests of GET /v1/live: collects the events, waits
+// for one, and can resume with Last-Event-ID as EventSource does.
 export interface SseEvent {
   id: string | null;
   event: string;
   data: any;
 }
 
-// Hono ends a failed stream with `event: error` and the bare message as data.
+// An error event may carry plain text rather than JSON.
 function parseData(v: string): unknown {
   try {
     return JSON.parse(v);
@@ -14,11 +15,16 @@ function parseData(v: string): unknown {
   }
 }
 
-export function openStream(url: string, token: string) {
+/** A server-sent events client over fetch that can resume with Last-Event-ID (as EventSource does). */
+export function openStream(url: string, token: string, lastEventId?: string) {
   const events: SseEvent[] = [];
+  const waiters: Array<() => void> = [];
   const abort = new AbortController();
   const ended = (async () => {
-    const res = await fetch(`${url}/v1/live`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+    const res = await fetch(`${url}/v1/live`, {
+      headers: { authorization: `Bearer ${token}`, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+      signal: abort.signal,
+    });
     if (res.status !== 200) throw new Error(`live: ${res.status}`);
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
@@ -31,7 +37,6 @@ export function openStream(url: string, token: string) {
       while ((cut = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
-        if (block.startsWith(':')) continue;
         const e: SseEvent = { id: null, event: 'message', data: '' };
         for (const line of block.split('\n')) {
           const [k, ...rest] = line.split(':');
@@ -40,7 +45,9 @@ export function openStream(url: string, token: string) {
           else if (k === 'event') e.event = v;
           else if (k === 'data') e.data = parseData(v);
         }
+        if (block.startsWith(':')) continue;
         events.push(e);
+        waiters.splice(0).forEach((w) => w());
       }
     }
   })().catch((err: Error) => {
@@ -49,13 +56,17 @@ export function openStream(url: string, token: string) {
   return {
     events,
     ended,
-    async until(pred: (e: SseEvent) => boolean, timeoutMs: number): Promise<SseEvent> {
+    lastId: () => [...events].reverse().find((e) => e.id)?.id ?? undefined,
+    async until(pred: (e: SseEvent) => boolean, timeoutMs = 15_000): Promise<SseEvent> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const hit = events.find(pred);
         if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)}`);
-        await new Promise((r) => setTimeout(r, 50));
+        if (Date.now() > deadline) throw new Error(`no matching event; got ${JSON.stringify(events.map((e) => e.event))}`);
+        await new Promise<void>((r) => {
+          waiters.push(r);
+          setTimeout(r, 200);
+        });
       }
     },
     close: () => abort.abort(),
