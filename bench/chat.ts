@@ -1,6 +1,7 @@
 // npm run bench:chat [-- --turns 30 --latency 200]
 // Server overhead of a tool-using chat turn: POST /v1/chat against a local fake OpenAI-compatible
 // server that answers every call after a fixed latency (call 1: a tool call; call 2: the reply).
+// The fake server runs on a thread of its own (bench/lib/fakeModelWorker.ts), like a model elsewhere.
 // Side by side in the same run, on the same fake server: the same turn through a LangChain agent
 // (createAgent, our tools wrapped as LangChain tools, ChatOpenAI). The model's own time for each is
 // its two recorded requests replayed directly to the fake server, so a bigger prompt costs the
@@ -23,7 +24,8 @@ import { createLocalEmbedder } from '../src/embed/local.ts';
 import { createLogger } from '../src/log.ts';
 import { fixedClock } from '../src/context.ts';
 import { DEMO_NOW, seedDemo } from '../tests/helpers/demo.ts';
-import { startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from '../tests/helpers/fakeOpenAI.ts';
+import type { RecordedRequest } from '../tests/helpers/fakeOpenAI.ts';
+import { startFakeModelThread, type FakeModelThread } from './lib/fakeModelWorker.ts';
 import { startTestServer } from '../tests/helpers/server.ts';
 import { createLangChainTurn } from './lib/langchainTurn.ts';
 import { emitResult } from './lib/result.ts';
@@ -65,7 +67,7 @@ async function openPgDemo(url: string): Promise<Opened> {
 }
 
 /** The model's own time for requests already made: the same bodies, sent straight to the fake server. */
-async function replay(fake: FakeOpenAI, requests: readonly RecordedRequest[]): Promise<number> {
+async function replay(fake: FakeModelThread, requests: readonly RecordedRequest[]): Promise<number> {
   const t = performance.now();
   for (const r of requests) {
     const res = await fetch(`${fake.baseURL}/chat/completions`, {
@@ -90,7 +92,7 @@ interface DriverResult {
 
 async function measure(driver: string, opened: Opened): Promise<DriverResult> {
   const { db } = opened;
-  const fake = await startFakeOpenAI();
+  const fake = await startFakeModelThread();
   const script = [
     { toolCalls: [{ name: 'getPoints', args: {} }], delayMs: latency },
     { text: '您当前的积分余额已为您查到。', delayMs: latency },
@@ -134,10 +136,11 @@ async function measure(driver: string, opened: Opened): Promise<DriverResult> {
     return performance.now() - t;
   }
 
-  fake.script(script, { loop: true });
+  await fake.script(script, { loop: true });
   await ours();
   // The same system prompt as ours, taken from what our turn really sent.
-  const system = fake.requests[0]!.body.messages.find((m) => m.role === 'system')!.content as string;
+  const [first] = await fake.requests(2);
+  const system = first!.body.messages.find((m) => m.role === 'system')!.content as string;
   const langchainTurn = createLangChainTurn({
     baseURL: fake.baseURL,
     model: 'fake',
@@ -150,7 +153,7 @@ async function measure(driver: string, opened: Opened): Promise<DriverResult> {
     if (r.toolCalls !== 1 || !r.text.includes('积分')) throw new Error(`unexpected LangChain turn: ${JSON.stringify(r)}`);
     return performance.now() - t;
   }
-  const lastTwo = () => fake.requests.slice(-2);
+  const lastTwo = () => fake.requests(2);
 
   for (let i = 0; i < 3; i++) {
     await ours();
@@ -160,16 +163,16 @@ async function measure(driver: string, opened: Opened): Promise<DriverResult> {
   const result: DriverResult = { driver, ours: [], oursModel: [], inProcess: [], inProcessModel: [], langchain: [], langchainModel: [] };
   for (let i = 0; i < turns; i++) {
     result.ours.push(await ours());
-    const oursRequests = lastTwo();
+    const oursRequests = await lastTwo();
     result.inProcess.push(await inProcess());
-    const inProcessRequests = lastTwo();
+    const inProcessRequests = await lastTwo();
     result.langchain.push(await langchain());
-    const langchainRequests = lastTwo();
+    const langchainRequests = await lastTwo();
     result.oursModel.push(await replay(fake, oursRequests));
     result.inProcessModel.push(await replay(fake, inProcessRequests));
     result.langchainModel.push(await replay(fake, langchainRequests));
   }
-  fake.assertDone();
+  await fake.assertDone();
   await server.close();
   await fake.close();
   return result;

@@ -1,5 +1,5 @@
 // npm run bench:search [-- --n 20000] [--queries 200] [--drivers pglite,pg] [--no-peer]
-//                      [--noise 0.2] [--topics-per-text 3] [--skip-embedder]
+//                      [--noise 0.2] [--topics-per-text 3] [--skip-embedder] [--ef-search 60]
 // Product retrieval at catalog scale, as it ships: N generated products in the migrated schema
 // (the migration's HNSW index and the drivers' session settings, hnsw.ef_search included), searched
 // through searchProducts itself. For each driver: searchProducts p50/p95, the exact scan, their
@@ -44,12 +44,20 @@ const { values } = parseArgs({
     noise: { type: 'string', default: String(DEFAULT_CORPUS.noise) },
     'topics-per-text': { type: 'string', default: String(DEFAULT_CORPUS.topicsPerText) },
     'skip-embedder': { type: 'boolean', default: false },
+    // Another search depth than the drivers' (to choose it): both drivers, and the tuned peer.
+    'ef-search': { type: 'string' },
   },
 });
 const CORPUS = { ...DEFAULT_CORPUS, noise: Number(values.noise), topicsPerText: Number(values['topics-per-text']) };
 const N = Number(values.n);
 const QUERIES = Number(values.queries);
+const EF_SEARCH = values['ef-search'] ? Number(values['ef-search']) : undefined;
+if (EF_SEARCH !== undefined && !(Number.isInteger(EF_SEARCH) && EF_SEARCH >= 1 && EF_SEARCH <= 1000)) {
+  throw new Error('--ef-search must be an integer from 1 to 1000');
+}
 const K = 10;
+/** The recall@10 searchProducts must reach (issue 2), and the peer's tuned mode is held to. */
+const RECALL_BAR = 0.95;
 const WARMUP = 10;
 const SHOP = 'bench';
 const PG_URL =
@@ -144,6 +152,7 @@ async function openDriver(driver: 'pglite' | 'pg'): Promise<Opened> {
     // made loading 100k vectors superlinear (150 s in memory; ≈ 10 s on disk).
     const dataDir = mkdtempSync(join(tmpdir(), 'laotie-bench-'));
     const db = await openPglite({ dataDir });
+    if (EF_SEARCH) await db.exec(`SET hnsw.ef_search = ${EF_SEARCH}`);
     return {
       db,
       async close() {
@@ -153,7 +162,7 @@ async function openDriver(driver: 'pglite' | 'pg'): Promise<Opened> {
     };
   }
   const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const db = await openPg(PG_URL, { schema, poolSize: 4 });
+  const db = await openPg(PG_URL, { schema, poolSize: 4, settings: EF_SEARCH ? { 'hnsw.ef_search': String(EF_SEARCH) } : {} });
   return {
     db,
     schema,
@@ -229,6 +238,29 @@ async function benchDriver(driver: 'pglite' | 'pg', corpus: Float32Array[], quer
       log(`LangChain's statement ${peerPlan.includes('embedding_hnsw_idx') ? 'scans its HNSW index' : `does NOT use its index:\n${peerPlan}`}`);
       modes.push(mode('LangChain PGVectorStore, ef_search 40 (default)', run(peer)));
       modes.push(mode(`LangChain PGVectorStore, ef_search ${ef} (ours)`, run(tuned)));
+      // The peer at the quality ours must reach: the smallest depth at which its recall@10 is at
+      // least RECALL_BAR on these queries (found untimed, against the exact scan, before the run).
+      const exactIds: number[][] = [];
+      for (let i = 0; i < QUERIES; i++) {
+        exactIds.push((await db.query<{ id: number }>(EXACT, [SHOP, vectorOf(i)])).rows.map((r) => Number(r.id)));
+      }
+      let atBar: { ef: number; peer: Peer; recall: number } | undefined;
+      for (const candidate of [40, 60, 80, 100, 120, 150, 200, 300, 400]) {
+        const p = await openPeer({ url: PG_URL, schema: opened.schema!, embedder, efSearch: candidate });
+        const ids: number[][] = [];
+        for (let i = 0; i < QUERIES; i++) ids.push(await run(p)(i));
+        const recall = recallAtK(ids, exactIds, K);
+        if (recall >= RECALL_BAR) {
+          atBar = { ef: candidate, peer: p, recall };
+          peers.push(p);
+          break;
+        }
+        await p.close();
+      }
+      if (atBar) {
+        log(`LangChain reaches recall@10 ${atBar.recall.toFixed(3)} ≥ ${RECALL_BAR} at ef_search ${atBar.ef}`);
+        modes.push(mode(`LangChain PGVectorStore, ef_search ${atBar.ef} (its first ≥ ${RECALL_BAR})`, run(atBar.peer)));
+      } else log(`LangChain did not reach recall@10 ${RECALL_BAR} at ef_search ≤ 400`);
     }
 
     log(`running ${QUERIES} queries through ${modes.length} modes, interleaved …`);
@@ -271,13 +303,17 @@ async function benchDriver(driver: 'pglite' | 'pg', corpus: Float32Array[], quer
       { name: 'exact p50 / searchProducts p50', value: Number((p50(exact) / p50(ours)).toFixed(1)) },
     ];
     if (modes.length > 2) {
-      const [byDefault, bySame] = [modes[2]!, modes[3]!];
+      const [byDefault, bySame, byBar] = [modes[2]!, modes[3]!, modes[4]];
       console.log(
         `searchProducts p95 ÷ LangChain p95: ${(p95(ours) / p95(byDefault)).toFixed(2)} (its default ef_search), ` +
           `${(p95(ours) / p95(bySame)).toFixed(2)} (ours); below 1 = ours faster`,
       );
-      // Issue 7: ours ≥ 0.95 recall and faster at p95 than the peer (as it ships, and at our depth).
-      for (const [label, m] of [['LangChain default', byDefault], ['LangChain at our ef_search', bySame]] as const) {
+      if (byBar) console.log(`searchProducts p95 ÷ LangChain p95 at recall ≥ ${RECALL_BAR}: ${(p95(ours) / p95(byBar)).toFixed(2)}`);
+      // Issue 7: ours ≥ 0.95 recall and faster at p95 than the peer: as it ships (whose recall
+      // falls short of the bar), at our depth, and at the bar's quality (the like-for-like one).
+      const compared: Array<readonly [string, Mode]> = [['LangChain default', byDefault], ['LangChain at our ef_search', bySame]];
+      if (byBar) compared.push([`LangChain at recall ≥ ${RECALL_BAR}`, byBar]);
+      for (const [label, m] of compared) {
         const ratio = Number((p95(ours) / p95(m)).toFixed(2));
         figures.push(
           { name: `${label} p50`, value: p50(m), unit: 'ms' },

@@ -17,6 +17,15 @@ export interface Caller {
   userId: string;
 }
 
+/**
+ * The shopper a verified token names, not yet looked up: a chat turn reads the shopper (tier
+ * included) in its own first round of reads rather than in one of its own before it.
+ */
+export interface TokenShopper {
+  shopId: string;
+  shopperId: number;
+}
+
 /** A shopper caller, resolved from the token and the database (tier as stored now). */
 export interface ShopperCaller {
   shopId: string;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { pointsRedeemTemplates } from '../src/domain/coupons/repo.ts';
 import { ruleText } from '../src/domain/coupons/templates.ts';
-import { pointsBalance, recentPointsEntries } from '../src/domain/points/ledger.ts';
+import { pointsOverview } from '../src/domain/points/overview.ts';
 import { defineTool } from './defineTool.ts';
 
 const RECENT_ENTRIES = 10;
@@ -13,11 +12,7 @@ export const getPoints = defineTool({
     '顾客问"我有多少积分""积分能换什么"时使用。',
   input: z.object({}),
   async execute(ctx) {
-    const [balance, entries, redeemable] = await Promise.all([
-      pointsBalance(ctx.db, ctx.caller),
-      recentPointsEntries(ctx.db, ctx.caller, RECENT_ENTRIES),
-      pointsRedeemTemplates(ctx.db, ctx.caller, ctx.clock.now()),
-    ]);
+    const { balance, recent: entries, redeemable } = await pointsOverview(ctx.db, ctx.caller, ctx.clock.now(), RECENT_ENTRIES);
     return {
       balance,
       recent: entries.map((e) => ({ delta: e.delta, reason: e.reason, at: e.at.toISOString() })),

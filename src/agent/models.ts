@@ -22,6 +22,8 @@ export interface Models {
   offline: LanguageModelV3;
   /** The offline model's id or the provider's model name, for the records. */
   name: string;
+  /** Turns call a model over HTTP (a provider is configured), not the offline model in this process. */
+  remote: boolean;
 }
 
 export function createModels(
@@ -30,13 +32,14 @@ export function createModels(
   log: Logger,
 ): Models {
   const offline = createOfflineModel({ embedder });
-  if (!config.OPENAI_API_KEY) return { forTurn: () => offline, offline, name: offline.modelId };
+  if (!config.OPENAI_API_KEY) return { forTurn: () => offline, offline, name: offline.modelId, remote: false };
   const provider = createOpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });
   const primary = provider.chat(config.MODEL) as LanguageModelV3;
   return {
     forTurn: () => withFallback(primary, offline, { timeoutMs: config.MODEL_TIMEOUT_MS, log }),
     offline,
     name: config.MODEL,
+    remote: true,
   };
 }
 

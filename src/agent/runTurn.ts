@@ -1,7 +1,7 @@
 // The JSON chat turn (POST /v1/chat, the evals, the terminal chat): generateText over the prepared
 // turn; and the reply the agent suggests to a staff member who owns a conversation.
 import { generateText, type ToolSet } from 'ai';
-import type { ShopperCaller } from '../context.ts';
+import type { TokenShopper } from '../context.ts';
 import { findOwnConversation, lastUserMessage } from '../domain/conversations/repo.ts';
 import { loadHandoffRules } from '../domain/handoff/settings.ts';
 import type { Ticket } from '../domain/handoff/tickets.ts';
@@ -22,17 +22,18 @@ import {
   type ChatTurnResult,
 } from './turn.ts';
 
-export async function runTurn(deps: AgentDeps, caller: ShopperCaller, input: ChatTurnInput): Promise<ChatTurnResult> {
-  const prepared = await prepareTurn(deps, caller, input);
+/** A turn of the shopper the token names (a resolved ShopperCaller will do as well). */
+export async function runTurn(deps: AgentDeps, who: TokenShopper, input: ChatTurnInput): Promise<ChatTurnResult> {
+  const prepared = await prepareTurn(deps, who, input);
   if (prepared.human) return humanTurnResult(prepared);
   try {
     const result = await generateText(turnCall(deps, prepared));
-    return await finishTurn(deps, caller, prepared, result.text, collectToolCalls(result.steps), turnMeta(deps.models, result.steps));
+    return await finishTurn(deps, prepared, result.text, collectToolCalls(result.steps), turnMeta(deps.models, result.steps));
   } catch (e) {
     // The model layer already fell back to the offline model; reaching here is a bug of ours.
     // The shopper still gets an honest answer, and their message is already stored.
     deps.log.error('turn failed', { err: e as Error, conversationId: prepared.conversation.id });
-    return finishTurn(deps, caller, prepared, renderPrompt('turn-failed', {}), [], { error: String(e).slice(0, 300) });
+    return finishTurn(deps, prepared, renderPrompt('turn-failed', {}), [], { error: String(e).slice(0, 300) });
   }
 }
 

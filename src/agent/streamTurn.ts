@@ -4,7 +4,6 @@
 // start, the model's own chunks (text, tool calls), whatever the turn adds after the model (a
 // handoff notice, or the honest failure line), and finish with the handoff status.
 import { streamText, type UIMessageChunk } from 'ai';
-import type { ShopperCaller } from '../context.ts';
 import { renderPrompt } from './prompts.ts';
 import {
   collectToolCalls,
@@ -27,12 +26,7 @@ async function writeText(write: TurnChunkWriter, id: string, text: string): Prom
 }
 
 /** Streams the answer to a prepared turn through `write`, stores it, and returns what was stored. */
-export async function streamTurn(
-  deps: AgentDeps,
-  caller: ShopperCaller,
-  prepared: PreparedTurn,
-  write: TurnChunkWriter,
-): Promise<ChatTurnResult> {
+export async function streamTurn(deps: AgentDeps, prepared: PreparedTurn, write: TurnChunkWriter): Promise<ChatTurnResult> {
   const conversationId = prepared.conversation.id;
   if (prepared.human) {
     // A person owns the conversation: the message is stored for them, the model stays silent.
@@ -57,13 +51,13 @@ export async function streamTurn(
     }
     const [text, steps] = await Promise.all([result.text, result.steps]);
     streamed = text;
-    turn = await finishTurn(deps, caller, prepared, text, collectToolCalls(steps), turnMeta(deps.models, steps));
+    turn = await finishTurn(deps, prepared, text, collectToolCalls(steps), turnMeta(deps.models, steps));
   } catch (e) {
     // As in runTurn: the model layer already fell back, so this is a bug of ours. The shopper
     // still gets (and the conversation keeps) an honest answer after whatever was streamed.
     deps.log.error('stream turn failed', { err: e as Error, conversationId });
     const failed = renderPrompt('turn-failed', {});
-    turn = await finishTurn(deps, caller, prepared, [streamed, failed].filter(Boolean).join('\n'), [], { error: String(e).slice(0, 300) });
+    turn = await finishTurn(deps, prepared, [streamed, failed].filter(Boolean).join('\n'), [], { error: String(e).slice(0, 300) });
   }
   // What the turn added after the model's text (a handoff notice, the failure line), with the line
   // break before it, so the shopper sees exactly what is stored.

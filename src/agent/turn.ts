@@ -8,11 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { JSONObject } from '@ai-sdk/provider';
 import { stepCountIs, zodSchema, type ModelMessage, type StepResult, type Tool, type ToolSet } from 'ai';
 import type { z } from 'zod';
-import type { Deps, ShopperCaller } from '../context.ts';
+import type { Deps, ShopperCaller, TokenShopper } from '../context.ts';
 import {
   appendMessage,
-  conversationTurnState,
-  reserveMessageId,
+  turnStartState,
   setConversationMode,
   type Conversation,
   type StoredMessage,
@@ -36,6 +35,7 @@ import type { Models } from './models.ts';
 import type { OfflineContext } from './offline/context.ts';
 import { afterHoursNotice, handoffNotice, waitingNotice } from './handoffNotice.ts';
 import { renderPrompt } from './prompts.ts';
+import { requestSent } from './requestSent.ts';
 import { buildSystemPrompt, localDate, usesAdvisor } from './systemPrompt.ts';
 
 export const MAX_STEPS = 6;
@@ -73,6 +73,8 @@ export interface HumanTurn {
 }
 
 export interface PreparedTurn extends TurnContext {
+  /** The shopper as stored now (tier included), read by the turn's first round. */
+  caller: ShopperCaller;
   conversation: Conversation;
   userMessageId: number;
   userMessage: string;
@@ -93,14 +95,20 @@ export interface PreparedTurn extends TurnContext {
   openTicket: Promise<Ticket | null>;
 }
 
+// A model over HTTP has sent its request within a few milliseconds; past this the side work starts anyway.
+const REQUEST_SENT_MAX_WAIT_MS = 20;
+
 /**
- * Work the turn does while the model answers. It starts on the next turn of the event loop, so that
- * the model's request goes out first (PGlite runs its queries on this same thread). Its error is
- * taken by whoever awaits it (a tool, finishTurn); until then it must not count as an unhandled
- * rejection, which would end the process.
+ * Work the turn does while the model answers. It starts once the model's request has gone out (a
+ * model over HTTP: requestSent.ts), or on the next turn of the event loop (the offline model, which
+ * runs on this thread). Its error is taken by whoever awaits it (a tool, finishTurn); until then it
+ * must not count as an unhandled rejection, which would end the process.
  */
-function meanwhile<T>(work: () => Promise<T>): Promise<T> {
-  const p = new Promise<void>((resolve) => setImmediate(resolve)).then(work);
+function meanwhile<T>(deps: AgentDeps, work: () => Promise<T>): Promise<T> {
+  const start = deps.models.remote
+    ? requestSent(REQUEST_SENT_MAX_WAIT_MS)
+    : new Promise<void>((resolve) => setImmediate(resolve));
+  const p = start.then(work);
   p.catch(() => {});
   return p;
 }
@@ -108,18 +116,27 @@ function meanwhile<T>(work: () => Promise<T>): Promise<T> {
 const shopCard = (deps: AgentDeps, shopId: string): Promise<ShopCard> =>
   deps.shopCards ? deps.shopCards.get(shopId) : loadShopCard(deps.db, shopId);
 
-export async function prepareTurn(deps: AgentDeps, caller: ShopperCaller, input: ChatTurnInput): Promise<PreparedTurn> {
+/**
+ * Everything a turn starts from, in one round of reads (on PostgreSQL side by side on the pool's
+ * connections): the shop's card, the shopper — who must still exist; their tier decides the persona
+ * and the tools — and the conversation. `who` comes from the verified token: the conversation read
+ * is scoped to that shopper, so it is safe to run beside the lookup that confirms them.
+ */
+export async function prepareTurn(deps: AgentDeps, who: TokenShopper, input: ChatTurnInput): Promise<PreparedTurn> {
   const { db, clock } = deps;
-  // One round of reads; on PostgreSQL they run side by side on the pool's connections.
-  const [card, shopper, state] = await Promise.all([
-    shopCard(deps, caller.shopId),
-    getShopperProfile(db, caller.shopId, caller.shopperId),
-    input.conversationId
-      ? conversationTurnState(db, caller.shopId, caller.shopperId, input.conversationId, MEMORY_MESSAGES - 1)
-      : reserveMessageId(db).then((messageId) => ({ conversation: null, recent: [], lastAssistantMeta: null, messageId })),
+  const [card, state] = await Promise.all([
+    shopCard(deps, who.shopId),
+    turnStartState(db, who.shopId, who.shopperId, input.conversationId, MEMORY_MESSAGES - 1),
   ]);
-  if (!state) throw new NotFound('conversation');
+  const { shopper } = state;
   if (!shopper) throw new Unauthorized('unknown shopper');
+  if (state.conversation === 'not_found') throw new NotFound('conversation');
+  const caller: ShopperCaller = {
+    shopId: who.shopId,
+    shopperId: shopper.id,
+    tier: shopper.tier,
+    referralIdentity: shopper.referralIdentity,
+  };
   const handoffRules = card.handoffRules;
   const isNew = state.conversation === null;
   let conversation: Conversation = state.conversation ?? {
@@ -140,7 +157,7 @@ export async function prepareTurn(deps: AgentDeps, caller: ShopperCaller, input:
   };
   const memory = rememberTurn([...state.recent, userMessage], conversation.summary);
   const conversationId = conversation.id;
-  const stored = meanwhile(() =>
+  const stored = meanwhile(deps, () =>
     storeShopperMessage(deps, caller, conversationId, userMessage, { isNew, summary: memory.summaryChanged ? memory.summary : null }),
   );
   let owner: HumanTurn | 'off_duty' | null = null;
@@ -156,6 +173,7 @@ export async function prepareTurn(deps: AgentDeps, caller: ShopperCaller, input:
     offerHandoff: true,
   });
   return {
+    caller,
     conversation,
     userMessageId: userMessage.id,
     userMessage: input.message,
@@ -164,7 +182,7 @@ export async function prepareTurn(deps: AgentDeps, caller: ShopperCaller, input:
     previous: (state.lastAssistantMeta?.handoff ?? {}) as PreviousTurnFacts,
     offDutyWait: owner === 'off_duty',
     stored,
-    openTicket: isNew ? Promise.resolve(null) : meanwhile(() => findOpenTicket(db, conversation.id)),
+    openTicket: isNew ? Promise.resolve(null) : meanwhile(deps, () => findOpenTicket(db, conversation.id)),
     ...context,
   };
 }
@@ -407,7 +425,6 @@ const TRIGGER_TOOLS = { orderTools: ORDER_TOOLS, afterSales: TOOL_NAMES.createAf
 
 export async function finishTurn(
   deps: AgentDeps,
-  caller: ShopperCaller,
   prepared: PreparedTurn,
   reply: string,
   toolCalls: StoredToolCall[],
@@ -415,6 +432,7 @@ export async function finishTurn(
 ): Promise<ChatTurnResult> {
   if (prepared.human) return humanTurnResult(prepared);
   const { db, clock } = deps;
+  const { caller } = prepared;
   // The reply comes after the shopper's message, or not at all.
   await prepared.stored;
   const rules = prepared.handoffRules;

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import pgvector from 'pgvector';
-import { TYPE_PARSERS, type Db, type Queryable } from './db.ts';
+import { HNSW_EF_SEARCH, TYPE_PARSERS, type Db, type Queryable, type QueryOptions } from './db.ts';
 
 function typeParsers(vectorOid: number | undefined) {
   const parsers: Record<number, (v: string) => unknown> = { ...TYPE_PARSERS };
@@ -14,10 +15,16 @@ function typeParsers(vectorOid: number | undefined) {
   } as unknown as pg.CustomTypesConfig;
 }
 
+// A prepared statement's name is its text's digest: the same text gets the same name on every
+// connection, and two texts never share one (pg refuses a name reused for another text).
+const statementName = (sql: string) => `laotie_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+
 function wrap(c: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<T>(sql: string, params: readonly unknown[] = []) {
-      const r = await c.query(sql, params as unknown[]);
+    async query<T>(sql: string, params: readonly unknown[] = [], opts: QueryOptions = {}) {
+      const r = opts.prepare
+        ? await c.query({ name: statementName(sql), text: sql, values: params as unknown[] })
+        : await c.query(sql, params as unknown[]);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
     },
     async exec(sql: string) {
@@ -157,7 +164,7 @@ export async function openPg(url: string, { poolSize = 10, schema, queryTimeoutM
     // pglite.ts's SEARCH_SESSION, per connection (a SET would reach one pooled client only).
     options: [
       ...(schema ? [`-c search_path=${pg.escapeIdentifier(schema)},public`] : []),
-      '-c hnsw.ef_search=150',
+      `-c hnsw.ef_search=${HNSW_EF_SEARCH}`,
       '-c hnsw.iterative_scan=strict_order',
       ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`),
     ].join(' '),

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { parseVector, TYPE_PARSERS, type Db, type Queryable } from './db.ts';
+import { HNSW_EF_SEARCH, parseVector, TYPE_PARSERS, type Db, type Queryable } from './db.ts';
 
 function wrap(q: PGlite | Transaction, parsers: Record<number, (v: string) => unknown>): Queryable {
   return {
@@ -15,15 +15,8 @@ function wrap(q: PGlite | Transaction, parsers: Record<number, (v: string) => un
   };
 }
 
-/**
- * How deep an HNSW scan searches, on every connection of both drivers (pg.ts passes the same values
- * as connection options). pgvector's default of 40 found 0.87 of the exact 10 nearest in 100k
- * products (npm run bench:search); with the denser graph of migration 0007 a raw scan found 0.957
- * at 100 and 0.969 at 200, and searchProducts 0.966 at 150, still 9× faster than the exact scan.
- * strict_order lets a scan whose rows a WHERE drops (another shop's products) go on until LIMIT is
- * met, still in exact distance order.
- */
-export const SEARCH_SESSION = 'SET hnsw.ef_search = 150; SET hnsw.iterative_scan = strict_order';
+/** Both drivers' HNSW session settings (db.ts says why), for PGlite's one connection. */
+export const SEARCH_SESSION = `SET hnsw.ef_search = ${HNSW_EF_SEARCH}; SET hnsw.iterative_scan = strict_order`;
 
 export interface PgliteOptions {
   /** Directory of the database files; in memory when omitted (tests). */

@@ -42,23 +42,22 @@ const streamBody = z
 
 export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
   const app = new Hono<ShopperEnv>();
-  app.use('/v1/chat', ...shopperAuth(deps.tokens, deps.db));
-  app.use('/v1/chat/*', ...shopperAuth(deps.tokens, deps.db));
+  app.use('/v1/chat', ...shopperAuth(deps.tokens, deps.db, { lookup: false }));
+  app.use('/v1/chat/*', ...shopperAuth(deps.tokens, deps.db, { lookup: false }));
   app.use('/v1/conversations/*', ...shopperAuth(deps.tokens, deps.db));
 
   app.post('/v1/chat', async (c) => {
     const body = await jsonBody(c, chatBody);
-    return c.json(await runTurn(deps, c.get('shopper'), body));
+    return c.json(await runTurn(deps, c.get('tokenShopper'), body));
   });
 
   app.post('/v1/chat/stream', async (c) => {
     const body = await jsonBody(c, streamBody);
-    const caller = c.get('shopper');
-    const prepared = await prepareTurn(deps, caller, body);
+    const prepared = await prepareTurn(deps, c.get('tokenShopper'), body);
     const conversationId = prepared.conversation.id;
     const stream = createUIMessageStream({
       execute: async ({ writer }) => {
-        await streamTurn(deps, caller, prepared, (chunk) => writer.write(chunk));
+        await streamTurn(deps, prepared, (chunk) => writer.write(chunk));
       },
       onError: (error) => {
         deps.log.error('chat stream failed', { err: error as Error, conversationId });

@@ -49,7 +49,7 @@ const approxTokens = (s: string) => Math.ceil(s.length / 2);
 
 export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
   const app = new Hono<ShopperEnv>();
-  app.use('/v1/chat/completions', ...shopperAuth(deps.tokens, deps.db));
+  app.use('/v1/chat/completions', ...shopperAuth(deps.tokens, deps.db, { lookup: false }));
   app.use('/v1/models', ...shopperAuth(deps.tokens, deps.db));
 
   app.get('/v1/models', (c) =>
@@ -58,13 +58,13 @@ export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
 
   app.post('/v1/chat/completions', async (c) => {
     const body = await jsonBody(c, completionBody);
-    const caller = c.get('shopper');
+    const who = c.get('tokenShopper');
     const message = lastUserText(body.messages);
     const conversationId = c.req.header('x-conversation-id') || undefined;
     const created = Math.floor(deps.clock.now().getTime() / 1000);
 
     if (!body.stream) {
-      const turn = await runTurn(deps, caller, { message, conversationId });
+      const turn = await runTurn(deps, who, { message, conversationId });
       c.header('X-Conversation-Id', turn.conversationId);
       return c.json({
         id: `chatcmpl-${turn.messageId}`,
@@ -80,7 +80,7 @@ export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
       });
     }
 
-    const prepared = await prepareTurn(deps, caller, { message, conversationId });
+    const prepared = await prepareTurn(deps, who, { message, conversationId });
     c.header('X-Conversation-Id', prepared.conversation.id);
     const id = `chatcmpl-${prepared.userMessageId}`;
     const chunk = (delta: Record<string, unknown>, finish: string | null) =>
@@ -89,7 +89,7 @@ export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
       await sse.writeSSE({ data: chunk({ role: 'assistant', content: '' }, null) });
       // The same turn as /v1/chat/stream (human mode, handoff notice, honest failure included);
       // an OpenAI client gets its text only.
-      await streamTurn(deps, caller, prepared, async (part) => {
+      await streamTurn(deps, prepared, async (part) => {
         if (part.type === 'text-delta') await sse.writeSSE({ data: chunk({ content: part.delta }, null) });
       });
       await sse.writeSSE({ data: chunk({}, 'stop') });

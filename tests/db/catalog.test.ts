@@ -156,7 +156,7 @@ describeDb('catalog search', (db) => {
         ),
       ),
     );
-    expect(new Set(seen.map(({ rows }) => `${rows[0]!.ef} ${rows[0]!.scan}`))).toEqual(new Set(['150 strict_order']));
+    expect(new Set(seen.map(({ rows }) => `${rows[0]!.ef} ${rows[0]!.scan}`))).toEqual(new Set(['100 strict_order']));
   });
 
   it('returns injected instructions in a description as plain data', async () => {
@@ -254,8 +254,16 @@ describeDb('catalog indexing', (db) => {
     expect(await searchProducts(db(), openai, 'idx', { category: '口红' })).toHaveLength(3);
 
     await reindexProducts(db(), folded8, { shopId: 'idx' });
-    const { rows } = await db().query("SELECT 1 FROM pg_indexes WHERE indexname = 'product_embeddings_hnsw_8'");
-    expect(rows).toHaveLength(1);
+    // Every dimension's graph keeps its vectors in half precision (migration 0009), the 256-d one too.
+    const { rows } = await db().query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+          AND indexname IN ('product_embeddings_hnsw_8', 'product_embeddings_hnsw_256') ORDER BY indexname`,
+    );
+    expect(rows.map((r) => r.indexname)).toEqual(['product_embeddings_hnsw_256', 'product_embeddings_hnsw_8']);
+    for (const r of rows) {
+      expect(r.indexdef).toContain('USING hnsw');
+      expect(r.indexdef).toMatch(/::halfvec\(\d+\)\)+ halfvec_cosine_ops/);
+    }
     const hits = await searchProducts(db(), folded8, 'idx', { text: '薇诺娜' });
     expect(hits[0]!.id).toBe(ids['cream-winona']);
     await expect(searchProducts(db(), local, 'idx', { text: '薇诺娜' })).rejects.toThrow(

@@ -35,4 +35,20 @@ describeDb('migrations', (db) => {
     );
     expect(rows[0]).toEqual({ a: 12345678901, s: 3, d: '2026-09-17' });
   });
+
+  it('run a kept (prepared) statement with each call’s own parameters, across the pool, and after the table changes', async () => {
+    await db().exec('CREATE TABLE prepared_probe (id int PRIMARY KEY, name text)');
+    await db().query("INSERT INTO prepared_probe VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    const byId = (id: number) =>
+      db().query<{ name: string }>('SELECT name FROM prepared_probe WHERE id = $1', [id], { prepare: true }).then((r) => r.rows[0]?.name);
+    // More calls than the pool has connections, at once: each connection prepares it on first use.
+    expect(await Promise.all([1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4].map(byId))).toEqual(['a', 'b', 'c', undefined, 'a', 'b', 'c', undefined, 'a', 'b', 'c', undefined]);
+    await db().exec('ALTER TABLE prepared_probe ADD COLUMN note text');
+    await db().query("UPDATE prepared_probe SET name = 'z' WHERE id = 3");
+    expect(await byId(3)).toBe('z');
+    // Another text is another statement, never the first one's plan.
+    const other = await db().query<{ id: number }>('SELECT id FROM prepared_probe WHERE name = $1', ['b'], { prepare: true });
+    expect(other.rows).toEqual([{ id: 2 }]);
+    await db().exec('DROP TABLE prepared_probe');
+  });
 });

@@ -37,14 +37,14 @@ describeDemo('a streamed turn whose model fails mid-answer', (db) => {
     const id = (await findShopperIdByOpenid(db(), 'demo', 'demo-openid-0002'))!;
     caller = (await resolveShopperCaller(db(), 'demo', String(id)))!;
     const model = breakingModel();
-    const models: Models = { forTurn: () => model, offline: model, name: 'breaking' };
+    const models: Models = { forTurn: () => model, offline: model, name: 'breaking', remote: false };
     deps = { db: db(), embedder: createLocalEmbedder(), clock: fixedClock(DEMO_NOW), log: silentLogger, models };
   });
 
   it('streams an honest failure line after what was streamed, and stores exactly what the shopper saw', async () => {
     const prepared = await prepareTurn(deps, caller, { message: '我的订单到哪了' });
     const chunks: UIMessageChunk[] = [];
-    const turn = await streamTurn(deps, caller, prepared, (c) => {
+    const turn = await streamTurn(deps, prepared, (c) => {
       chunks.push(c);
     });
 

@@ -11,6 +11,9 @@ export type ScriptStep =
 
 export interface RecordedRequest {
   path: string;
+  /** performance.now() when the body had arrived, and when the answer was sent (benchmarks' timelines). */
+  receivedAt: number;
+  answeredAt?: number;
   body: {
     model: string;
     stream?: boolean;
@@ -53,7 +56,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       return;
     }
     const body = JSON.parse(raw) as RecordedRequest['body'];
-    requests.push({ path: req.url, body });
+    const recorded: RecordedRequest = { path: req.url, body, receivedAt: performance.now() };
+    requests.push(recorded);
+    res.once('finish', () => (recorded.answeredAt = performance.now()));
     const step = steps[loop ? cursor % Math.max(steps.length, 1) : cursor];
     cursor++;
     if (!step) {

@@ -64,7 +64,7 @@ describeDemo('red team: a malicious model, through the real turn', (db) => {
   let ownOrder: { orderNo: string; payFen: number };
 
   function depsWith(model: MockLanguageModelV3): AgentDeps {
-    const models: Models = { forTurn: () => model, offline: model, name: 'evil-model' };
+    const models: Models = { forTurn: () => model, offline: model, name: 'evil-model', remote: false };
     return { db: db(), embedder: createLocalEmbedder(), clock: fixedClock(DEMO_NOW), log, models };
   }
 

@@ -150,7 +150,7 @@ function modelsSaying(text: string | (() => never)) {
     },
   });
   const offline = new MockLanguageModelV3({ modelId: 'offline' });
-  const models: Models = { forTurn: () => chat, offline, name: 'mock-model' };
+  const models: Models = { forTurn: () => chat, offline, name: 'mock-model', remote: false };
   return { models, calls };
 }
 

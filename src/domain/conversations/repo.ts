@@ -2,6 +2,7 @@
 // turn is acknowledged, so a restart loses nothing and the same conversationId continues after it.
 import type { Queryable } from '../../db/db.ts';
 import { publishingCtes } from '../live/events.ts';
+import { shopperProfileSql, toShopperProfile, type ShopperProfile, type ShopperProfileRow } from '../shoppers/repo.ts';
 
 export interface Conversation {
   id: string;
@@ -31,7 +32,7 @@ export interface StoredMessage {
 }
 
 export interface NewMessage {
-  /** An id taken earlier with reserveMessageId; a fresh one when omitted. */
+  /** An id reserved earlier (turnStartState); a fresh one when omitted. */
   id?: number;
   role: MessageRole;
   content: string;
@@ -58,7 +59,7 @@ const toConversation = (r: ConversationRow): Conversation => ({
   state: r.state ?? {},
 });
 
-/** A new conversation; `id` when the turn chose it before writing (see reserveMessageId). */
+/** A new conversation; `id` when the turn chose it before writing (see turnStartState). */
 export async function startConversation(
   db: Queryable,
   shopId: string,
@@ -108,17 +109,11 @@ function messageFields(m: Pick<StoredMessage, 'role' | 'content' | 'toolCalls' |
 // Date.prototype.toISOString in SQL (both cut to the millisecond), for views built by a statement.
 const isoTime = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-// Message ids come from the identity's own sequence, whether taken on insert or reserved before it.
+// Message ids come from the identity's own sequence, whether taken on insert or reserved before it:
+// a chat turn names the shopper's message at once (turnStartState) and writes it while the model
+// is answering. Ids still grow in the order they are taken.
 const NEXT_MESSAGE_ID = "nextval(pg_get_serial_sequence('messages', 'id'))";
 
-/**
- * An id for a message written a little later: a chat turn names the shopper's message at once and
- * writes it while the model is answering. Ids still grow in the order they are taken.
- */
-export async function reserveMessageId(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ id: number }>(`SELECT ${NEXT_MESSAGE_ID} AS id`);
-  return rows[0]!.id;
-}
 
 // What pages are told about: the conversation itself, not the tool plumbing or system notes.
 const LIVE_ROLES: ReadonlySet<MessageRole> = new Set(['user', 'assistant', 'staff']);
@@ -238,14 +233,20 @@ export async function saveSummary(db: Queryable, conversationId: string, summary
   await db.query('UPDATE conversations SET summary = $2 WHERE id = $1', [conversationId, summary]);
 }
 
-/** What a turn in an existing conversation starts from, read in one statement. */
-export interface ConversationTurnState {
-  conversation: Conversation;
-  /** The newest `limit` messages, oldest first. */
+/** What a chat turn starts from, read in one statement (turnStartState). */
+export interface TurnStartState {
+  /** The shopper the token names, as stored now; null when unknown in the shop or erased. */
+  shopper: ShopperProfile | null;
+  /**
+   * The conversation the turn continues: null for a new one, 'not_found' when the id given is not
+   * the shopper's own conversation (or does not exist).
+   */
+  conversation: Conversation | null | 'not_found';
+  /** Its newest `limit` messages, oldest first. */
   recent: StoredMessage[];
   /** The meta of the last AI reply (what the handoff rules noted about that turn), or null. */
   lastAssistantMeta: Record<string, unknown> | null;
-  /** An id reserved for the shopper's new message (see reserveMessageId). */
+  /** An id reserved for the shopper's new message. */
   messageId: number;
 }
 
@@ -254,35 +255,45 @@ interface MessageJson extends Omit<MessageRow, 'created_at'> {
 }
 
 /**
- * The caller's own conversation with its newest messages, the last AI reply's meta and an id for the
- * message about to be written; null when the conversation is not theirs (or does not exist).
+ * Everything a turn reads before its model call, in one round trip: the shopper (whose tier decides
+ * persona and tools), their own conversation `conversationId` with its newest messages and the last
+ * AI reply's meta (when continuing one), and an id for the message about to be written.
  */
-export async function conversationTurnState(
+export async function turnStartState(
   db: Queryable,
   shopId: string,
   shopperId: number,
-  conversationId: string,
+  conversationId: string | undefined,
   limit: number,
-): Promise<ConversationTurnState | null> {
-  if (!UUID.test(conversationId)) return null;
-  const { rows } = await db.query<{ conversation: ConversationRow | null; recent: MessageJson[]; last_meta: Record<string, unknown> | null; message_id: number }>(
-    `WITH own AS (
-       SELECT id, shop_id, shopper_id, mode, summary, state FROM conversations WHERE id = $1 AND shop_id = $2 AND shopper_id = $3)
-     SELECT (SELECT row_to_json(own) FROM own) AS conversation,
-            (SELECT coalesce(json_agg(r ORDER BY r.id), '[]'::json) FROM (
-               SELECT id, role, content, tool_calls, meta, created_at FROM messages
-                WHERE conversation_id = (SELECT id FROM own) ORDER BY id DESC LIMIT $4) r) AS recent,
-            (SELECT meta FROM messages WHERE conversation_id = (SELECT id FROM own) AND role = 'assistant'
-              ORDER BY id DESC LIMIT 1) AS last_meta,
-            ${NEXT_MESSAGE_ID} AS message_id`,
-    [conversationId, shopId, shopperId, limit],
-  );
+): Promise<TurnStartState> {
+  const continuing = conversationId !== undefined;
+  const sql = continuing
+    ? `WITH own AS (
+         SELECT id, shop_id, shopper_id, mode, summary, state FROM conversations WHERE id = $3 AND shop_id = $1 AND shopper_id = $2)
+       SELECT (SELECT row_to_json(s) FROM (${shopperProfileSql('$1', '$2')}) s) AS shopper,
+              (SELECT row_to_json(own) FROM own) AS conversation,
+              (SELECT coalesce(json_agg(r ORDER BY r.id), '[]'::json) FROM (
+                 SELECT id, role, content, tool_calls, meta, created_at FROM messages
+                  WHERE conversation_id = (SELECT id FROM own) ORDER BY id DESC LIMIT $4) r) AS recent,
+              (SELECT meta FROM messages WHERE conversation_id = (SELECT id FROM own) AND role = 'assistant'
+                ORDER BY id DESC LIMIT 1) AS last_meta,
+              ${NEXT_MESSAGE_ID} AS message_id`
+    : `SELECT (SELECT row_to_json(s) FROM (${shopperProfileSql('$1', '$2')}) s) AS shopper, ${NEXT_MESSAGE_ID} AS message_id`;
+  // An id that is no UUID names no conversation (and would make the uuid comparison fail).
+  const params = continuing ? [shopId, shopperId, UUID.test(conversationId) ? conversationId : null, limit] : [shopId, shopperId];
+  const { rows } = await db.query<{
+    shopper: ShopperProfileRow | null;
+    conversation?: ConversationRow | null;
+    recent?: MessageJson[];
+    last_meta?: Record<string, unknown> | null;
+    message_id: number;
+  }>(sql, params, { prepare: true });
   const r = rows[0]!;
-  if (!r.conversation) return null;
   return {
-    conversation: toConversation(r.conversation),
-    recent: r.recent.map((m) => toMessage({ ...m, created_at: new Date(m.created_at) })),
-    lastAssistantMeta: r.last_meta,
+    shopper: r.shopper ? toShopperProfile(r.shopper) : null,
+    conversation: !continuing ? null : r.conversation ? toConversation(r.conversation) : 'not_found',
+    recent: (r.recent ?? []).map((m) => toMessage({ ...m, created_at: new Date(m.created_at) })),
+    lastAssistantMeta: r.last_meta ?? null,
     messageId: r.message_id,
   };
 }

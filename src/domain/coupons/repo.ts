@@ -58,17 +58,15 @@ export async function claimableTemplates(db: Queryable, caller: ShopperCaller, n
   return rows.map(toTemplate);
 }
 
-/** Templates on offer to the caller's tier that points buy (积分兑券), cheapest first. */
-export async function pointsRedeemTemplates(db: Queryable, caller: ShopperCaller, now: Date): Promise<CouponTemplate[]> {
-  const { rows } = await db.query<CouponTemplateRow>(
-    `SELECT ${TEMPLATE_COLUMNS} FROM coupon_templates t
-      WHERE t.shop_id = $1 AND t.trigger = 'points_redeem' AND t.points_cost IS NOT NULL AND ${ON_OFFER}
-        AND (t.total_quantity IS NULL OR t.issued_count < t.total_quantity)
-      ORDER BY t.points_cost, t.id`,
-    [caller.shopId, caller.tier, now],
-  );
-  return rows.map(toTemplate);
-}
+/**
+ * The templates on offer to a tier that points buy (积分兑券), cheapest first: $1 shop, $2 tier,
+ * $3 now. Also part of the points overview's one statement (points/overview.ts).
+ */
+export const POINTS_REDEEM_TEMPLATES_SQL = `SELECT ${TEMPLATE_COLUMNS} FROM coupon_templates t
+  WHERE t.shop_id = $1 AND t.trigger = 'points_redeem' AND t.points_cost IS NOT NULL AND ${ON_OFFER}
+    AND (t.total_quantity IS NULL OR t.issued_count < t.total_quantity)
+  ORDER BY t.points_cost, t.id`;
+
 
 /**
  * A template by code, row-locked until the transaction ends: concurrent claims of one template

@@ -18,12 +18,3 @@ export async function pointsBalance(db: Queryable, owner: PointsOwner): Promise<
   return rows[0]?.balance ?? 0;
 }
 
-/** The most recent entries, newest first. */
-export async function recentPointsEntries(db: Queryable, owner: PointsOwner, limit: number): Promise<PointsEntry[]> {
-  const { rows } = await db.query<{ delta: number; reason: string; created_at: Date }>(
-    `SELECT delta, reason, created_at FROM points_ledger WHERE shop_id = $1 AND shopper_id = $2
-      ORDER BY created_at DESC, id DESC LIMIT $3`,
-    [owner.shopId, owner.shopperId, limit],
-  );
-  return rows.map((r) => ({ delta: r.delta, reason: r.reason, at: r.created_at }));
-}

@@ -2,11 +2,17 @@ import type { ShopperCaller, Tier, ReferralIdentity } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 
 /** The shopper behind a verified token, with the tier as stored now; null when unknown in that shop or erased. */
+/** A token's user id as a shopper id; null when it cannot be one. */
+export function shopperIdOf(userId: string): number | null {
+  return /^\d{1,15}$/.test(userId) ? Number(userId) : null;
+}
+
 export async function resolveShopperCaller(db: Queryable, shopId: string, userId: string): Promise<ShopperCaller | null> {
-  if (!/^\d{1,15}$/.test(userId)) return null;
+  const id = shopperIdOf(userId);
+  if (id === null) return null;
   const { rows } = await db.query<{ id: number; tier: Tier; referral_identity: ReferralIdentity }>(
     'SELECT id, tier, referral_identity FROM shoppers WHERE shop_id = $1 AND id = $2 AND erased_at IS NULL',
-    [shopId, Number(userId)],
+    [shopId, id],
   );
   const r = rows[0];
   if (!r) return null;
@@ -22,20 +28,26 @@ export interface ShopperProfile {
   profileSummary: string;
 }
 
+export interface ShopperProfileRow {
+  id: number;
+  nickname: string;
+  tier: Tier;
+  referral_identity: ReferralIdentity;
+  skin_type: string | null;
+  profile_summary: string;
+}
+
+/** The statement reading a (not erased) shopper's profile, with the given shop and id parameters. */
+export function shopperProfileSql(shopParam: string, idParam: string): string {
+  return `SELECT id, nickname, tier, referral_identity, skin_type, profile_summary FROM shoppers
+           WHERE shop_id = ${shopParam} AND id = ${idParam} AND erased_at IS NULL`;
+}
+
+export function toShopperProfile(r: ShopperProfileRow): ShopperProfile {
+  return { id: Number(r.id), nickname: r.nickname, tier: r.tier, referralIdentity: r.referral_identity, skinType: r.skin_type, profileSummary: r.profile_summary };
+}
+
 export async function getShopperProfile(db: Queryable, shopId: string, shopperId: number): Promise<ShopperProfile | null> {
-  const { rows } = await db.query<{
-    id: number;
-    nickname: string;
-    tier: Tier;
-    referral_identity: ReferralIdentity;
-    skin_type: string | null;
-    profile_summary: string;
-  }>(
-    'SELECT id, nickname, tier, referral_identity, skin_type, profile_summary FROM shoppers WHERE shop_id = $1 AND id = $2 AND erased_at IS NULL',
-    [shopId, shopperId],
-  );
-  const r = rows[0];
-  return r
-    ? { id: r.id, nickname: r.nickname, tier: r.tier, referralIdentity: r.referral_identity, skinType: r.skin_type, profileSummary: r.profile_summary }
-    : null;
+  const { rows } = await db.query<ShopperProfileRow>(shopperProfileSql('$1', '$2'), [shopId, shopperId]);
+  return rows[0] ? toShopperProfile(rows[0]) : null;
 }

@@ -1,0 +1,54 @@
+import { SignJWT } from 'jose';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTokenIssuer } from '../../src/auth/tokens.ts';
+
+const SECRET = 'unit-secret-'.padEnd(40, 'x');
+const shopper = { shopId: 'demo', role: 'shopper' as const, userId: '42' };
+
+describe('bearer tokens', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('verifies a minted token, the second time from memory, with the same caller', async () => {
+    const tokens = createTokenIssuer(SECRET);
+    const token = await tokens.mint(shopper);
+    expect(await tokens.verify(token)).toEqual(shopper);
+    expect(await tokens.verify(token)).toEqual(shopper);
+  });
+
+  it('hands out a copy: a caller changed by one request does not change the next', async () => {
+    const tokens = createTokenIssuer(SECRET);
+    const token = await tokens.mint(shopper);
+    const first = await tokens.verify(token);
+    first.userId = '7';
+    expect((await tokens.verify(token)).userId).toBe('42');
+  });
+
+  it('refuses a remembered token once it has expired', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-25T08:00:00Z'));
+    const tokens = createTokenIssuer(SECRET);
+    const token = await tokens.mint(shopper, 60);
+    await tokens.verify(token);
+    vi.setSystemTime(new Date('2026-11-25T08:01:01Z'));
+    await expect(tokens.verify(token)).rejects.toThrow('token expired');
+    await expect(tokens.verify(token)).rejects.toThrow('token expired');
+  });
+
+  it('refuses a token whose payload was changed after a good one was remembered', async () => {
+    const tokens = createTokenIssuer(SECRET);
+    const token = await tokens.mint(shopper);
+    await tokens.verify(token);
+    const [header, , signature] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ shop: 'demo', role: 'admin', sub: '42', iss: 'laotie', exp: 4_102_444_800 })).toString('base64url');
+    await expect(tokens.verify(`${header}.${forged}.${signature}`)).rejects.toThrow('invalid token');
+  });
+
+  it('refuses a token without an expiry, and one signed with another secret', async () => {
+    const tokens = createTokenIssuer(SECRET);
+    const key = new TextEncoder().encode(SECRET);
+    const forever = await new SignJWT({ shop: 'demo', role: 'shopper' }).setProtectedHeader({ alg: 'HS256' }).setSubject('42').setIssuer('laotie').sign(key);
+    await expect(tokens.verify(forever)).rejects.toThrow('invalid token');
+    const other = await createTokenIssuer('another-secret-'.padEnd(40, 'y')).mint(shopper);
+    await expect(tokens.verify(other)).rejects.toThrow('invalid token');
+  });
+});
