@@ -8,7 +8,7 @@ import type { RecordedRequest, ScriptStep } from '../../tests/helpers/fakeOpenAI
 
 type Command =
   | { id: number; op: 'script'; steps: ScriptStep[]; loop: boolean }
-  | { id: number; op: 'requests'; last: number; timeOrigin: number }
+  | { id: number; op: 'requests'; last: number }
   | { id: number; op: 'assertDone' }
   | { id: number; op: 'close' };
 
@@ -19,7 +19,7 @@ type Reply = { id: number; ok: true; value?: unknown } | { id: number; ok: false
 export interface FakeModelThread {
   baseURL: string;
   script(steps: ScriptStep[], opts?: { loop?: boolean }): Promise<void>;
-  /** The last `n` requests the server received (all with n = 0), with their timings on its clock. */
+  /** The last `n` requests the server received (all with n = 0). */
   requests(last?: number): Promise<RecordedRequest[]>;
   assertDone(): Promise<void>;
   close(): Promise<void>;
@@ -50,7 +50,7 @@ export async function startFakeModelThread(): Promise<FakeModelThread> {
   return {
     baseURL,
     script: (steps, opts = {}) => call({ op: 'script', steps, loop: opts.loop ?? false }),
-    requests: (last = 0) => call({ op: 'requests', last, timeOrigin: performance.timeOrigin }),
+    requests: (last = 0) => call({ op: 'requests', last }),
     assertDone: () => call({ op: 'assertDone' }),
     async close() {
       await call({ op: 'close' });
@@ -67,15 +67,7 @@ if (!isMainThread && parentPort) {
     try {
       let value: unknown;
       if (c.op === 'script') fake.script(c.steps, { loop: c.loop });
-      else if (c.op === 'requests') {
-        // Timings on the parent's clock: each thread's performance.now() counts from its own start.
-        const shift = performance.timeOrigin - c.timeOrigin;
-        value = (c.last ? fake.requests.slice(-c.last) : fake.requests).map((r) => ({
-          ...r,
-          receivedAt: r.receivedAt + shift,
-          ...(r.answeredAt !== undefined ? { answeredAt: r.answeredAt + shift } : {}),
-        }));
-      }
+      else if (c.op === 'requests') value = c.last ? fake.requests.slice(-c.last) : fake.requests;
       else if (c.op === 'assertDone') fake.assertDone();
       else await fake.close();
       port.postMessage({ id: c.id, ok: true, value } satisfies Reply);

@@ -161,7 +161,8 @@ export async function openPg(url: string, { poolSize = 10, schema, queryTimeoutM
     max: poolSize,
     types: typeParsers(vectorOid),
     // public stays on the path: the vector extension's types live there. The HNSW settings are
-    // pglite.ts's SEARCH_SESSION, per connection (a SET would reach one pooled client only).
+    // db.ts's HNSW_EF_SEARCH (PGlite SETs it on its one connection), per connection here (a SET would
+    // reach one pooled client only).
     options: [
       ...(schema ? [`-c search_path=${pg.escapeIdentifier(schema)},public`] : []),
       `-c hnsw.ef_search=${HNSW_EF_SEARCH}`,

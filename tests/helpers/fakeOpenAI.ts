@@ -11,9 +11,6 @@ export type ScriptStep =
 
 export interface RecordedRequest {
   path: string;
-  /** performance.now() when the body had arrived, and when the answer was sent (benchmarks' timelines). */
-  receivedAt: number;
-  answeredAt?: number;
   body: {
     model: string;
     stream?: boolean;
@@ -56,9 +53,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       return;
     }
     const body = JSON.parse(raw) as RecordedRequest['body'];
-    const recorded: RecordedRequest = { path: req.url, body, receivedAt: performance.now() };
-    requests.push(recorded);
-    res.once('finish', () => (recorded.answeredAt = performance.now()));
+    requests.push({ path: req.url, body });
     const step = steps[loop ? cursor % Math.max(steps.length, 1) : cursor];
     cursor++;
     if (!step) {

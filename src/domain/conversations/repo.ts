@@ -114,7 +114,6 @@ const isoTime = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY
 // is answering. Ids still grow in the order they are taken.
 const NEXT_MESSAGE_ID = "nextval(pg_get_serial_sequence('messages', 'id'))";
 
-
 // What pages are told about: the conversation itself, not the tool plumbing or system notes.
 const LIVE_ROLES: ReadonlySet<MessageRole> = new Set(['user', 'assistant', 'staff']);
 
