@@ -147,15 +147,16 @@ describe('graceful shutdown of the service [pglite, file-backed]', () => {
     child.kill('SIGTERM');
     await out.waitFor((l) => l.includes('"shutting down"'), 'shutting down');
 
-    // No new connections from here on. A new one for sure: fetch could reuse a kept-alive socket of an
-    // earlier request, which the closing server resets instead (ECONNRESET, seen under load).
+    // No new connections from here on (a new socket, not one fetch keeps alive from earlier requests).
     const refused = await new Promise<string>((resolve) => {
       httpGet(`${url}/healthz`, { agent: false }, (r) => {
         r.resume();
         resolve('accepted');
       }).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
     });
-    expect(refused).toBe('ECONNREFUSED');
+    // Refused at the door (the listener is closed) or, in the instant before it closes, reset without
+    // an answer: either way no new request is served.
+    expect(['ECONNREFUSED', 'ECONNRESET']).toContain(refused);
 
     // The turn in flight completes, whole.
     const res = await turn;
