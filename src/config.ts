@@ -29,6 +29,11 @@ const schema = z.object({
   RATE_LIMIT_SHOPPER_PER_MIN: z.coerce.number().int().min(0).default(RATE_LIMIT_DEFAULTS.RATE_LIMIT_SHOPPER_PER_MIN),
   RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).default(RATE_LIMIT_DEFAULTS.RATE_LIMIT_IP_PER_MIN),
   RATE_LIMIT_TRUST_PROXY: bool.default(false),
+  // Chat turns that run at once (src/http/turnAdmission.ts); 0 = no limit. Unset: 8 with the offline
+  // model on the embedded database, no limit otherwise.
+  CHAT_CONCURRENCY: z.coerce.number().int().min(0).optional(),
+  // Turns that may wait for a place before the next one gets 503 (with Retry-After).
+  CHAT_QUEUE_MAX: z.coerce.number().int().min(0).default(1000),
   // The in-process daily reminder run and outbox worker (src/jobs/reminders.ts). Off for a replica
   // that should only serve HTTP; replicas that all run it share the work safely (SKIP LOCKED).
   REMINDERS_SCHEDULER: bool.default(true),

@@ -20,10 +20,13 @@ import { rateLimit } from './rateLimit.ts';
 import { reminderRoutes } from './reminders.ts';
 import { requestLog } from './requestLog.ts';
 import { staffRoutes } from './staff.ts';
+import { createTurnAdmission, defaultTurnConcurrency } from './turnAdmission.ts';
 
 export interface AppDeps extends Deps {
   config: Pick<Config, 'BODY_LIMIT_BYTES'> &
-    Partial<Pick<Config, 'RATE_LIMIT_SHOPPER_PER_MIN' | 'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_TRUST_PROXY'>>;
+    Partial<
+      Pick<Config, 'RATE_LIMIT_SHOPPER_PER_MIN' | 'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_TRUST_PROXY' | 'CHAT_CONCURRENCY' | 'CHAT_QUEUE_MAX'>
+    >;
   tokens: TokenIssuer;
   models: Models;
   /** The per-process live hub (started by the server): SSE handlers await its wake-ups. Apps built
@@ -54,7 +57,13 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/', healthRoutes(deps.db));
   // The chat turns (and staff's suggested replies) share one cache of shop cards per app.
-  const agent = { ...deps, shopCards: createShopCards(deps.db) };
+  // The chat routes take a place in line once the token is verified (after the rate limits, so a
+  // flood is refused before it queues).
+  const admission = createTurnAdmission({
+    concurrency: deps.config.CHAT_CONCURRENCY ?? defaultTurnConcurrency(deps.db.driver, deps.models.remote),
+    queueMax: deps.config.CHAT_QUEUE_MAX ?? 1000,
+  });
+  const agent = { ...deps, shopCards: createShopCards(deps.db), admission: admission.middleware };
   app.route('/', chatRoutes(agent));
   app.route('/', openaiCompatRoutes(agent));
   app.route('/', knowledgeRoutes(deps));

@@ -2,7 +2,7 @@
 // message stream, for a standard useChat front end), GET /v1/conversations/:id. While a person owns
 // the conversation both store the shopper's message and answer with the handoff status only.
 import { createUIMessageStream, createUIMessageStreamResponse } from 'ai';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { runTurn } from '../agent/runTurn.ts';
 import { streamTurn } from '../agent/streamTurn.ts';
@@ -40,10 +40,14 @@ const streamBody = z
     return { message: parsed.data, conversationId: b.conversationId };
   });
 
-export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
+export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer; admission?: MiddlewareHandler }) {
   const app = new Hono<ShopperEnv>();
   app.use('/v1/chat', ...shopperAuth(deps.tokens, deps.db, { lookup: false }));
   app.use('/v1/chat/*', ...shopperAuth(deps.tokens, deps.db, { lookup: false }));
+  if (deps.admission) {
+    app.use('/v1/chat', deps.admission);
+    app.use('/v1/chat/stream', deps.admission);
+  }
   app.use('/v1/conversations/*', ...shopperAuth(deps.tokens, deps.db));
 
   app.post('/v1/chat', async (c) => {

@@ -3,7 +3,7 @@
 // system messages are ignored (a client cannot rewrite the card's instructions). The conversation
 // continues when the client sends back the X-Conversation-Id header it received. While a person owns
 // the conversation the card answers, streaming or not, with the handoff status only.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { runTurn } from '../agent/runTurn.ts';
@@ -47,9 +47,10 @@ function lastUserText(messages: z.infer<typeof completionBody>['messages']): str
 // Rough and honest: the offline model has no tokenizer; clients mostly read usage for display.
 const approxTokens = (s: string) => Math.ceil(s.length / 2);
 
-export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
+export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer; admission?: MiddlewareHandler }) {
   const app = new Hono<ShopperEnv>();
   app.use('/v1/chat/completions', ...shopperAuth(deps.tokens, deps.db, { lookup: false }));
+  if (deps.admission) app.use('/v1/chat/completions', deps.admission);
   app.use('/v1/models', ...shopperAuth(deps.tokens, deps.db));
 
   app.get('/v1/models', (c) =>
