@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite, protocol, parse as pgliteParse, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { HNSW_EF_SEARCH, parseVector, TYPE_PARSERS, type Db, type Queryable } from './db.ts';
 
@@ -40,12 +40,96 @@ export function createFairQueue(sliceMs = FAIR_SLICE_MS): <T>(op: () => Promise<
 
 type Run = <T>(op: () => Promise<T>) => Promise<T>;
 const direct: Run = (op) => op();
+type Parsers = Record<number, (v: string) => unknown>;
+interface Result<T> {
+  rows: T[];
+  rowCount: number;
+}
 
-function wrap(q: PGlite | Transaction, parsers: Record<number, (v: string) => unknown>, run: Run = direct): Queryable {
+// PGlite's own query() plans the statement anew on every call and crosses into WebAssembly six
+// times (parse, describe, bind, describe, execute, sync). Here each text is prepared once under a
+// name of its own and then runs as one message: bind, describe, execute, sync. A chat turn's
+// statement went from 0.8 ms to 0.3 ms in a side-by-side measurement on this VM.
+const STATEMENTS_KEPT = 500;
+// PostgreSQL refuses to run a prepared SELECT * whose table has since changed its columns.
+const STALE_PLAN = /cached plan must not change result type/;
+
+/** Named prepared statements on PGlite's one connection, by text, with their parameter types. */
+function createStatements(pg: PGlite, parsers: Parsers) {
+  const { serialize } = protocol;
+  const kept = new Map<string, { name: string; types: number[] }>();
+  let closing: Uint8Array[] = [];
+  let next = 0;
+
+  async function prepare(sql: string) {
+    const name = `lt_${next++}`;
+    const r = await pg.execProtocol(concat([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]), {
+      syncToFs: false,
+    });
+    const statement = { name, types: pgliteParse.parseDescribeStatementResults(r.messages) };
+    kept.set(sql, statement);
+    if (kept.size > STATEMENTS_KEPT) {
+      const [oldest, { name: evicted }] = kept.entries().next().value!;
+      kept.delete(oldest);
+      closing.push(serialize.close({ type: 'S', name: evicted }));
+    }
+    return statement;
+  }
+
+  async function run<T>(sql: string, params: readonly unknown[]): Promise<Result<T>> {
+    const statement = kept.get(sql) ?? (await prepare(sql));
+    const values = params.map((v, i) => {
+      if (v === null || v === undefined) return null;
+      const serializer = pg.serializers[statement.types[i]!];
+      return serializer ? serializer(v) : String(v);
+    });
+    const parts = [...closing, serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()];
+    closing = [];
+    const r = await pg.execProtocol(concat(parts), { syncToFs: false });
+    const [result] = pgliteParse.parseResults(r.messages, pg.parsers, { parsers }) as unknown as Array<{ rows: T[]; rowCount?: number; affectedRows?: number }>;
+    // The command tag's count, as pg gives it: rows changed, or rows returned by a SELECT.
+    return { rows: result?.rows ?? [], rowCount: result?.rowCount ?? result?.affectedRows ?? result?.rows.length ?? 0 };
+  }
+
+  return async function query<T>(sql: string, params: readonly unknown[]): Promise<Result<T>> {
+    try {
+      return await run<T>(sql, params);
+    } catch (e) {
+      if (!STALE_PLAN.test(String((e as Error).message))) throw e;
+      const stale = kept.get(sql);
+      kept.delete(sql);
+      if (stale) closing.push(serialize.close({ type: 'S', name: stale.name }));
+      return run<T>(sql, params);
+    }
+  };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+type StatementQuery = ReturnType<typeof createStatements>;
+
+/**
+ * Statements outside a transaction take PGlite's transaction lock, as its query() does, then its
+ * query lock; inside one (the transaction holds the first) only the second. Both are held briefly.
+ */
+function wrap(pg: PGlite, q: PGlite | Transaction, query: StatementQuery, inTransaction: boolean, run: Run = direct): Queryable {
+  const statement = <T>(sql: string, params: readonly unknown[]) => pg._runExclusiveQuery(() => query<T>(sql, params));
   return {
-    async query<T>(sql: string, params: readonly unknown[] = []) {
-      const r = await run(() => q.query<T>(sql, params as unknown[], { parsers }));
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    query<T>(sql: string, params: readonly unknown[] = []) {
+      return run(async () => {
+        if (inTransaction) return statement<T>(sql, params);
+        const r = await pg._runExclusiveTransaction(() => statement<T>(sql, params));
+        await pg.syncToFs();
+        return r;
+      });
     },
     async exec(sql: string) {
       await run(() => q.exec(sql));
@@ -73,13 +157,14 @@ export async function openPglite({ dataDir, loadDataDir }: PgliteOptions = {}): 
   const parsers = { ...TYPE_PARSERS, ...(rows[0] ? { [rows[0].oid]: parseVector } : {}) };
   // A transaction takes its turn in the queue as a whole; its own statements do not queue again.
   const run = createFairQueue();
-  const base = wrap(pg, parsers, run);
+  const statements = createStatements(pg, parsers);
+  const base = wrap(pg, pg, statements, false, run);
   return {
     driver: 'pglite',
     pglite: pg,
     ...base,
     // PGlite is one connection: its own mutex queues other queries while a transaction runs.
-    transaction: (fn) => run(() => pg.transaction((tx) => fn(wrap(tx, parsers)))),
+    transaction: (fn) => run(() => pg.transaction((tx) => fn(wrap(pg, tx, statements, true)))),
     async listen(channel, onPayload) {
       const unlisten = await pg.listen(channel, onPayload);
       return () => unlisten();
