@@ -5,8 +5,9 @@ import { HNSW_EF_SEARCH, parseVector, TYPE_PARSERS, type Db, type Queryable } fr
 
 // PGlite runs a statement on this thread and settles its promise without any I/O. Under load the
 // statements of many requests, and the work each request does after one, then fill a turn of the
-// event loop for hundreds of milliseconds; Node accepts one waiting connection per turn, so with 200
-// shoppers half of the first requests waited 20-30 s in the kernel's accept queue. The top-level
+// event loop for hundreds of milliseconds (p50 400 ms measured), and the server accepted waiting
+// connections at about two a second: with 200 shoppers half of the first requests waited 20-30 s in
+// the kernel's accept queue. The top-level
 // operations therefore run one after another in arrival order (PGlite is one connection: they did
 // anyway), and once a turn of the loop has spent FAIR_SLICE_MS on them the rest wait for the next
 // turn, so sockets are accepted and read in between.
