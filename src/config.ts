@@ -5,6 +5,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Also used by apps built without a full config. */
+export const CHAT_QUEUE_MAX_DEFAULT = 1000;
+
 /** Also used by apps built without a full config (tests of other routes). */
 export const RATE_LIMIT_DEFAULTS = { RATE_LIMIT_SHOPPER_PER_MIN: 20, RATE_LIMIT_IP_PER_MIN: 60, RATE_LIMIT_TRUST_PROXY: false } as const;
 
@@ -33,7 +36,7 @@ const schema = z.object({
   // model on the embedded database, no limit otherwise.
   CHAT_CONCURRENCY: z.coerce.number().int().min(0).optional(),
   // Turns that may wait for a place before the next one gets 503 (with Retry-After).
-  CHAT_QUEUE_MAX: z.coerce.number().int().min(0).default(1000),
+  CHAT_QUEUE_MAX: z.coerce.number().int().min(0).default(CHAT_QUEUE_MAX_DEFAULT),
   // The in-process daily reminder run and outbox worker (src/jobs/reminders.ts). Off for a replica
   // that should only serve HTTP; replicas that all run it share the work safely (SKIP LOCKED).
   REMINDERS_SCHEDULER: bool.default(true),

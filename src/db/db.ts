@@ -9,7 +9,7 @@ export interface QueryOptions {
   /**
    * A hot statement of fixed text (only its parameters vary): the server keeps it parsed and
    * planned per connection instead of planning it on every call (pg: a named prepared statement;
-   * PGlite plans in-process and ignores it). Not for text that embeds values.
+   * PGlite ignores it: it keeps every text prepared, see pglite.ts). Not for text that embeds values.
    */
   prepare?: boolean;
 }

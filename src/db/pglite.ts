@@ -1,16 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, protocol, parse as pgliteParse, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { HNSW_EF_SEARCH, parseVector, TYPE_PARSERS, type Db, type Queryable } from './db.ts';
+import { HNSW_EF_SEARCH, parseVector, TYPE_PARSERS, type Db, type Queryable, type QueryResult } from './db.ts';
 
 // PGlite runs a statement on this thread and settles its promise without any I/O. Under load the
 // statements of many requests, and the work each request does after one, then fill a turn of the
 // event loop for hundreds of milliseconds (p50 400 ms measured), and the server accepted waiting
 // connections at about two a second: with 200 shoppers half of the first requests waited 20-30 s in
-// the kernel's accept queue. The top-level
-// operations therefore run one after another in arrival order (PGlite is one connection: they did
-// anyway), and once a turn of the loop has spent FAIR_SLICE_MS on them the rest wait for the next
-// turn, so sockets are accepted and read in between.
+// the kernel's accept queue. The top-level operations therefore run one after another in arrival
+// order (PGlite is one connection: they did anyway), and once a turn of the loop has spent
+// FAIR_SLICE_MS on them the rest wait for the next turn, so sockets are accepted and read in between.
 export const FAIR_SLICE_MS = 10;
 
 /** Runs operations one at a time, first come first served, at most about sliceMs per event-loop turn. */
@@ -42,10 +41,6 @@ export function createFairQueue(sliceMs = FAIR_SLICE_MS): <T>(op: () => Promise<
 type Run = <T>(op: () => Promise<T>) => Promise<T>;
 const direct: Run = (op) => op();
 type Parsers = Record<number, (v: string) => unknown>;
-interface Result<T> {
-  rows: T[];
-  rowCount: number;
-}
 
 // PGlite's own query() plans the statement anew on every call and crosses into WebAssembly six
 // times (parse, describe, bind, describe, execute, sync). Here each text is prepared once under a
@@ -77,7 +72,7 @@ function createStatements(pg: PGlite, parsers: Parsers) {
     return statement;
   }
 
-  async function run<T>(sql: string, params: readonly unknown[]): Promise<Result<T>> {
+  async function run<T>(sql: string, params: readonly unknown[]): Promise<QueryResult<T>> {
     const statement = kept.get(sql) ?? (await prepare(sql));
     const values = params.map((v, i) => {
       if (v === null || v === undefined) return null;
@@ -92,7 +87,7 @@ function createStatements(pg: PGlite, parsers: Parsers) {
     return { rows: result?.rows ?? [], rowCount: result?.rowCount ?? result?.affectedRows ?? result?.rows.length ?? 0 };
   }
 
-  return async function query<T>(sql: string, params: readonly unknown[]): Promise<Result<T>> {
+  return async function query<T>(sql: string, params: readonly unknown[]): Promise<QueryResult<T>> {
     try {
       return await run<T>(sql, params);
     } catch (e) {
@@ -164,7 +159,6 @@ export async function openPglite({ dataDir, loadDataDir }: PgliteOptions = {}): 
     driver: 'pglite',
     pglite: pg,
     ...base,
-    // PGlite is one connection: its own mutex queues other queries while a transaction runs.
     transaction: (fn) => run(() => pg.transaction((tx) => fn(wrap(pg, tx, statements, true)))),
     async listen(channel, onPayload) {
       const unlisten = await pg.listen(channel, onPayload);

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { TokenIssuer } from '../auth/tokens.ts';
-import { RATE_LIMIT_DEFAULTS, type Config } from '../config.ts';
+import { CHAT_QUEUE_MAX_DEFAULT, RATE_LIMIT_DEFAULTS, type Config } from '../config.ts';
 import type { Models } from '../agent/models.ts';
 import type { Deps } from '../context.ts';
 import type { LiveHub } from '../domain/live/hub.ts';
@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps) {
   // flood is refused before it queues).
   const admission = createTurnAdmission({
     concurrency: deps.config.CHAT_CONCURRENCY ?? defaultTurnConcurrency(deps.db.driver, deps.models.remote),
-    queueMax: deps.config.CHAT_QUEUE_MAX ?? 1000,
+    queueMax: deps.config.CHAT_QUEUE_MAX ?? CHAT_QUEUE_MAX_DEFAULT,
   });
   const agent = { ...deps, shopCards: createShopCards(deps.db), admission: admission.middleware };
   app.route('/', chatRoutes(agent));

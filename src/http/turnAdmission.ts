@@ -18,7 +18,7 @@ export interface TurnAdmissionOptions {
 
 export interface TurnAdmission {
   middleware: MiddlewareHandler;
-  /** Turns running and waiting now (for tests and the health page). */
+  /** Turns running and waiting now. */
   stats(): { running: number; waiting: number };
 }
 
