@@ -6,8 +6,8 @@
 // (createAgent, our tools wrapped as LangChain tools, ChatOpenAI). The model's own time for each is
 // its two recorded requests replayed directly to the fake server, so a bigger prompt costs the
 // model, not the agent. We report turn time ÷ model time (absolute times alone mean little here).
-// Runs on PGlite, and on PostgreSQL too when DATABASE_URL or TEST_DATABASE_URL is set (in a schema
-// of its own, dropped afterwards).
+// Runs on PGlite, then on PostgreSQL (DATABASE_URL, else bench/lib/pgUrl.ts's server; skipped when
+// nothing listens there) in a schema of its own, dropped afterwards.
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -28,6 +28,7 @@ import type { RecordedRequest } from '../tests/helpers/fakeOpenAI.ts';
 import { startFakeModelThread, type FakeModelThread } from './lib/fakeModelWorker.ts';
 import { startTestServer } from '../tests/helpers/server.ts';
 import { createLangChainTurn } from './lib/langchainTurn.ts';
+import { BENCH_PG_URL, shownUrl } from './lib/pgUrl.ts';
 import { emitResult } from './lib/result.ts';
 import { ms, printTable, summary } from './lib/stats.ts';
 
@@ -35,7 +36,7 @@ const { values } = parseArgs({ options: { turns: { type: 'string', default: '30'
 const turns = Number(values.turns);
 const latency = Number(values.latency);
 const MESSAGE = '我有多少积分';
-const pgUrl = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const pgUrl = process.env.DATABASE_URL ?? BENCH_PG_URL;
 
 interface Opened {
   db: Db;
@@ -184,13 +185,21 @@ const overhead = (turn: number[], model: number[]) => summary(turn.map((v, i) =>
 const driverIds: Record<string, string> = { PGlite: 'pglite', PostgreSQL: 'pg' };
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 console.log(`load average at start: ${load()}`);
-const drivers: Array<[string, () => Promise<Opened>]> = [['PGlite', openPgliteDemo]];
-if (pgUrl) drivers.push(['PostgreSQL', () => openPgDemo(pgUrl)]);
-else console.log('(PostgreSQL skipped: set DATABASE_URL or TEST_DATABASE_URL to measure it too)');
+const drivers: Array<[string, () => Promise<Opened>]> = [
+  ['PGlite', openPgliteDemo],
+  ['PostgreSQL', () => openPgDemo(pgUrl)],
+];
 
 const results: DriverResult[] = [];
 for (const [name, open] of drivers) {
-  const opened = await open();
+  let opened: Opened;
+  try {
+    opened = await open();
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ECONNREFUSED') throw e;
+    console.log(`(${name} skipped: no server at ${shownUrl(pgUrl)})`);
+    continue;
+  }
   try {
     const r = await measure(name, opened);
     results.push(r);

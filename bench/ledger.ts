@@ -25,6 +25,7 @@ import { openPg } from '../src/db/pg.ts';
 import { openPglite } from '../src/db/pglite.ts';
 import { applyPaidOrdersBatch, ledgerBalances, onOrderPaid, settleDue } from '../src/domain/referral/index.ts';
 import { emitResult } from './lib/result.ts';
+import { BENCH_PG_URL } from './lib/pgUrl.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,7 +40,7 @@ const ORDERS = Number(args.orders);
 const SHOPPERS = Number(args.shoppers);
 const BATCH = Number(args.batch);
 const SAMPLE = Math.min(Number(args.sample), ORDERS);
-const URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/laotie_test';
+const URL = BENCH_PG_URL;
 const SHOP = 'bench-ledger';
 const PAID_FROM = new Date('2026-01-01T00:00:00Z');
 const NOW = new Date('2026-06-01T00:00:00Z');

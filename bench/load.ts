@@ -30,6 +30,7 @@ import { createEmbedder } from '../src/embed/index.ts';
 import { startChildServer } from './lib/childServer.ts';
 import { loadAverage } from './lib/machine.ts';
 import { emitResult } from './lib/result.ts';
+import { BENCH_PG_URL } from './lib/pgUrl.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,7 +44,7 @@ const { values: args } = parseArgs({
 const CONNECTIONS = Number(args.connections);
 const DURATION_S = Number(args.duration);
 const TIMEOUT_S = Number(args.timeout);
-const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/laotie_test';
+const PG_URL = BENCH_PG_URL;
 const CASES_DIR = fileURLToPath(new URL('../evals/cases/', import.meta.url));
 const SEEDED_SHOPPERS = 240;
 

@@ -21,6 +21,7 @@ import { openPglite } from '../src/db/pglite.ts';
 import { runReminders } from '../src/domain/reminders/run.ts';
 import { silentLogger } from '../src/log.ts';
 import { emitResult } from './lib/result.ts';
+import { BENCH_PG_URL } from './lib/pgUrl.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +34,7 @@ const { values } = parseArgs({
 const N = Number(values.shoppers);
 const DATE = values.date!;
 const PROFILE_SHARE = Number(values.profiles);
-const URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/laotie_test';
+const URL = BENCH_PG_URL;
 const SHOP = 'bench';
 
 const mb = () => Math.round(process.resourceUsage().maxRSS / 1024);

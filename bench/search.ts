@@ -30,6 +30,7 @@ import { searchProducts } from '../src/domain/catalog/search.ts';
 import type { Embedder } from '../src/embed/embedder.ts';
 import { createLocalEmbedder } from '../src/embed/local.ts';
 import { loadPeer, openPeer, type Peer } from './lib/langchainPeer.ts';
+import { BENCH_PG_URL, shownUrl } from './lib/pgUrl.ts';
 import { emitResult, type BenchFigure } from './lib/result.ts';
 import { loadCatalog } from './lib/searchCatalog.ts';
 import { ms, percentile, recallAtK, recallOf, seconds, table } from './lib/searchStats.ts';
@@ -60,8 +61,7 @@ const K = 10;
 const RECALL_BAR = 0.95;
 const WARMUP = 10;
 const SHOP = 'bench';
-const PG_URL =
-  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/laotie_test';
+const PG_URL = BENCH_PG_URL;
 
 const log = (line: string) => console.log(`  ${line}`);
 // The machine is shared: the load average says how much of it the numbers had.
@@ -365,7 +365,7 @@ async function main() {
       await benchDriver('pg', corpus, queries);
     } catch (e) {
       if ((e as { code?: string }).code !== 'ECONNREFUSED') throw e;
-      console.log(`\n[pg] skipped: no server at ${PG_URL.replace(/:[^:@/]+@/, ':***@')}`);
+      console.log(`\n[pg] skipped: no server at ${shownUrl(PG_URL)}`);
     }
   }
 }

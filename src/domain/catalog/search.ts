@@ -55,13 +55,13 @@ export async function searchProducts(
   // A text without a letter or digit has no features: rank by words alone.
   const query = vector && vector.some((x) => x !== 0) ? toVector(vector) : undefined;
   // With filters, the HNSW scan could return only products the filters then drop; a shop's
-  // filtered products are few, so they are ranked exactly. Without filters the index serves, in one
-  // statement with the candidates' scores and the shop's profile (searchNearest): every connection scans
+  // filtered products are few, so they are ranked exactly. Without filters the index serves, with the
+  // best word matches and the shop's profile fetched beside it (searchNearest): every connection scans
   // iteratively (SEARCH_SESSION in db/pglite.ts), so other shops' products in the shared graph do
   // not starve it. Its answer is dropped, and the exact ranking runs, when the shop's vectors are
   // another embedder's, when the text names a category (which only the profile tells), or when the
   // index's hits run short (many out of stock, or a scan that hit hnsw.max_scan_tuples).
-  // The profile comes from profileCache.ts when fresh; else the statement reads it too.
+  // The profile comes from profileCache.ts when fresh; else the word-match statement reads it too.
   const cached = cachedProfile(db, shopId, embedder.id, embedder.dim);
   const nearest =
     query && !hasStructuredFilters(plan.filters)

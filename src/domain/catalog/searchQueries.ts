@@ -154,14 +154,18 @@ export interface NearestAnswer {
 }
 
 /**
- * The whole search of an unfiltered text in ONE statement (one round trip, one snapshot): the
- * shop's profile when asked for (its categories; vectors of another embedder), the ANN_CANDIDATES nearest by the
- * HNSW index and the best FUSION_DEPTH lexical matches through the GIN index on search_terms, each
- * with both raw scores. The statement is kept plain, since planning it is a good part of its cost:
- * ranking ≤ 90 rows is the caller's (the same window ranks rankCandidates computes in SQL). The
- * caller drops the answer when the profile says so (a foreign embedder, a category the text names)
- * or when the index returned too few hits. The profile row is the statement's left side, so it
- * arrives even when no product matches.
+ * The whole search of an unfiltered text, as two statements sent side by side: the ANN_CANDIDATES
+ * nearest by the HNSW index, and the best FUSION_DEPTH lexical matches through the GIN index on
+ * search_terms (with the shop's profile when asked for: its categories, vectors of another embedder),
+ * each candidate with both raw scores. Ranking ≤ 70 rows is the caller's (the same window ranks
+ * rankCandidates computes in SQL). The caller drops the answer when the profile says so (a foreign
+ * embedder, a category the text names) or when the index returned too few hits.
+ * Why two: PostgreSQL plans a statement with parameters again on every run unless its generic plan
+ * looks no costlier, and the lexical half's estimates depend on the words, so the single statement
+ * this was (both halves under UNION ALL) was re-planned each time: ≈ 0.5 ms of planning, mostly the
+ * lexical half's, before a 2 ms scan. Apart, the lexical statement is planned and run on another
+ * pooled connection while the index scan runs (PGlite, one connection, runs them one after the other).
+ * The two read separate snapshots; a search is a ranking, not a transaction, so that is harmless.
  * The ANN ORDER BY repeats the partial index's expression and predicate (dim = <literal>), or the
  * planner could not use it; the CTE is MATERIALIZED, so it is planned on its own, as an index scan.
  * The index orders by half-precision distance; the distance returned (and fused) is the exact one.
@@ -175,55 +179,75 @@ export async function searchNearest(
   withProfile: boolean,
 ): Promise<NearestAnswer> {
   const dim = checkedDim(embedder.dim);
+  type Row = ScoredRow & { categories: string[]; foreign_embedder: string | null; foreign_dim: number | null };
+  const [ann, lexical] = await Promise.all([
+    db.query<ScoredRow>(...annStatement(shopId, plan, embedder.id, dim, query)),
+    db.query<Row>(...lexicalStatement(shopId, plan, embedder.id, dim, query, withProfile)),
+  ]);
+  const byId = new Map(ann.rows.map((row) => [row.id, row]));
+  for (const { categories: _c, foreign_embedder: _e, foreign_dim: _d, ...row } of lexical.rows) {
+    // null: the profile row alone, nothing matched. An ANN hit that is also a lexical match arrives
+    // from both statements, with the same scores.
+    if (row.id !== null && !byId.has(row.id)) byId.set(row.id, row);
+  }
+  const first = lexical.rows[0];
+  return {
+    ...(withProfile && first ? { profile: toProfile(first.categories, first.foreign_embedder, first.foreign_dim) } : {}),
+    annHits: ann.rows.length,
+    rows: [...byId.values()],
+  };
+}
+
+// Both statements' text depends only on the plan's shape, so the server keeps them prepared.
+type Statement = [sql: string, params: unknown[], opts: { prepare: true }];
+
+/** The index's nearest that pass the filters, with their lexical scores. */
+function annStatement(shopId: string, plan: QueryPlan, embedderId: string, dim: number, query: string): Statement {
   const params = new Params();
   const shop = params.add(shopId);
-  const emb = params.add(embedder.id);
-  const dimParam = withProfile ? params.add(dim) : '';
+  const emb = params.add(embedderId);
   const q = params.add(query);
   const where = whereSql(shopId, plan, params);
-  const { terms, lexical } = lexicalSql(plan, params);
+  const { lexical } = lexicalSql(plan, params);
   const sql = `WITH ann AS MATERIALIZED (
       SELECT product_id AS id, embedding <=> ${q}::vector AS distance
         FROM product_embeddings
        WHERE dim = ${dim} AND shop_id = ${shop} AND embedder = ${emb}
        ORDER BY embedding::${indexedType(dim)} <=> ${q}::${indexedType(dim)}
        LIMIT ${ANN_CANDIDATES}
-    ), hits AS (
-      SELECT ${HIT_COLUMNS}, a.distance, ${lexical} AS lexical, true AS from_ann
-        FROM ann a JOIN products p ON p.id = a.id
-       WHERE ${where}
-      UNION ALL
-      SELECT ${HIT_COLUMNS}, pe.embedding <=> ${q}::vector AS distance, l.lexical, false
-        FROM (SELECT p.id, ${lexical} AS lexical FROM products p
-               WHERE ${where} AND p.search_terms && ${terms}::text[]
-               ORDER BY 2 DESC LIMIT ${FUSION_DEPTH}) AS l
-        JOIN products p ON p.id = l.id
-        LEFT JOIN product_embeddings pe ON pe.product_id = p.id AND pe.dim = ${dim} AND pe.embedder = ${emb}
     )
-    ${
-      withProfile
-        ? `SELECT pr.categories, pr.foreign_embedder, pr.foreign_dim, h.*
-             FROM (${profileSql(shop, emb, dimParam)}) AS pr LEFT JOIN hits h ON true`
-        : 'SELECT * FROM hits'
-    }`;
-  type Row = ScoredRow & { from_ann: boolean; categories: string[]; foreign_embedder: string | null; foreign_dim: number | null };
-  // Planning this statement took longer than running it (≈ 0.8 ms of ≈ 2 ms at 100k products): its
-  // text depends only on the plan's shape, so the server keeps it prepared.
-  const { rows } = await db.query<Row>(sql, params.values, { prepare: true });
-  const first = rows[0];
-  const byId = new Map<number, ScoredRow>();
-  let annHits = 0;
-  for (const { from_ann, categories: _c, foreign_embedder: _e, foreign_dim: _d, ...row } of rows) {
-    if (row.id === null) continue; // the profile row alone: nothing matched
-    if (from_ann) annHits++;
-    // An ANN hit that is also a lexical match arrives twice, with the same scores.
-    byId.set(row.id, row);
-  }
-  return {
-    ...(withProfile && first ? { profile: toProfile(first.categories, first.foreign_embedder, first.foreign_dim) } : {}),
-    annHits,
-    rows: [...byId.values()],
-  };
+    SELECT ${HIT_COLUMNS}, a.distance, ${lexical} AS lexical
+      FROM ann a JOIN products p ON p.id = a.id
+     WHERE ${where}`;
+  return [sql, params.values, { prepare: true }];
+}
+
+/** The best lexical matches with their exact distances, after the shop's profile when asked for. */
+function lexicalStatement(
+  shopId: string,
+  plan: QueryPlan,
+  embedderId: string,
+  dim: number,
+  query: string,
+  withProfile: boolean,
+): Statement {
+  const params = new Params();
+  const emb = params.add(embedderId);
+  const q = params.add(query);
+  const where = whereSql(shopId, plan, params);
+  const { terms, lexical } = lexicalSql(plan, params);
+  const hits = `SELECT ${HIT_COLUMNS}, pe.embedding <=> ${q}::vector AS distance, l.lexical
+      FROM (SELECT p.id, ${lexical} AS lexical FROM products p
+             WHERE ${where} AND p.search_terms && ${terms}::text[]
+             ORDER BY 2 DESC LIMIT ${FUSION_DEPTH}) AS l
+      JOIN products p ON p.id = l.id
+      LEFT JOIN product_embeddings pe ON pe.product_id = p.id AND pe.dim = ${dim} AND pe.embedder = ${emb}`;
+  // The profile row is the left side, so it arrives even when no product matches.
+  const sql = withProfile
+    ? `SELECT pr.categories, pr.foreign_embedder, pr.foreign_dim, h.*
+         FROM (${profileSql(params.add(shopId), emb, params.add(dim))}) AS pr LEFT JOIN (${hits}) AS h ON true`
+    : hits;
+  return [sql, params.values, { prepare: true }];
 }
 
 /**
