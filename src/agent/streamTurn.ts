@@ -49,9 +49,10 @@ export async function streamTurn(deps: AgentDeps, prepared: PreparedTurn, write:
       if (chunk.type === 'text-delta') streamed += chunk.delta;
       await write(chunk);
     }
-    const [text, steps] = await Promise.all([result.text, result.steps]);
-    streamed = text;
-    turn = await finishTurn(deps, prepared, text, collectToolCalls(steps), turnMeta(deps.models, steps));
+    // What the shopper read is every step's text, in order (a model often says "我帮您查一下"
+    // before its tool call); result.text would be the last step's alone.
+    const steps = await result.steps;
+    turn = await finishTurn(deps, prepared, streamed, collectToolCalls(steps), turnMeta(deps.models, steps));
   } catch (e) {
     // As in runTurn: the model layer already fell back, so this is a bug of ours. The shopper
     // still gets (and the conversation keeps) an honest answer after whatever was streamed.

@@ -1,6 +1,6 @@
-// The streamed turn both streaming APIs use (/v1/chat/stream, streaming /v1/chat/completions): when
-// the model's stream breaks after some text, the shopper gets, after what was streamed, an honest
-// "that went wrong" line, and the conversation keeps exactly what the shopper saw.
+// The streamed turn both streaming APIs use (/v1/chat/stream, streaming /v1/chat/completions): the
+// conversation keeps exactly what the shopper saw, the text of every step of a tool-using answer, and
+// when the model's stream breaks after some text, an honest "that went wrong" line after it.
 import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import { type UIMessageChunk } from 'ai';
 import { MockLanguageModelV3, simulateReadableStream } from 'ai/test';
@@ -28,6 +28,60 @@ function breakingModel(): MockLanguageModelV3 {
   ];
   return new MockLanguageModelV3({ provider: 'test', modelId: 'breaking', doStream: async () => ({ stream: simulateReadableStream({ chunks }) }) });
 }
+
+const usage = {
+  inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined },
+  outputTokens: { total: 5, text: 5, reasoning: undefined },
+};
+
+/** A model that says a line, calls getPoints, then answers: two steps, each with its own text. */
+function talkativeToolModel(): MockLanguageModelV3 {
+  const steps: LanguageModelV3StreamPart[][] = [
+    [
+      { type: 'stream-start', warnings: [] },
+      { type: 'text-start', id: 's1' },
+      { type: 'text-delta', id: 's1', delta: '我帮您查一下积分。' },
+      { type: 'text-end', id: 's1' },
+      { type: 'tool-call', toolCallId: 'call_1', toolName: 'getPoints', input: '{}' },
+      { type: 'finish', finishReason: { unified: 'tool-calls', raw: undefined }, usage },
+    ],
+    [
+      { type: 'stream-start', warnings: [] },
+      { type: 'text-start', id: 's2' },
+      { type: 'text-delta', id: 's2', delta: '您的积分余额已经查到了。' },
+      { type: 'text-end', id: 's2' },
+      { type: 'finish', finishReason: { unified: 'stop', raw: undefined }, usage },
+    ],
+  ];
+  let call = 0;
+  return new MockLanguageModelV3({
+    provider: 'test',
+    modelId: 'talkative',
+    doStream: async () => ({ stream: simulateReadableStream({ chunks: steps[Math.min(call++, steps.length - 1)]! }) }),
+  });
+}
+
+describeDemo('a streamed tool-using turn with text in each step', (db) => {
+  it('stores the text of every step, as the shopper read it', async () => {
+    const id = (await findShopperIdByOpenid(db(), 'demo', 'demo-openid-0002'))!;
+    const caller = (await resolveShopperCaller(db(), 'demo', String(id)))!;
+    const model = talkativeToolModel();
+    const models: Models = { forTurn: () => model, offline: model, name: 'talkative', remote: false };
+    const deps: AgentDeps = { db: db(), embedder: createLocalEmbedder(), clock: fixedClock(DEMO_NOW), log: silentLogger, models };
+    const prepared = await prepareTurn(deps, caller, { message: '我有多少积分' });
+    const chunks: UIMessageChunk[] = [];
+    const turn = await streamTurn(deps, prepared, (c) => {
+      chunks.push(c);
+    });
+
+    const seen = chunks.flatMap((c) => (c.type === 'text-delta' ? [c.delta] : [])).join('');
+    expect(seen).toBe('我帮您查一下积分。您的积分余额已经查到了。');
+    expect(turn.reply).toBe(seen);
+    expect(turn.toolCalls.map((c) => c.name)).toEqual(['getPoints']);
+    const stored = await allMessages(db(), prepared.conversation.id);
+    expect(stored.at(-1)).toMatchObject({ role: 'assistant', content: seen });
+  });
+});
 
 describeDemo('a streamed turn whose model fails mid-answer', (db) => {
   let caller: ShopperCaller;
