@@ -16,7 +16,7 @@ export interface QueryOptions {
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], opts?: QueryOptions): Promise<QueryResult<T>>;
-  /** Runs several statements without parameters (migrations). */
+  /** Runs several statements without parameters: DDL (migrations, index builds), never bound in time. */
   exec(sql: string): Promise<void>;
 }
 

@@ -5,8 +5,8 @@ import { openPg } from './pg.ts';
 import { openPglite } from './pglite.ts';
 
 // The service's bound on one query: a server gone silent mid-query (a dead network path) fails the
-// request with 503 after this instead of holding it open. Generous: the slowest legitimate statement
-// at start-up is an index build in a migration.
+// request with 503 after this instead of holding it open. DDL (db.exec: migrations, index builds)
+// is not bound: an HNSW build over a big catalog takes longer.
 const SERVICE_QUERY_TIMEOUT_MS = 60_000;
 
 /** DATABASE_URL set: the real server; otherwise the embedded PGlite under DATA_DIR. */

@@ -19,6 +19,12 @@ function typeParsers(vectorOid: number | undefined) {
 // connection, and two texts never share one (pg refuses a name reused for another text).
 const statementName = (sql: string) => `laotie_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
 
+// exec runs DDL only (migrations, the vector index of a new dimension): an HNSW build over 100k
+// products takes over a minute, past the service's bound on a query, and nobody waits on it but the
+// start-up (or the reindex) that needs it. pg has no "no bound" per query, so this is setTimeout's
+// largest delay (≈ 24 days).
+const DDL_QUERY_TIMEOUT_MS = 2 ** 31 - 1;
+
 function wrap(c: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<T>(sql: string, params: readonly unknown[] = [], opts: QueryOptions = {}) {
@@ -28,7 +34,8 @@ function wrap(c: pg.Pool | pg.PoolClient): Queryable {
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
     },
     async exec(sql: string) {
-      await c.query(sql);
+      // query_timeout per query is honoured by pg's client, though its types leave it out.
+      await c.query({ text: sql, query_timeout: DDL_QUERY_TIMEOUT_MS } as pg.QueryConfig);
     },
   };
 }
@@ -39,7 +46,8 @@ export interface PgOptions {
   schema?: string;
   /**
    * Client-side bound on one query (pg's query_timeout): a server that went silent mid-query fails the
-   * request instead of hanging it. Off by default: benchmarks and index builds run long on purpose.
+   * request instead of hanging it. Off by default: benchmarks run long on purpose. exec (DDL) is
+   * never bound.
    */
   queryTimeoutMs?: number;
   /** More session settings for every connection (tests: synchronous_commit off on a throwaway server). */

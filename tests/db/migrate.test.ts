@@ -1,6 +1,30 @@
-import { expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { listMigrations, migrate, migrationsApplied } from '../../src/db/migrate.ts';
+import { openPg } from '../../src/db/pg.ts';
 import { describeDb } from '../helpers/db.ts';
+
+const url = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!url)("migrations on the service's connections [pg]", () => {
+  it("outlast the service's bound on a query (an index build over a big catalog does), which still holds for queries", async () => {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const db = await openPg(url!, { schema, poolSize: 2, queryTimeoutMs: 1_000 });
+    try {
+      await expect(db.query('SELECT pg_sleep(1.5)')).rejects.toThrow(/timeout/i);
+      const slow = { version: '9998', name: '9998_slow_build', sql: 'SELECT pg_sleep(1.5)', checksum: 'slow' };
+      const applied = await migrate(db, [...listMigrations(), slow]);
+      expect(applied).toEqual([...listMigrations().map((m) => m.name), slow.name]);
+    } finally {
+      await db.close();
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+});
 
 describeDb('migrations', (db) => {
   it('are all applied and recorded', async () => {
