@@ -30,6 +30,7 @@ if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^$PGV main$"; then
   pg_createcluster $PGV main >/dev/null
 fi
 echo "listen_addresses = '127.0.0.1'" > /etc/postgresql/$PGV/main/conf.d/listen.conf
+online() { pg_lsclusters -h | awk -v v=$PGV '$1==v && $2=="main" {print $4}' | grep -q online; }
 # Debian's 128 MB of shared buffers cannot hold one 100k-product HNSW graph beside its table, so
 # every search read pages from the kernel's cache (bench:search loads two such graphs: ours and
 # LangChain's). pgvector's advice is to size memory so the index stays in it; a server changed here
@@ -37,13 +38,9 @@ echo "listen_addresses = '127.0.0.1'" > /etc/postgresql/$PGV/main/conf.d/listen.
 MEMORY_CONF=/etc/postgresql/$PGV/main/conf.d/memory.conf
 if [ "$(cat $MEMORY_CONF 2>/dev/null)" != "shared_buffers = 1GB" ]; then
   echo "shared_buffers = 1GB" > $MEMORY_CONF
-  if pg_lsclusters -h | awk -v v=$PGV '$1==v && $2=="main" {print $4}' | grep -q online; then
-    pg_ctlcluster $PGV main restart
-  fi
+  if online; then pg_ctlcluster $PGV main restart; fi
 fi
-if ! pg_lsclusters -h | awk -v v=$PGV '$1==v && $2=="main" {print $4}' | grep -q online; then
-  pg_ctlcluster $PGV main start
-fi
+if ! online; then pg_ctlcluster $PGV main start; fi
 for _ in $(seq 1 30); do runuser -u postgres -- pg_isready -q -h 127.0.0.1 && break; sleep 1; done
 runuser -u postgres -- psql -qtAc "ALTER ROLE postgres PASSWORD '$PGPASS'" >/dev/null
 runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_database WHERE datname='laotie_test'" | grep -q 1 \

@@ -6,6 +6,7 @@ import { type UIMessageChunk } from 'ai';
 import { MockLanguageModelV3, simulateReadableStream } from 'ai/test';
 import { beforeAll, expect, it } from 'vitest';
 import type { Models } from '../../src/agent/models.ts';
+import type { Db } from '../../src/db/db.ts';
 import { renderPrompt } from '../../src/agent/prompts.ts';
 import { streamTurn } from '../../src/agent/streamTurn.ts';
 import { prepareTurn, type AgentDeps } from '../../src/agent/turn.ts';
@@ -61,13 +62,17 @@ function talkativeToolModel(): MockLanguageModelV3 {
   });
 }
 
+/** A demo shopper, and the deps of a turn answered by `model`. */
+async function shopperAndDeps(db: Db, model: MockLanguageModelV3): Promise<{ caller: ShopperCaller; deps: AgentDeps }> {
+  const id = (await findShopperIdByOpenid(db, 'demo', 'demo-openid-0002'))!;
+  const caller = (await resolveShopperCaller(db, 'demo', String(id)))!;
+  const models: Models = { forTurn: () => model, offline: model, name: model.modelId, remote: false };
+  return { caller, deps: { db, embedder: createLocalEmbedder(), clock: fixedClock(DEMO_NOW), log: silentLogger, models } };
+}
+
 describeDemo('a streamed tool-using turn with text in each step', (db) => {
   it('stores the text of every step, as the shopper read it', async () => {
-    const id = (await findShopperIdByOpenid(db(), 'demo', 'demo-openid-0002'))!;
-    const caller = (await resolveShopperCaller(db(), 'demo', String(id)))!;
-    const model = talkativeToolModel();
-    const models: Models = { forTurn: () => model, offline: model, name: 'talkative', remote: false };
-    const deps: AgentDeps = { db: db(), embedder: createLocalEmbedder(), clock: fixedClock(DEMO_NOW), log: silentLogger, models };
+    const { caller, deps } = await shopperAndDeps(db(), talkativeToolModel());
     const prepared = await prepareTurn(deps, caller, { message: '我有多少积分' });
     const chunks: UIMessageChunk[] = [];
     const turn = await streamTurn(deps, prepared, (c) => {
@@ -88,11 +93,7 @@ describeDemo('a streamed turn whose model fails mid-answer', (db) => {
   let deps: AgentDeps;
 
   beforeAll(async () => {
-    const id = (await findShopperIdByOpenid(db(), 'demo', 'demo-openid-0002'))!;
-    caller = (await resolveShopperCaller(db(), 'demo', String(id)))!;
-    const model = breakingModel();
-    const models: Models = { forTurn: () => model, offline: model, name: 'breaking', remote: false };
-    deps = { db: db(), embedder: createLocalEmbedder(), clock: fixedClock(DEMO_NOW), log: silentLogger, models };
+    ({ caller, deps } = await shopperAndDeps(db(), breakingModel()));
   });
 
   it('streams an honest failure line after what was streamed, and stores exactly what the shopper saw', async () => {
