@@ -8,7 +8,8 @@ export const TIERS = ['new', 'converted', 'potential', 'core', 'laotie'] as cons
 export type Tier = (typeof TIERS)[number];
 export const ROLES = ['shopper', 'staff', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
-export type ReferralIdentity = 'member' | 'agent' | 'boss';
+export const REFERRAL_IDENTITIES = ['member', 'agent', 'boss'] as const;
+export type ReferralIdentity = (typeof REFERRAL_IDENTITIES)[number];
 
 export interface Caller {
   shopId: string;

@@ -4,6 +4,11 @@ import { defineTool } from './defineTool.ts';
 
 export const claimCoupon = defineTool({
   name: 'claimCoupon',
+  effect: 'write',
+  output: z.discriminatedUnion('claimed', [
+    z.object({ claimed: z.literal(true), name: z.string(), rule: z.string(), validFrom: z.string(), validUntil: z.string() }),
+    z.object({ claimed: z.literal(false), reason: z.string(), message: z.string() }),
+  ]),
   description:
     '为当前顾客领取一张可领取的优惠券。couponCode 来自 listCoupons 返回的 claimable[].couponCode；顾客明确想领时才调用。' +
     '领取资格（等级、每人限领、总量、活动时间）由系统判断；不能领时返回 claimed=false、原因代码（not_started / ended / not_in_audience / limit_reached / sold_out）和可以转述给顾客的说明。',

@@ -6,6 +6,25 @@ import { defineTool } from './defineTool.ts';
 
 export const createAfterSales = defineTool({
   name: 'createAfterSales',
+  effect: 'write',
+  confirm: true,
+  subject: 'orders',
+  orderOf: (input) => input.orderNo,
+  output: z.discriminatedUnion('accepted', [
+    z.object({
+      accepted: z.literal(true),
+      requestNo: z.string(),
+      kind: z.enum(AFTER_SALES_KINDS),
+      kindLabel: z.string(),
+      status: z.literal('requested'),
+      statusLabel: z.string(),
+      amountFen: z.number(),
+      amount: z.string(),
+      needsStaffReview: z.boolean(),
+      next: z.string(),
+    }),
+    z.object({ accepted: z.literal(false), reason: z.string(), message: z.string(), windowClosedAt: z.string().nullable() }),
+  ]),
   description:
     '为当前顾客自己的订单提交售后申请：return 退货退款、exchange 换货、refund 退款。仅在顾客明确要求退货/换货/退款并说明原因后调用。' +
     '规则由系统判断：已签收或已完成的订单在售后期内可申请；已付款未发货的订单可直接申请退款；每单同时只能有一个售后申请。' +

@@ -7,6 +7,12 @@ const RECENT_ENTRIES = 10;
 
 export const getPoints = defineTool({
   name: 'getPoints',
+  effect: 'read',
+  output: z.object({
+    balance: z.number(),
+    recent: z.array(z.object({ delta: z.number(), reason: z.string(), at: z.string() })),
+    redeemable: z.array(z.object({ templateCode: z.string(), name: z.string(), rule: z.string(), pointsCost: z.number().nullable(), affordable: z.boolean() })),
+  }),
   description:
     '查看当前顾客的积分：余额、最近 10 条积分变动（最新在前）、以及积分可以兑换的优惠券（templateCode 为兑换时用的券代码，pointsCost 为所需积分，affordable 表示现在够不够）。' +
     '顾客问"我有多少积分""积分能换什么"时使用。',

@@ -5,6 +5,20 @@ import { defineTool } from './defineTool.ts';
 
 export const listCoupons = defineTool({
   name: 'listCoupons',
+  effect: 'read',
+  output: z.object({
+    usable: z.array(z.object({ name: z.string(), rule: z.string(), validUntil: z.string() })),
+    claimable: z.array(
+      z.object({
+        couponCode: z.string(),
+        name: z.string(),
+        rule: z.string(),
+        validDays: z.number().nullable(),
+        claimUntil: z.string().nullable(),
+        remaining: z.number().nullable(),
+      }),
+    ),
+  }),
   description:
     '查看当前顾客的优惠券：usable 是已领取、现在可用的券（规则如"满120减30"和有效期），claimable 是现在可以领取的券（用 couponCode 调用 claimCoupon 领取）。' +
     '顾客问"有什么优惠""我有券吗""能领券吗"时使用。',

@@ -6,6 +6,8 @@ import { latestShipments } from '../src/domain/orders/shipments.ts';
 import {
   ORDER_STATUS_FILTERS,
   ORDER_STATUS_LABELS,
+  ORDER_STATUSES,
+  SHIPMENT_STATUSES,
   SHIPMENT_STATUS_LABELS,
   statusesFor,
 } from '../src/domain/orders/status.ts';
@@ -15,6 +17,24 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 export const listOrders = defineTool({
   name: 'listOrders',
+  effect: 'read',
+  subject: 'orders',
+  output: z.object({
+    orders: z.array(
+      z.object({
+        orderNo: z.string(),
+        status: z.enum(ORDER_STATUSES),
+        statusLabel: z.string(),
+        createdAt: z.string(),
+        payFen: z.number(),
+        pay: z.string(),
+        /** '修护精华 ×1、补水面膜 ×2' */
+        items: z.string(),
+        shipment: z.object({ status: z.enum(SHIPMENT_STATUSES), statusLabel: z.string() }).nullable(),
+      }),
+    ),
+    hasMore: z.boolean(),
+  }),
   description:
     '列出当前顾客自己的订单（最近的在前），含订单号、状态、金额、商品摘要和物流状态。' +
     '顾客问"我的订单""买过什么""还没发货的那单"、或提到订单却没给订单号时先用它找到订单号，再用 getOrder / trackShipment / createAfterSales。' +

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ruleText, TIER_LABELS } from '../src/domain/coupons/templates.ts';
+import { ruleText } from '../src/domain/coupons/templates.ts';
+import { TIER_LABELS } from '../src/domain/lifecycle/labels.ts';
 import { currentRules } from '../src/domain/lifecycle/rules.ts';
 import { pointsBalance } from '../src/domain/points/ledger.ts';
 import { taskProgress } from '../src/domain/policy/tasks.ts';
@@ -10,6 +11,23 @@ const PERIOD_LABELS = { once: '一次性', day: '每天', week: '每周', month:
 
 export const listTasks = defineTool({
   name: 'listTasks',
+  effect: 'read',
+  output: z.object({
+    balance: z.number(),
+    tasks: z.array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        progress: z.number(),
+        target: z.number(),
+        points: z.number(),
+        done: z.boolean(),
+        repeats: z.string(),
+      }),
+    ),
+    redeem: z.array(z.object({ templateCode: z.string(), name: z.string(), rule: z.string(), pointsCost: z.number(), affordable: z.boolean() })),
+    message: z.string().optional(),
+  }),
   description:
     '查看当前顾客的积分成长任务（如浏览新品、分享商品）和本期进度、积分余额，以及积分可兑换的券（templateCode 可交给 redeemPoints）。' +
     '顾客问"怎么赚积分""任务做到哪了""积分能换什么"时使用。',

@@ -5,6 +5,19 @@ import { defineTool } from './defineTool.ts';
 
 export const redeemPoints = defineTool({
   name: 'redeemPoints',
+  effect: 'write',
+  confirm: true,
+  output: z.discriminatedUnion('redeemed', [
+    z.object({
+      redeemed: z.literal(true),
+      name: z.string(),
+      rule: z.string(),
+      pointsSpent: z.number(),
+      balance: z.number(),
+      validUntil: z.string(),
+    }),
+    z.object({ redeemed: z.literal(false), reason: z.string(), message: z.string() }),
+  ]),
   description:
     '用当前顾客的积分兑换一张无门槛券（默认 100 积分换 10 元）。顾客明确要兑换时才调用；templateCode 来自 listTasks 的 redeem[].templateCode，' +
     '不填则兑换最便宜的那张。每次只兑换一张。积分不够、已持有上限或不在可兑换等级时返回 redeemed=false 和可以转述给顾客的说明。',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ToolContext } from '../src/context.ts';
 import { escalate } from '../src/domain/handoff/escalate.ts';
 import { HANDOFF_REASONS } from '../src/domain/handoff/settings.ts';
+import { TICKET_STATUSES } from '../src/domain/handoff/tickets.ts';
 import { defineTool, toolError } from './defineTool.ts';
 
 /** The turn's context: the tool needs the conversation it hands over. */
@@ -14,6 +15,16 @@ export interface ConversationToolContext extends ToolContext {
 
 export const requestHandoff = defineTool({
   name: 'requestHandoff',
+  effect: 'write',
+  output: z.object({
+    accepted: z.literal(true),
+    ticketId: z.number(),
+    status: z.enum(TICKET_STATUSES),
+    position: z.number().nullable(),
+    expectedWithinMinutes: z.number().nullable(),
+    onDuty: z.boolean(),
+    backAt: z.string().nullable(),
+  }),
   description:
     '把当前对话转给人工客服。顾客明确要求人工、情绪激动、同一个问题多次没解决、金额较大的售后、查询订单出错、或你没把握理解顾客时调用；' +
     '调用前先真诚致歉。返回排队位置（position，前面还有几位）和预计回复分钟数（expectedWithinMinutes）；' +

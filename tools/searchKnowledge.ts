@@ -16,6 +16,11 @@ export function excerpt(content: string, max = EXCERPT_CHARS): string {
 
 export const searchKnowledge = defineTool({
   name: 'searchKnowledge',
+  effect: 'read',
+  output: z.object({
+    results: z.array(z.object({ source: z.string(), title: z.string(), heading: z.string(), excerpt: z.string() })),
+    note: z.string().optional(),
+  }),
   description:
     '查询店铺规则与指南（退换货、发货、优惠券、积分、会员权益、链动推广规则、护肤指南），返回最相关的3段原文摘录，' +
     '每段带文档标识 source、文档标题 title 和小标题 heading。顾客问规则、政策、"是啥意思""能不能""多久"一类问题时使用；' +

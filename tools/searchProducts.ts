@@ -26,8 +26,23 @@ function compact(h: ProductHit) {
   };
 }
 
+const productHit = z.object({
+  id: z.number(),
+  name: z.string(),
+  brand: z.string(),
+  category: z.string(),
+  price: z.string(),
+  inStock: z.boolean(),
+  spec: z.string().optional(),
+  skinTypes: z.array(z.string()).optional(),
+  colors: z.array(z.string()).optional(),
+  effects: z.array(z.string()).optional(),
+});
+
 export const searchProducts = defineTool({
   name: 'searchProducts',
+  effect: 'read',
+  output: z.object({ products: z.array(productHit), note: z.string().optional() }),
   description:
     '在本店商品中搜索, 按相关度返回在售商品 (默认只含有货商品)。顾客描述需求时调用: 把她的原话放进 query, ' +
     '明确的条件 (品类、预算、肤质、色号、功效) 放进对应字段。"便宜点的" 用 sort=price_asc 或降低 maxPrice; ' +

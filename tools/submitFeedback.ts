@@ -7,6 +7,11 @@ import { defineTool } from './defineTool.ts';
 
 export const submitFeedback = defineTool({
   name: 'submitFeedback',
+  effect: 'write',
+  output: z.discriminatedUnion('submitted', [
+    z.object({ submitted: z.literal(true), feedbackId: z.number(), message: z.string() }),
+    z.object({ submitted: z.literal(false), reason: z.string(), message: z.string() }),
+  ]),
   description:
     '把当前顾客的产品改进建议或活动创意提交到反馈中心（原话记录，商家会查看；被采纳可获现金奖励和勋章）。' +
     '顾客明确提出建议、想反馈时调用；text 用顾客自己的话，productId 是相关商品（可选）。',

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { NotFound } from '../src/errors.ts';
-import { DISPATCH_STATE_LABELS, dispatchNote, dispatchPromise } from '../src/domain/orders/dispatch.ts';
+import { DISPATCH_STATE_LABELS, DISPATCH_STATES, dispatchNote, dispatchPromise } from '../src/domain/orders/dispatch.ts';
 import { getOwnOrder, type Order } from '../src/domain/orders/repo.ts';
 import { latestShipment, latestShippedOrderNo, trackingTrail, type TrackingEvent } from '../src/domain/orders/shipments.ts';
-import { ORDER_STATUS_LABELS, SHIPMENT_STATUS_LABELS } from '../src/domain/orders/status.ts';
+import { ORDER_STATUS_LABELS, ORDER_STATUSES, SHIPMENT_STATUS_LABELS, SHIPMENT_STATUSES } from '../src/domain/orders/status.ts';
 import { getShop } from '../src/domain/shops/repo.ts';
 import { defineTool } from './defineTool.ts';
 
@@ -14,8 +14,41 @@ const NO_PARCEL_NOTES: Partial<Record<Order['status'], string>> = {
   refunded: '订单已退款，不会发货。',
 };
 
+const trackingEvent = z.object({ at: z.string(), status: z.string(), location: z.string(), description: z.string() });
+
 export const trackShipment = defineTool({
   name: 'trackShipment',
+  effect: 'read',
+  subject: 'orders',
+  orderOf: (input) => input.orderNo,
+  output: z.object({
+    orderNo: z.string(),
+    orderStatus: z.enum(ORDER_STATUSES),
+    orderStatusLabel: z.string(),
+    shipment: z
+      .object({
+        carrier: z.string(),
+        trackingNo: z.string(),
+        status: z.enum(SHIPMENT_STATUSES),
+        statusLabel: z.string(),
+        shippedAt: z.string().nullable(),
+        deliveredAt: z.string().nullable(),
+        eta: z.string().nullable(),
+        latestEvent: trackingEvent.nullable(),
+        trail: z.array(trackingEvent),
+      })
+      .nullable(),
+    dispatch: z
+      .object({
+        shipBy: z.string(),
+        promiseHours: z.number(),
+        state: z.enum(DISPATCH_STATES),
+        stateLabel: z.string(),
+        hoursLeft: z.number(),
+      })
+      .nullable(),
+    note: z.string().nullable(),
+  }),
   description:
     '查询当前顾客自己订单的物流：快递公司、运单号、物流状态、最新动态、完整轨迹（trail 按时间从早到晚，最后一条最新）和预计送达时间。' +
     '还没发货时返回承诺发货时间（shipBy）以及是否临近或已超过承诺（dispatch.state: on_track/at_risk/late）。' +

@@ -7,10 +7,12 @@ import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3StreamPart,
+  SharedV3ProviderMetadata,
 } from '@ai-sdk/provider';
 import type { Config } from '../config.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { Logger } from '../log.ts';
+import { readTurnReport, toProviderMetadata } from './offline/contract.ts';
 import { createOfflineModel } from './offline/model.ts';
 
 export interface Models {
@@ -67,7 +69,11 @@ function describe(e: unknown): string {
 export function withFallback(primary: LanguageModelV3, fallback: LanguageModelV3, opts: FallbackOptions): LanguageModelV3 {
   const attempts = opts.attempts ?? 2;
   let failedWith: string | undefined;
-  const mark = (reason: string) => ({ laotie: { fallback: { from: primary.modelId, reason } } });
+  // The fallback's own report (how it understood the message) is kept beside the failure.
+  const mark = (metadata: SharedV3ProviderMetadata | undefined, reason: string): SharedV3ProviderMetadata => ({
+    ...metadata,
+    ...toProviderMetadata({ ...readTurnReport(metadata), fallback: { from: primary.modelId, reason } }),
+  });
   return {
     specificationVersion: 'v3',
     provider: primary.provider,
@@ -87,7 +93,7 @@ export function withFallback(primary: LanguageModelV3, fallback: LanguageModelV3
       }
       failedWith = describe(last);
       const result = await fallback.doGenerate(options);
-      return { ...result, providerMetadata: { ...result.providerMetadata, ...mark(failedWith) } };
+      return { ...result, providerMetadata: mark(result.providerMetadata, failedWith) };
     },
 
     async doStream(options) {
@@ -111,7 +117,7 @@ export function withFallback(primary: LanguageModelV3, fallback: LanguageModelV3
         new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
           transform(part, controller) {
             if (part.type === 'finish') {
-              controller.enqueue({ ...part, providerMetadata: { ...part.providerMetadata, ...mark(reason) } });
+              controller.enqueue({ ...part, providerMetadata: mark(part.providerMetadata, reason) });
             } else controller.enqueue(part);
           },
         }),

@@ -9,18 +9,11 @@ import { resolveShopperCaller } from '../domain/shoppers/repo.ts';
 import { NotFound } from '../errors.ts';
 import { READ_ONLY_TOOLS } from '../../tools/index.ts';
 import { renderPrompt } from './prompts.ts';
-import {
-  buildTurnContext,
-  collectToolCalls,
-  finishTurn,
-  humanTurnResult,
-  prepareTurn,
-  turnCall,
-  turnMeta,
-  type AgentDeps,
-  type ChatTurnInput,
-  type ChatTurnResult,
-} from './turn.ts';
+import { collectToolCalls, finishTurn, turnMeta } from './finishTurn.ts';
+import { humanTurnResult } from './handoff.ts';
+import { prepareTurn } from './prepareTurn.ts';
+import { turnCall, type AgentDeps, type ChatTurnInput, type ChatTurnResult } from './turn.ts';
+import { buildTurnContext } from './turnContext.ts';
 
 /** A turn of the shopper the token names (a resolved ShopperCaller will do as well). */
 export async function runTurn(deps: AgentDeps, who: TokenShopper, input: ChatTurnInput): Promise<ChatTurnResult> {

@@ -5,16 +5,9 @@
 // handoff notice, or the honest failure line), and finish with the handoff status.
 import { streamText, type UIMessageChunk } from 'ai';
 import { renderPrompt } from './prompts.ts';
-import {
-  collectToolCalls,
-  finishTurn,
-  humanTurnResult,
-  turnCall,
-  turnMeta,
-  type AgentDeps,
-  type ChatTurnResult,
-  type PreparedTurn,
-} from './turn.ts';
+import { collectToolCalls, finishTurn, turnMeta } from './finishTurn.ts';
+import { humanTurnResult } from './handoff.ts';
+import { turnCall, type AgentDeps, type ChatTurnResult, type PreparedTurn } from './turn.ts';
 
 export type TurnChunkWriter = (chunk: UIMessageChunk) => void | Promise<void>;
 

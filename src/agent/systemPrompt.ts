@@ -2,15 +2,9 @@
 // core users and 老铁, DOMAIN.md §3), the shopper's tier and profile summary, and today's date.
 import type { Tier } from '../context.ts';
 import type { Shop } from '../domain/shops/repo.ts';
+import { TIER_LABELS } from '../domain/lifecycle/labels.ts';
 import { renderPrompt } from './prompts.ts';
 
-export const TIER_LABELS: Record<Tier, string> = {
-  new: '新朋友',
-  converted: '转化用户',
-  potential: '潜力用户',
-  core: '核心用户',
-  laotie: '老铁',
-};
 
 /** Core users and 老铁 get the dedicated advisor persona. */
 export function usesAdvisor(tier: Tier): boolean {

@@ -5,6 +5,7 @@ import { DEFAULT_RULES } from '../../src/domain/lifecycle/rules.ts';
 import { runTool } from '../../tools/defineTool.ts';
 import { listBadges } from '../../tools/listBadges.ts';
 import { submitFeedback } from '../../tools/submitFeedback.ts';
+import { listVoteCampaigns } from '../../tools/listVoteCampaigns.ts';
 import { voteProduct } from '../../tools/voteProduct.ts';
 import { describeDb } from '../helpers/db.ts';
 import { createShopper } from '../helpers/fixtures.ts';
@@ -41,7 +42,8 @@ describeDb('the 老铁 community', (db) => {
   it('lets only 老铁 vote, and tells the others why', async () => {
     const refused = await runTool(voteProduct, await shopperContext(db(), shop, core, NOW), { productId: candidates[0] });
     expect(refused).toMatchObject({ voted: false, reason: 'not_allowed', message: expect.stringContaining('老铁专属') });
-    const listed = (await runTool(voteProduct, await shopperContext(db(), shop, laotie, NOW), {})) as {
+    expect(await runTool(listVoteCampaigns, await shopperContext(db(), shop, core, NOW), {})).toMatchObject({ voted: false, reason: 'not_allowed' });
+    const listed = (await runTool(listVoteCampaigns, await shopperContext(db(), shop, laotie, NOW), {})) as {
       campaigns: { campaignId: number; candidates: unknown[]; votesLeft: number }[];
     };
     expect(listed.campaigns).toHaveLength(1);

@@ -12,7 +12,8 @@ import { parseHandoffSettings, type ServiceHours } from '../../src/domain/handof
 import { findShopTicket } from '../../src/domain/handoff/tickets.ts';
 import { evaluateTriggers } from '../../src/domain/handoff/triggers.ts';
 import { listActions } from '../../src/domain/handoff/actions.ts';
-import { withTone } from '../../src/agent/turn.ts';
+import { withAssessment } from '../../src/agent/turnContext.ts';
+import { assessMessage } from '../../src/domain/handoff/assessment.ts';
 import { Conflict } from '../../src/errors.ts';
 import { describeDb } from '../helpers/db.ts';
 import { createOrder, createShop, createShopper } from '../helpers/fixtures.ts';
@@ -21,8 +22,9 @@ const SHANGHAI: ServiceHours = { start: '09:00', end: '22:00', timezone: 'Asia/S
 const at = (local: string) => new Date(`${local}+08:00`);
 const settings = parseHandoffSettings({});
 const TOOLS = { orderTools: new Set(['listOrders', 'getOrder', 'trackShipment', 'createAfterSales']), afterSales: 'createAfterSales' };
+const assessed = (message: string) => assessMessage(message, settings, 'core');
 const reasons = (message: string, more: Partial<Parameters<typeof evaluateTriggers>[0]> = {}) =>
-  evaluateTriggers({ message, toolCalls: [], ...more }, settings, TOOLS).reasons;
+  evaluateTriggers({ assessment: assessed(message), toolCalls: [], ...more }, settings, TOOLS).reasons;
 
 describe('the escalation rules', () => {
   it('hands over when the shopper asks for a person, in Chinese or English, unless she declines', () => {
@@ -44,6 +46,17 @@ describe('the escalation rules', () => {
     expect(reasons('你们就是骗子，差评！')).toEqual(['angry']);
   });
 
+  it('judges a message the same way wherever it is read: harmless words that contain a rude one stay calm', () => {
+    expect(angerOf('请问这个垃圾桶多少钱').mood).toBe('calm');
+    expect(angerOf('送妈妈的礼物有推荐吗').mood).toBe('calm');
+    expect(angerOf('坑爹啊').mood).toBe('upset');
+    expect(angerOf('我的訂單怎麼還沒到，投訴！').mood).toBe('angry');
+    expect(reasons('请问这个垃圾桶多少钱')).toEqual([]);
+    const angry = assessMessage('骗子！我要投诉', settings, 'core');
+    expect(angry).toMatchObject({ mood: 'angry', handoff: ['angry'], handoffAvailable: true });
+    expect(assessMessage('骗子！我要投诉', parseHandoffSettings({ tiers: ['laotie'] }), 'new')).toMatchObject({ mood: 'angry', handoff: [], handoffAvailable: false });
+  });
+
   it('hands over when an order tool breaks, a refund needs review, or the model is unsure', () => {
     const broken = { name: 'trackShipment', input: {}, output: { error: { code: 'tool_failed', message: 'x' } } };
     expect(reasons('我的快递到哪了', { toolCalls: [broken] })).toContain('tool_failure');
@@ -57,17 +70,17 @@ describe('the escalation rules', () => {
 
   it('hands over when the same need stays unresolved twice in a row', () => {
     const empty = { name: 'listOrders', input: {}, output: { orders: [] } };
-    const first = evaluateTriggers({ message: '我上周买的面膜呢', toolCalls: [empty], intent: 'order_status', confidence: 0.8 }, settings, TOOLS);
+    const first = evaluateTriggers({ assessment: assessed('我上周买的面膜呢'), toolCalls: [empty], intent: 'order_status', confidence: 0.8 }, settings, TOOLS);
     expect(first.reasons).toEqual([]);
     expect(first.unresolved).toBe(true);
     const second = evaluateTriggers(
-      { message: '就是上周那单面膜', toolCalls: [empty], intent: 'order_status', confidence: 0.8, previous: { unresolved: true, need: first.need } },
+      { assessment: assessed('就是上周那单面膜'), toolCalls: [empty], intent: 'order_status', confidence: 0.8, previous: { unresolved: true, need: first.need } },
       settings,
       TOOLS,
     );
     expect(second.reasons).toEqual(['unresolved']);
     const other = evaluateTriggers(
-      { message: '推荐口红', toolCalls: [{ name: 'searchProducts', input: {}, output: { products: [] } }], intent: 'recommend', confidence: 0.8, previous: { unresolved: true, need: 'order_status' } },
+      { assessment: assessed('推荐口红'), toolCalls: [{ name: 'searchProducts', input: {}, output: { products: [] } }], intent: 'recommend', confidence: 0.8, previous: { unresolved: true, need: 'order_status' } },
       settings,
       TOOLS,
     );
@@ -76,12 +89,11 @@ describe('the escalation rules', () => {
   });
 
   it("softens an LLM's tone for an upset shopper, more for an angry one, not for a calm one", () => {
-    const rules = { handoff: settings, hours: SHANGHAI };
-    expect(withTone('SYSTEM', '推荐个口红', rules)).toBe('SYSTEM');
-    const upset = withTone('SYSTEM', '有点无语', rules);
-    const angry = withTone('SYSTEM', '骗子！我要投诉', rules);
+    expect(withAssessment('SYSTEM', assessed('推荐个口红'), false)).toBe('SYSTEM');
+    const upset = withAssessment('SYSTEM', assessed('有点无语'), false);
+    const angry = withAssessment('SYSTEM', assessed('骗子！我要投诉'), true);
     expect(upset).toMatch(/^SYSTEM\n\n## 语气提醒/);
-    expect(angry).toContain('requestHandoff');
+    expect(angry).toContain('转给人工客服');
     expect(upset).not.toBe(angry);
   });
 

@@ -1,22 +1,7 @@
 // The shopper's account: coupons (list, claim), points (balance, tasks, redeem), 链动 referral status,
 // and the 老铁 community (badges, votes, feedback). A claim, redemption or vote happens only when the
 // shopper asked for it and the item is one a tool listed; with several to choose from, the card asks.
-import {
-  type CouponFacts,
-  readBadges,
-  readClaim,
-  readCoupons,
-  readFeedback,
-  readKnowledge,
-  readPoints,
-  readRedeem,
-  readReferral,
-  readTasks,
-  readVote,
-  type RedeemOption,
-  type VoteCandidate,
-} from './factsAccount.ts';
-import { priceYuan } from './factsShopping.ts';
+import { TOOLS } from '../../../tools/index.ts';
 import { callOr, cannot, errorOf, latest, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { pick } from './recall.ts';
 import { lines } from './replies.ts';
@@ -38,17 +23,32 @@ import {
 } from './replyAccount.ts';
 import { knowledgeQuery } from './flowService.ts';
 import { knowledgeReply } from './replyService.ts';
+import { priceYuan, resultOf, type ClaimableCoupon, type RedeemOption, type VoteCandidate } from './results.ts';
 import type { CouponHint } from './slots.ts';
+
+const {
+  listCoupons,
+  claimCoupon,
+  getPoints,
+  listTasks,
+  redeemPoints,
+  getReferralStatus,
+  searchKnowledge,
+  listBadges,
+  listVoteCampaigns,
+  voteProduct,
+  submitFeedback,
+} = TOOLS;
 
 const THRESHOLD_RULE = /满\s*(\d+(?:\.\d+)?)\s*减\s*(\d+(?:\.\d+)?)/;
 const NO_THRESHOLD_RULE = /无门槛/;
 const AMOUNT_RULE = /减\s*(\d+(?:\.\d+)?)/;
 
 /** The coupon a hint names: by code, by its rule (满100减20, 无门槛, 10元券). */
-function couponByHint(coupons: readonly CouponFacts[], hint: CouponHint | undefined): CouponFacts | undefined {
+function couponByHint(coupons: readonly ClaimableCoupon[], hint: CouponHint | undefined): ClaimableCoupon | undefined {
   if (!hint) return undefined;
   const matches = coupons.filter((c) => {
-    if (hint.code) return c.code.toLowerCase() === hint.code.toLowerCase();
+    if (hint.code) return c.couponCode.toLowerCase() === hint.code.toLowerCase();
     const threshold = THRESHOLD_RULE.exec(c.rule);
     if (hint.thresholdYuan !== undefined) return threshold !== null && Number(threshold[1]) === hint.thresholdYuan && Number(threshold[2]) === hint.amountYuan;
     if (hint.noThreshold && !NO_THRESHOLD_RULE.test(c.rule)) return false;
@@ -58,26 +58,26 @@ function couponByHint(coupons: readonly CouponFacts[], hint: CouponHint | undefi
   return matches.length === 1 ? matches[0] : undefined;
 }
 
-function claimCall(f: Flow, c: CouponFacts): Decision {
-  return callOr(f, 'claimCoupon', { couponCode: c.code }, cannot(f, 'coupons'));
+function claimCall(f: Flow, c: ClaimableCoupon): Decision {
+  return callOr(f, claimCoupon, { couponCode: c.couponCode }, cannot(f, 'coupons'));
 }
 
 export function couponsFlow(f: Flow): Decision {
   const s = f.u.slots;
-  const claimed = valueOf(f, 'claimCoupon');
-  if (claimed !== undefined) return reply(claimReply(f.say, readClaim(claimed)));
-  if (errorOf(f, 'claimCoupon')) return reply(f.say.t('coupons.refused_other'));
+  const claimed = valueOf(f, claimCoupon);
+  if (claimed !== undefined) return reply(claimReply(f.say, claimed));
+  if (errorOf(f, claimCoupon)) return reply(f.say.t('coupons.refused_other'));
   const shown = f.u.recall.list?.kind === 'coupons' ? f.u.recall.list.items : [];
   const picking = f.u.pending?.intent === 'coupons' && s.ordinal !== undefined;
   const wantsClaim = s.couponClaim || picking;
-  const listed = valueOf(f, 'listCoupons');
+  const listed = valueOf(f, listCoupons);
   // "第二张" answers last turn's question: the coupons it listed are the ones pointed at.
   if (wantsClaim && listed === undefined && s.ordinal !== undefined && shown.length) {
     const chosen = pick(shown, s.ordinal);
     return chosen ? claimCall(f, chosen) : reply(f.say.t('coupons.no_such_position'));
   }
-  if (listed === undefined) return callOr(f, 'listCoupons', {}, cannot(f, 'coupons'));
-  const { usable, claimable } = readCoupons(listed);
+  if (listed === undefined) return callOr(f, listCoupons, {}, cannot(f, 'coupons'));
+  const { usable, claimable } = listed;
   if (!wantsClaim) return reply(couponsOverviewReply(f.say, usable, claimable));
   const chosen = (s.ordinal !== undefined ? pick(claimable, s.ordinal) : undefined) ?? couponByHint(claimable, s.coupon) ?? (claimable.length === 1 ? claimable[0] : undefined);
   if (chosen) return claimCall(f, chosen);
@@ -98,19 +98,19 @@ function redeemChoice(f: Flow, options: readonly RedeemOption[]): RedeemOption |
 }
 
 function redeemFlow(f: Flow): Decision {
-  const done = valueOf(f, 'redeemPoints');
-  if (done !== undefined) return reply(redeemReply(f.say, readRedeem(done)));
+  const done = valueOf(f, redeemPoints);
+  if (done !== undefined) return reply(redeemReply(f.say, done));
   const shown = f.u.recall.list?.kind === 'redeem' ? f.u.recall.list.items : [];
-  const tasks = valueOf(f, 'listTasks');
+  const tasks = valueOf(f, listTasks);
   if (tasks === undefined && f.u.slots.ordinal !== undefined && shown.length) {
     const chosen = pick(shown, f.u.slots.ordinal);
-    if (chosen) return callOr(f, 'redeemPoints', { templateCode: chosen.code || undefined }, cannot(f, 'redeem'));
+    if (chosen) return callOr(f, redeemPoints, { templateCode: chosen.templateCode || undefined }, cannot(f, 'redeem'));
   }
-  if (tasks === undefined) return callOr(f, 'listTasks', {}, cannot(f, 'redeem'));
-  const { balance, redeem } = readTasks(tasks);
+  if (tasks === undefined) return callOr(f, listTasks, {}, cannot(f, 'redeem'));
+  const { balance, redeem } = tasks;
   if (!redeem.length) return reply(noRedeemOptionsReply(f.say));
   const chosen = redeemChoice(f, redeem);
-  if (chosen) return callOr(f, 'redeemPoints', { templateCode: chosen.code || undefined }, cannot(f, 'redeem'));
+  if (chosen) return callOr(f, redeemPoints, { templateCode: chosen.templateCode || undefined }, cannot(f, 'redeem'));
   return reply(askWhichRedeemReply(f.say, balance, redeem));
 }
 
@@ -119,13 +119,13 @@ export function pointsFlow(f: Flow): Decision {
   const picking = f.u.pending?.intent === 'points' && s.ordinal !== undefined;
   if (s.pointsAspect === 'redeem' || picking) return redeemFlow(f);
   if (s.pointsAspect === 'tasks') {
-    const tasks = valueOf(f, 'listTasks');
-    if (tasks !== undefined) return reply(tasksReply(f.say, readTasks(tasks)));
-    if (f.tools.has('listTasks')) return callOr(f, 'listTasks', {}, cannot(f, 'points'));
+    const tasks = valueOf(f, listTasks);
+    if (tasks !== undefined) return reply(tasksReply(f.say, tasks));
+    if (f.tools.has(listTasks)) return callOr(f, listTasks, {}, cannot(f, 'points'));
   }
-  const points = readPoints(valueOf(f, 'getPoints'));
+  const points = valueOf(f, getPoints);
   if (points) return reply(pointsReply(f.say, points));
-  return callOr(f, 'getPoints', {}, cannot(f, 'points'));
+  return callOr(f, getPoints, {}, cannot(f, 'points'));
 }
 
 /**
@@ -133,24 +133,24 @@ export function pointsFlow(f: Flow): Decision {
  * says where the shopper stands, the rule says how it works.
  */
 export function referralFlow(f: Flow): Decision {
-  const explain = f.u.slots.referralExplain && f.tools.has('searchKnowledge');
-  const status = latest(f, 'getReferralStatus');
-  const rules = latest(f, 'searchKnowledge');
-  if (!status && f.tools.has('getReferralStatus')) {
-    const calls = [f.tools.plan('getReferralStatus', {}), explain && !rules ? f.tools.plan('searchKnowledge', { query: knowledgeQuery(f.u.raw, f.u.norm) }) : null];
+  const explain = f.u.slots.referralExplain && f.tools.has(searchKnowledge);
+  const status = latest(f, getReferralStatus);
+  const rules = latest(f, searchKnowledge);
+  if (!status && f.tools.has(getReferralStatus)) {
+    const calls = [f.tools.plan(getReferralStatus, {}), explain && !rules ? f.tools.plan(searchKnowledge, { query: knowledgeQuery(f.u.raw, f.u.norm) }) : null];
     return { kind: 'calls', calls: calls.filter((c) => c !== null) };
   }
-  if (explain && !rules) return callOr(f, 'searchKnowledge', { query: knowledgeQuery(f.u.raw, f.u.norm) }, cannot(f, 'referral'));
-  const facts = readReferral(valueOf(f, 'getReferralStatus'));
-  const passages = readKnowledge(valueOf(f, 'searchKnowledge'));
+  if (explain && !rules) return callOr(f, searchKnowledge, { query: knowledgeQuery(f.u.raw, f.u.norm) }, cannot(f, 'referral'));
+  const facts = valueOf(f, getReferralStatus);
+  const passages = valueOf(f, searchKnowledge)?.results ?? [];
   if (!facts && !rules) return reply(cannot(f, 'referral')());
   return reply(lines(rules ? knowledgeReply(f.say, passages) : undefined, facts ? referralReply(f.say, facts) : undefined));
 }
 
 export function badgesFlow(f: Flow): Decision {
-  const value = valueOf(f, 'listBadges');
-  if (value !== undefined) return reply(badgesReply(f.say, readBadges(value)));
-  return callOr(f, 'listBadges', {}, cannot(f, 'badges'));
+  const value = valueOf(f, listBadges);
+  if (value !== undefined) return reply(badgesReply(f.say, value));
+  return callOr(f, listBadges, {}, cannot(f, 'badges'));
 }
 
 function candidateChoice(f: Flow, candidates: readonly VoteCandidate[]): VoteCandidate | undefined {
@@ -161,32 +161,32 @@ function candidateChoice(f: Flow, candidates: readonly VoteCandidate[]): VoteCan
 }
 
 export function voteFlow(f: Flow): Decision {
-  const calls = f.turn.exchanges.filter((e) => e.name === 'voteProduct');
-  const last = calls.at(-1);
-  const outcome = readVote(valueOf(f, 'voteProduct'));
+  const cast = latest(f, voteProduct);
   const shown = f.u.recall.list?.kind === 'candidates' ? f.u.recall.list : undefined;
-  if (last && typeof last.input.productId === 'number') {
-    const known = [...(shown?.items ?? []), ...calls.flatMap((e) => (e.outcome?.ok ? readVote(e.outcome.value).campaigns.flatMap((c) => c.candidates) : []))];
-    return reply(voteResultReply(f.say, outcome, known.find((c) => c.productId === last.input.productId)?.name ?? ''));
+  if (cast) {
+    const outcome = resultOf(voteProduct, cast);
+    if (!outcome) return reply(f.say.t('vote.refused_other'));
+    const known = [...(shown?.items ?? []), ...(campaignsOf(valueOf(f, listVoteCampaigns))[0]?.candidates ?? [])];
+    return reply(voteResultReply(f.say, outcome, known.find((c) => c.productId === cast.input.productId)?.name ?? ''));
   }
-  if (!last) {
-    const chosen = shown && candidateChoice(f, shown.items);
-    if (shown && chosen) return callOr(f, 'voteProduct', { campaignId: shown.campaignId, productId: chosen.productId }, cannot(f, 'vote'));
-    return callOr(f, 'voteProduct', {}, cannot(f, 'vote'));
-  }
-  if (outcome.voted === false) return reply(voteResultReply(f.say, outcome, ''));
-  const campaign = outcome.campaigns[0];
+  const chosenShown = shown && candidateChoice(f, shown.items);
+  if (shown && chosenShown) return callOr(f, voteProduct, { campaignId: shown.campaignId, productId: chosenShown.productId }, cannot(f, 'vote'));
+  const listed = valueOf(f, listVoteCampaigns);
+  if (listed === undefined) return callOr(f, listVoteCampaigns, {}, cannot(f, 'vote'));
+  if ('voted' in listed) return reply(voteResultReply(f.say, listed, ''));
+  const campaign = listed.campaigns[0];
   if (!campaign) return reply(noCampaignReply(f.say));
   const chosen = candidateChoice(f, campaign.candidates);
-  if (chosen) return callOr(f, 'voteProduct', { campaignId: campaign.campaignId, productId: chosen.productId }, cannot(f, 'vote'));
+  if (chosen) return callOr(f, voteProduct, { campaignId: campaign.campaignId, productId: chosen.productId }, cannot(f, 'vote'));
   return reply(campaignReply(f.say, campaign));
 }
 
+const campaignsOf = (v: ReturnType<typeof valueOf<typeof listVoteCampaigns>>) => (v && 'campaigns' in v ? v.campaigns : []);
+
 export function feedbackFlow(f: Flow): Decision {
-  const value = valueOf(f, 'submitFeedback');
+  const value = valueOf(f, submitFeedback);
   if (value !== undefined) {
-    const r = readFeedback(value);
-    return reply(r.submitted ? (f.say.lang === 'zh' && r.message ? r.message : f.say.t('feedback.thanks')) : f.say.t('feedback.failed'));
+    return reply(value.submitted ? (f.say.lang === 'zh' && value.message ? value.message : f.say.t('feedback.thanks')) : f.say.t('feedback.failed'));
   }
-  return callOr(f, 'submitFeedback', { text: f.u.raw.slice(0, 2000) }, cannot(f, 'feedback'));
+  return callOr(f, submitFeedback, { text: f.u.raw.slice(0, 2000) }, cannot(f, 'feedback'));
 }

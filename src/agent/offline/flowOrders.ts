@@ -1,14 +1,8 @@
 // Customer service over the shopper's own orders (DOMAIN.md §5): status, logistics, after-sales.
 // Without an order number the flows find the order first (listOrders), pick it when the message
 // says which ("最近那单", "上周买的口红", "第二个"), and ask once when several could be meant.
-import {
-  type OrderLine,
-  readAfterSales,
-  readOrderDetail,
-  readOrderLines,
-  readTracking,
-} from './factsOrders.ts';
-import { allOf, callOr, cannot, errorOf, reply, valueOf, type Decision, type Flow } from './flow.ts';
+import { TOOLS } from '../../../tools/index.ts';
+import { allOf, callOr, cannot, errorOf, reply, valueOf, type Decision, type Flow, type PlannedInput } from './flow.ts';
 import { pick } from './recall.ts';
 import {
   afterSalesResultReply,
@@ -24,7 +18,10 @@ import {
   progressReply,
   trackingReply,
 } from './replyOrders.ts';
+import type { OrderLine } from './results.ts';
 import type { AfterSalesKind, Slots } from './slots.ts';
+
+const { listOrders, getOrder, trackShipment, createAfterSales } = TOOLS;
 
 const RECENT = 5;
 const LIST_STATUSES = ['to_pay', 'to_ship', 'in_transit', 'received'];
@@ -36,9 +33,9 @@ export function afterSalesCandidates(orders: readonly OrderLine[]): OrderLine[] 
 }
 
 /** The list filters a message implies ("上周买的口红", "还没发货的"). */
-function listFilter(s: Slots, limit = RECENT): Record<string, unknown> {
+function listFilter(s: Slots, limit = RECENT): PlannedInput<typeof listOrders> {
   return {
-    status: s.orderStatus && LIST_STATUSES.includes(s.orderStatus) ? s.orderStatus : undefined,
+    status: s.orderStatus && LIST_STATUSES.includes(s.orderStatus) ? (s.orderStatus as PlannedInput<typeof listOrders>['status']) : undefined,
     since: s.orderRef?.since,
     productKeyword: s.orderRef?.productKeyword,
     limit,
@@ -78,51 +75,51 @@ function notFound(f: Flow): Decision {
 
 export function orderStatusFlow(f: Flow): Decision {
   const s = f.u.slots;
-  const detail = readOrderDetail(valueOf(f, 'getOrder'));
+  const detail = valueOf(f, getOrder);
   if (detail) return reply(orderDetailReply(f.say, detail));
-  const tracking = readTracking(valueOf(f, 'trackShipment'));
+  const tracking = valueOf(f, trackShipment);
   if (tracking) return reply(trackingReply(f.say, tracking));
-  if (errorOf(f, 'getOrder') || errorOf(f, 'trackShipment')) return notFound(f);
+  if (errorOf(f, getOrder) || errorOf(f, trackShipment)) return notFound(f);
   const shown = orderFromShown(f, false);
   if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
   const orderNo = s.orderNo ?? shown?.orderNo ?? focusedOrder(f);
   const waitingToShip = s.orderStatus === 'to_ship';
   if (orderNo) {
     return waitingToShip
-      ? callOr(f, 'trackShipment', { orderNo }, cannot(f, 'logistics'))
-      : callOr(f, 'getOrder', { orderNo }, cannot(f, 'orders'));
+      ? callOr(f, trackShipment, { orderNo }, cannot(f, 'logistics'))
+      : callOr(f, getOrder, { orderNo }, cannot(f, 'orders'));
   }
-  const listed = valueOf(f, 'listOrders');
-  if (listed === undefined) return callOr(f, 'listOrders', listFilter(s), cannot(f, 'orders'));
-  const { orders, hasMore } = readOrderLines(listed);
+  const listed = valueOf(f, listOrders);
+  if (listed === undefined) return callOr(f, listOrders, listFilter(s), cannot(f, 'orders'));
+  const { orders, hasMore } = listed;
   const first = orders[0];
   if (!first) return reply(noOrdersReply(f.say, filtered(s)));
   if (orders.length === 1 || s.orderRef?.latest) {
     return waitingToShip && first.status === 'paid'
-      ? callOr(f, 'trackShipment', { orderNo: first.orderNo }, cannot(f, 'logistics'))
-      : callOr(f, 'getOrder', { orderNo: first.orderNo }, cannot(f, 'orders'));
+      ? callOr(f, trackShipment, { orderNo: first.orderNo }, cannot(f, 'logistics'))
+      : callOr(f, getOrder, { orderNo: first.orderNo }, cannot(f, 'orders'));
   }
   return reply(orderListReply(f.say, orders, hasMore));
 }
 
 export function logisticsFlow(f: Flow): Decision {
   const s = f.u.slots;
-  const tracking = readTracking(valueOf(f, 'trackShipment'));
+  const tracking = valueOf(f, trackShipment);
   if (tracking) return reply(trackingReply(f.say, tracking));
-  if (errorOf(f, 'trackShipment')) return s.orderNo ? notFound(f) : noParcelYet(f);
+  if (errorOf(f, trackShipment)) return s.orderNo ? notFound(f) : noParcelYet(f);
   const shown = orderFromShown(f, false);
   if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
   const orderNo = s.orderNo ?? shown?.orderNo ?? focusedOrder(f);
-  if (orderNo) return callOr(f, 'trackShipment', { orderNo }, cannot(f, 'logistics'));
+  if (orderNo) return callOr(f, trackShipment, { orderNo }, cannot(f, 'logistics'));
   // "最近那单到哪了" means the latest order, shipped or not; "快递到哪了" the latest parcel.
   if (s.orderRef) {
-    const listed = valueOf(f, 'listOrders');
-    if (listed === undefined) return callOr(f, 'listOrders', listFilter(s, filtered(s) ? RECENT : 1), cannot(f, 'orders'));
-    const first = readOrderLines(listed).orders[0];
+    const listed = valueOf(f, listOrders);
+    if (listed === undefined) return callOr(f, listOrders, listFilter(s, filtered(s) ? RECENT : 1), cannot(f, 'orders'));
+    const first = listed.orders[0];
     if (!first) return reply(noOrdersReply(f.say, filtered(s)));
-    return callOr(f, 'trackShipment', { orderNo: first.orderNo }, cannot(f, 'logistics'));
+    return callOr(f, trackShipment, { orderNo: first.orderNo }, cannot(f, 'logistics'));
   }
-  return callOr(f, 'trackShipment', {}, cannot(f, 'logistics'));
+  return callOr(f, trackShipment, {}, cannot(f, 'logistics'));
 }
 
 /**
@@ -130,12 +127,12 @@ export function logisticsFlow(f: Flow): Decision {
  * shipping promise), or there is no order at all.
  */
 function noParcelYet(f: Flow): Decision {
-  const listed = valueOf(f, 'listOrders');
-  if (listed === undefined) return callOr(f, 'listOrders', { limit: 1 }, () => noShipmentReply(f.say));
-  const first = readOrderLines(listed).orders[0];
+  const listed = valueOf(f, listOrders);
+  if (listed === undefined) return callOr(f, listOrders, { limit: 1 }, () => noShipmentReply(f.say));
+  const first = listed.orders[0];
   if (!first) return reply(noOrdersReply(f.say, false));
-  const tried = allOf(f, 'trackShipment').some((e) => e.input.orderNo === first.orderNo);
-  return tried ? reply(noShipmentReply(f.say)) : callOr(f, 'trackShipment', { orderNo: first.orderNo }, cannot(f, 'logistics'));
+  const tried = allOf(f, trackShipment).some((e) => e.input.orderNo === first.orderNo);
+  return tried ? reply(noShipmentReply(f.say)) : callOr(f, trackShipment, { orderNo: first.orderNo }, cannot(f, 'logistics'));
 }
 
 /** Exchange when the shade or size is wrong, otherwise a return; a paid, unshipped order can only be refunded. */
@@ -148,45 +145,45 @@ function kindFor(s: Slots, order: OrderLine | undefined): AfterSalesKind | undef
 
 function progressFlow(f: Flow): Decision {
   const s = f.u.slots;
-  const detail = readOrderDetail(valueOf(f, 'getOrder'));
+  const detail = valueOf(f, getOrder);
   if (detail) return reply(progressReply(f.say, detail));
-  if (errorOf(f, 'getOrder')) return notFound(f);
+  if (errorOf(f, getOrder)) return notFound(f);
   const shown = orderFromShown(f, false);
   const orderNo = s.orderNo ?? (shown !== 'out_of_range' ? shown?.orderNo : undefined) ?? focusedOrder(f);
-  if (orderNo) return callOr(f, 'getOrder', { orderNo }, cannot(f, 'orders'));
-  const listed = valueOf(f, 'listOrders');
-  if (listed === undefined) return callOr(f, 'listOrders', listFilter(s), cannot(f, 'orders'));
-  const { orders } = readOrderLines(listed);
+  if (orderNo) return callOr(f, getOrder, { orderNo }, cannot(f, 'orders'));
+  const listed = valueOf(f, listOrders);
+  if (listed === undefined) return callOr(f, listOrders, listFilter(s), cannot(f, 'orders'));
+  const { orders } = listed;
   // A request lives on a received or refunded order: the most recent such order is the one asked about.
   const first = orders.find((o) => [...AFTER_SALES_STATUSES, 'refunded'].includes(o.status)) ?? orders[0];
   if (!first) return reply(noOrdersReply(f.say, filtered(s)));
-  return callOr(f, 'getOrder', { orderNo: first.orderNo }, cannot(f, 'orders'));
+  return callOr(f, getOrder, { orderNo: first.orderNo }, cannot(f, 'orders'));
 }
 
 /** "还能退货吗": whether the order asked about (else the latest that could be) may get a request. */
 function eligibilityFlow(f: Flow): Decision {
   const s = f.u.slots;
-  const detail = readOrderDetail(valueOf(f, 'getOrder'));
+  const detail = valueOf(f, getOrder);
   if (detail) return reply(eligibilityReply(f.say, detail));
-  if (errorOf(f, 'getOrder')) return notFound(f);
+  if (errorOf(f, getOrder)) return notFound(f);
   const shown = orderFromShown(f, true);
   const orderNo = s.orderNo ?? (shown !== 'out_of_range' ? shown?.orderNo : undefined) ?? focusedOrder(f);
-  if (orderNo) return callOr(f, 'getOrder', { orderNo }, cannot(f, 'orders'));
-  const listed = valueOf(f, 'listOrders');
-  if (listed === undefined) return callOr(f, 'listOrders', { ...listFilter(s), status: undefined }, cannot(f, 'orders'));
-  const { orders } = readOrderLines(listed);
+  if (orderNo) return callOr(f, getOrder, { orderNo }, cannot(f, 'orders'));
+  const listed = valueOf(f, listOrders);
+  if (listed === undefined) return callOr(f, listOrders, { ...listFilter(s), status: undefined }, cannot(f, 'orders'));
+  const { orders } = listed;
   const latest = afterSalesCandidates(orders)[0];
   if (!latest) return reply(noneEligibleReply(f.say, orders));
-  return callOr(f, 'getOrder', { orderNo: latest.orderNo }, cannot(f, 'orders'));
+  return callOr(f, getOrder, { orderNo: latest.orderNo }, cannot(f, 'orders'));
 }
 
 export function afterSalesFlow(f: Flow): Decision {
   const s = f.u.slots;
-  const created = valueOf(f, 'createAfterSales');
-  const requested = f.turn.exchanges.find((e) => e.name === 'createAfterSales');
+  const created = valueOf(f, createAfterSales);
+  const requested = f.turn.exchanges.find((e) => e.name === createAfterSales.name);
   const requestedNo = typeof requested?.input.orderNo === 'string' ? requested.input.orderNo : undefined;
-  if (created !== undefined) return reply(afterSalesResultReply(f.say, readAfterSales(created), requestedNo ?? ''));
-  if (errorOf(f, 'createAfterSales')) return notFound(f);
+  if (created !== undefined) return reply(afterSalesResultReply(f.say, created, requestedNo ?? ''));
+  if (errorOf(f, createAfterSales)) return notFound(f);
   if (s.afterSalesProgress) return progressFlow(f);
   if (s.afterSalesQuestion) return eligibilityFlow(f);
 
@@ -197,9 +194,9 @@ export function afterSalesFlow(f: Flow): Decision {
     if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
     order = shown;
     if (!order) {
-      const listed = valueOf(f, 'listOrders');
-      if (listed === undefined) return callOr(f, 'listOrders', { ...listFilter(s), status: undefined }, cannot(f, 'orders'));
-      const { orders } = readOrderLines(listed);
+      const listed = valueOf(f, listOrders);
+      if (listed === undefined) return callOr(f, listOrders, { ...listFilter(s), status: undefined }, cannot(f, 'orders'));
+      const { orders } = listed;
       const candidates = afterSalesCandidates(orders);
       if (!candidates.length) return reply(noneEligibleReply(f.say, orders));
       if (candidates.length > 1 && !s.orderRef?.latest) return reply(askOrderReply(f.say, candidates, kindFor(s, undefined) !== undefined));
@@ -210,5 +207,5 @@ export function afterSalesFlow(f: Flow): Decision {
   const kind = kindFor(s, order);
   if (!kind) return reply(askKindReply(f.say, orderNo));
   const reason = s.reason ? s.reason[f.say.lang] : f.say.t('aftersales.default_reason', { kind: f.say.t(`labels.kind_${kind}`) });
-  return callOr(f, 'createAfterSales', { orderNo, kind, reason }, cannot(f, 'after_sales'));
+  return callOr(f, createAfterSales, { orderNo, kind, reason }, cannot(f, 'after_sales'));
 }

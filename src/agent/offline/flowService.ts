@@ -2,9 +2,9 @@
 // quoted with their title), small talk gets the persona's voice, and what the card must not do —
 // off-topic tasks, attempts to change its instructions or see other shoppers' data — gets a polite
 // refusal that reveals nothing about its instructions.
-import { readKnowledge } from './factsAccount.ts';
+import { TOOLS } from '../../../tools/index.ts';
 import { LEXICON } from './lexicon.ts';
-import { containsTerm } from './normalize.ts';
+import { containsTerm } from '../../text/normalize.ts';
 import { callOr, cannot, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { lines } from './replies.ts';
 import { capabilities, knowledgeReply, smalltalkReply } from './replyService.ts';
@@ -23,9 +23,9 @@ export function knowledgeQuery(raw: string, norm: string): string {
 }
 
 export function knowledgeFlow(f: Flow): Decision {
-  const value = valueOf(f, 'searchKnowledge');
-  if (value !== undefined) return reply(knowledgeReply(f.say, readKnowledge(value)));
-  return callOr(f, 'searchKnowledge', { query: knowledgeQuery(f.u.raw, f.u.norm) }, cannot(f, 'knowledge'));
+  const value = valueOf(f, TOOLS.searchKnowledge);
+  if (value !== undefined) return reply(knowledgeReply(f.say, value.results));
+  return callOr(f, TOOLS.searchKnowledge, { query: knowledgeQuery(f.u.raw, f.u.norm) }, cannot(f, 'knowledge'));
 }
 
 export function smalltalkFlow(f: Flow): Decision {

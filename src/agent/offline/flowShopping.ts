@@ -2,13 +2,16 @@
 // there is nothing to go on, search with every filter the shopper gave, refine the last search
 // ("便宜点的", "换个颜色", "有没有适合油皮的") keeping its other filters, and answer about a product
 // the shopper points at ("第二个", "它", a name) — always an item a tool really returned.
-import { priceYuan, type ProductFacts, readProduct, readProducts } from './factsShopping.ts';
+import { TOOLS } from '../../../tools/index.ts';
 import { allOf, callOr, cannot, errorOf, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { LEXICON } from './lexicon.ts';
-import { containsTerm } from './normalize.ts';
+import { containsTerm } from '../../text/normalize.ts';
 import { pick } from './recall.ts';
 import { askNeedReply, askWhichProduct, droppedPhrase, noSuchPosition, productDetailReply, productsReply, type SearchChange } from './replyShopping.ts';
+import { priceYuan, type Product } from './results.ts';
 import type { Slots, VocabMatch } from './slots.ts';
+
+const { searchProducts, getProduct } = TOOLS;
 
 const SEARCH_LIMIT = 5;
 const LOOKUP_LIMIT = 3;
@@ -54,7 +57,7 @@ function withBudget(input: Record<string, unknown>, s: Slots): void {
 }
 
 /** The last search with this message's changes applied, keeping every filter it does not change. */
-function refine(f: Flow, base: Record<string, unknown>, shown: readonly ProductFacts[], shownIds: readonly number[]): SearchPlan {
+function refine(f: Flow, base: Record<string, unknown>, shown: readonly Product[], shownIds: readonly number[]): SearchPlan {
   const s = f.u.slots;
   const input: Record<string, unknown> = { ...base };
   delete input.excludeProductIds;
@@ -75,7 +78,7 @@ function refine(f: Flow, base: Record<string, unknown>, shown: readonly ProductF
     change = { kind: 'pricier' };
   }
   if (s.colorChange) {
-    const from = typeof base.color === 'string' ? base.color : f.u.recall.focus?.product.colors[0];
+    const from = typeof base.color === 'string' ? base.color : f.u.recall.focus?.product.colors?.[0];
     delete input.color;
     input.excludeProductIds = shown.map((p) => p.id);
     change = { kind: 'color', ...(from ? { from } : {}) };
@@ -134,21 +137,21 @@ function relax(input: Record<string, unknown>): Record<string, unknown> | null {
 }
 
 export function recommendFlow(f: Flow): Decision {
-  const searches = allOf(f, 'searchProducts');
+  const searches = allOf(f, searchProducts);
   const first = searches[0];
   if (!first) {
     const plan = searchPlan(f);
     if (!plan) return reply(askNeedReply(f.say));
-    return callOr(f, 'searchProducts', plan.input, cannot(f, 'search'));
+    return callOr(f, searchProducts, plan.input, cannot(f, 'search'));
   }
   const last = searches.at(-1)!;
-  const products = readProducts(valueOf(f, 'searchProducts'));
+  const products = valueOf(f, searchProducts)?.products ?? [];
   const plan = searchPlan(f);
   const change = plan?.change ?? { kind: 'new' };
   // One retry with a filter given up, so "nothing matches" comes with something close instead.
   if (!products.length && searches.length === 1 && (change.kind === 'new' || change.kind === 'refined')) {
     const relaxed = relax(first.input);
-    if (relaxed) return callOr(f, 'searchProducts', relaxed, cannot(f, 'search'));
+    if (relaxed) return callOr(f, searchProducts, relaxed, cannot(f, 'search'));
   }
   const relaxedKey = searches.length > 1 ? RELAX_ORDER.find((k) => has(first.input, k) && !has(last.input, k)) : undefined;
   const relaxed = relaxedKey ? droppedPhrase(f.say, relaxedKey, first.input) : undefined;
@@ -175,7 +178,7 @@ function sharedRun(a: string, b: string): number {
 // Three shared characters (修护精 …) name a product; two are often just its category.
 const NAME_MATCH_MIN = 3;
 
-type Target = { product: ProductFacts } | { ambiguous: ProductFacts[] } | { outOfRange: number } | null;
+type Target = { product: Product } | { ambiguous: Product[] } | { outOfRange: number } | null;
 
 function targetProduct(f: Flow): Target {
   const { slots: s, recall, norm } = f.u;
@@ -185,7 +188,7 @@ function targetProduct(f: Flow): Target {
     return p ? { product: p } : { outOfRange: list.items.length };
   }
   const candidates = [...(list?.items ?? []), ...(recall.focus ? [recall.focus.product] : [])];
-  let named: ProductFacts | undefined;
+  let named: Product | undefined;
   let bestRun = NAME_MATCH_MIN - 1;
   for (const p of candidates) {
     const run = Math.max(sharedRun(norm, p.name.toLowerCase()), p.brand && containsTerm(norm, p.brand.toLowerCase()) ? p.brand.length : 0);
@@ -200,22 +203,22 @@ function targetProduct(f: Flow): Target {
 }
 
 export function productInfoFlow(f: Flow): Decision {
-  const detail = readProduct(valueOf(f, 'getProduct'));
+  const detail = valueOf(f, getProduct);
   if (detail) return reply(productDetailReply(f.say, detail, f.u.slots));
-  if (errorOf(f, 'getProduct')) return reply(f.say.t('product.not_found'));
-  const found = readProducts(valueOf(f, 'searchProducts'));
-  if (allOf(f, 'searchProducts').length) {
+  if (errorOf(f, getProduct)) return reply(f.say.t('product.not_found'));
+  const found = valueOf(f, searchProducts)?.products ?? [];
+  if (allOf(f, searchProducts).length) {
     const top = found[0];
-    return top ? callOr(f, 'getProduct', { productId: top.id }, cannot(f, 'product')) : reply(f.say.t('product.not_found'));
+    return top ? callOr(f, getProduct, { productId: top.id }, cannot(f, 'product')) : reply(f.say.t('product.not_found'));
   }
   const target = targetProduct(f);
-  if (target && 'product' in target) return callOr(f, 'getProduct', { productId: target.product.id }, cannot(f, 'product'));
+  if (target && 'product' in target) return callOr(f, getProduct, { productId: target.product.id }, cannot(f, 'product'));
   if (target && 'outOfRange' in target) return reply(noSuchPosition(f.say, target.outOfRange));
   if (target && 'ambiguous' in target) return reply(askWhichProduct(f.say, target.ambiguous));
   // Named by words only ("修护精华是正品吗"): find it first.
   const s = f.u.slots;
   if (s.category || s.effect || productWords(f.u.norm).length >= MIN_CORE_CHARS) {
-    return callOr(f, 'searchProducts', { query: f.u.raw.slice(0, QUERY_MAX), category: shopValue(s.category), limit: LOOKUP_LIMIT }, cannot(f, 'search'));
+    return callOr(f, searchProducts, { query: f.u.raw.slice(0, QUERY_MAX), category: shopValue(s.category), limit: LOOKUP_LIMIT }, cannot(f, 'search'));
   }
   return reply(f.say.t('product.ask_which_none'));
 }

@@ -2,7 +2,7 @@
 // 指令…"). The offline model never acts on tool text; this check keeps such sentences out of what
 // it quotes back to the shopper.
 import { keywordScores } from './intents.ts';
-import { normalize } from './normalize.ts';
+import { normalize } from '../../text/normalize.ts';
 
 // Keyword evidence at which a sentence reads as an instruction aimed at the assistant.
 const INSTRUCTION_AT = 3;

@@ -5,7 +5,7 @@
 import type { Embedder } from '../../embed/embedder.ts';
 import data from './data/intents.json' with { type: 'json' };
 import { LEXICON } from './lexicon.ts';
-import { findTerm } from './normalize.ts';
+import { findTerm } from '../../text/normalize.ts';
 
 export const INTENTS = [
   'recommend', 'product_info', 'order_status', 'logistics', 'after_sales', 'coupons', 'points', 'referral',

@@ -5,18 +5,6 @@ import raw from './data/lexicon.json' with { type: 'json' };
 /** A group of words meaning one thing; the first is the canonical form. */
 export type SynonymGroup = readonly string[];
 
-export interface AngerLexicon {
-  terms: Readonly<Record<string, number>>;
-  /** Harmless words that contain a term (送妈妈的 holds 妈的, 滚珠眼霜 holds 滚). */
-  exceptions: readonly string[];
-  /** How many ! in a row count as shouting. */
-  exclaimRun: number;
-  exclaimScore: number;
-  capsScore: number;
-  upsetAt: number;
-  angryAt: number;
-}
-
 export interface ReasonEntry {
   zh: string;
   en: string;
@@ -24,11 +12,8 @@ export interface ReasonEntry {
 }
 
 export interface Lexicon {
-  contextDefaults: { shopName: string; advisorName: string; timezone: string };
-  traditional: Readonly<Record<string, string>>;
   negators: readonly string[];
   negationExceptions: readonly string[];
-  anger: AngerLexicon;
   categories: readonly SynonymGroup[];
   skinTypes: readonly SynonymGroup[];
   /** Template keys of the skin-type groups, in the same order (advisor tips). */

@@ -11,19 +11,17 @@ import type {
   LanguageModelV3GenerateResult,
   LanguageModelV3StreamPart,
   LanguageModelV3Usage,
-  SharedV3ProviderMetadata,
 } from '@ai-sdk/provider';
 import type { Embedder } from '../../embed/embedder.ts';
-import { readOfflineContext } from './context.ts';
+import { OFFLINE_PROVIDER, readTurnInput, toProviderMetadata } from './contract.ts';
 import { readConversation, type Conversation } from './conversation.ts';
 import { createIntentClassifier, type IntentClassifier } from './intents.ts';
 import type { Decision } from './flow.ts';
 import { decide } from './policy.ts';
 import { ToolBox } from './toolbox.ts';
 import type { Slots } from './slots.ts';
-import { understand, type Understanding } from './understand.ts';
+import { understand } from './understand.ts';
 
-export const OFFLINE_PROVIDER = 'laotie';
 export const OFFLINE_MODEL_ID = 'laotie-offline-v1';
 
 // Streamed text arrives in pieces of about this many characters, cut after punctuation where possible.
@@ -80,9 +78,6 @@ function slotRecord(slots: Slots): JSONObject {
   return out;
 }
 
-function metadata(u: Understanding): SharedV3ProviderMetadata {
-  return { laotie: { intent: u.intent, confidence: u.confidence, slots: slotRecord(u.slots) } };
-}
 
 /** Splits text into stream deltas; joined they are exactly the text. */
 export function chunks(text: string): string[] {
@@ -103,7 +98,7 @@ export function createOfflineModel(opts: { embedder: Embedder }): LanguageModelV
   const classifier: IntentClassifier = createIntentClassifier(opts.embedder);
 
   async function generate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
-    const ctx = readOfflineContext(options.providerOptions);
+    const ctx = readTurnInput(options.providerOptions);
     const conv = readConversation(options.prompt);
     const u = await understand(conv, ctx, classifier);
     const decision = decide(u, conv, ctx, new ToolBox(options.tools));
@@ -113,7 +108,7 @@ export function createOfflineModel(opts: { embedder: Embedder }): LanguageModelV
       content: parts,
       finishReason: { unified: decision.kind === 'reply' ? 'stop' : 'tool-calls', raw: undefined },
       usage: usage(options, output),
-      providerMetadata: metadata(u),
+      providerMetadata: toProviderMetadata({ intent: u.intent, confidence: u.confidence, slots: slotRecord(u.slots) }),
       warnings: [],
     };
   }

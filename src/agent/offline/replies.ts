@@ -1,6 +1,6 @@
 // The voice of the card: templates rendered in the shopper's language with the card's own names
 // filled in, and the shared formatting of dates and lists. Every reply* module speaks through this.
-import type { ResolvedContext } from './context.ts';
+import type { ResolvedContext } from './contract.ts';
 import type { Lang } from './language.ts';
 import { hasTemplate, render, type Vars } from './templates.ts';
 

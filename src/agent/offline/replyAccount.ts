@@ -1,29 +1,31 @@
 // Replies about the shopper's coupons, points, referral status, badges and votes — only what the
 // tools returned: a coupon, a balance or a reward that is not in a result is never mentioned.
-import type {
-  BadgeFacts,
-  ClaimOutcome,
-  CouponFacts,
-  PointsFacts,
-  RedeemOption,
-  RedeemOutcome,
-  ReferralFacts,
-  TaskFacts,
-  VoteCampaign,
-  VoteOutcome,
-} from './factsAccount.ts';
-import { priceYuan } from './factsShopping.ts';
 import { lines, type Say } from './replies.ts';
+import {
+  priceYuan,
+  type Badges,
+  type ClaimableCoupon,
+  type ClaimOutcome,
+  type Points,
+  type RedeemOption,
+  type RedeemOutcome,
+  type Referral,
+  type Tasks,
+  type UsableCoupon,
+  type VoteCampaign,
+  type VoteCampaigns,
+  type VoteOutcome,
+} from './results.ts';
 
-function couponLine(say: Say, c: CouponFacts, n: number): string {
+function couponLine(say: Say, c: ClaimableCoupon, n: number): string {
   return say.t('coupons.claimable_item', { n, name: c.name, rule: c.rule, validDays: c.validDays ?? '' });
 }
 
-function usableLine(say: Say, c: CouponFacts): string {
+function usableLine(say: Say, c: UsableCoupon): string {
   return say.t('coupons.usable_item', { name: c.name, rule: c.rule, until: say.date(c.validUntil) || say.t('coupons.no_expiry') });
 }
 
-export function couponsOverviewReply(say: Say, usable: readonly CouponFacts[], claimable: readonly CouponFacts[]): string {
+export function couponsOverviewReply(say: Say, usable: readonly UsableCoupon[], claimable: readonly ClaimableCoupon[]): string {
   if (!usable.length && !claimable.length) return say.t('coupons.none');
   return lines(
     usable.length ? say.t('coupons.usable_intro', { count: usable.length }) : say.t('coupons.usable_none'),
@@ -34,11 +36,11 @@ export function couponsOverviewReply(say: Say, usable: readonly CouponFacts[], c
   );
 }
 
-export function askWhichCouponReply(say: Say, claimable: readonly CouponFacts[]): string {
+export function askWhichCouponReply(say: Say, claimable: readonly ClaimableCoupon[]): string {
   return lines(say.t('coupons.ask_which'), ...claimable.map((c, i) => couponLine(say, c, i + 1)));
 }
 
-export function noneClaimableReply(say: Say, usable: readonly CouponFacts[]): string {
+export function noneClaimableReply(say: Say, usable: readonly UsableCoupon[]): string {
   if (!usable.length) return say.t('coupons.none');
   return lines(say.t('coupons.none_claimable'), ...usable.map((c) => usableLine(say, c)));
 }
@@ -50,7 +52,7 @@ export function claimReply(say: Say, r: ClaimOutcome): string {
   return lines(say.t('coupons.refused'), say.has(key) ? say.t(key) : say.t('coupons.refused_other'));
 }
 
-export function pointsReply(say: Say, p: PointsFacts): string {
+export function pointsReply(say: Say, p: Points): string {
   const recent = p.recent.slice(0, 3).map((e) => say.t('points.recent_item', { date: say.date(e.at), delta: e.delta > 0 ? `+${e.delta}` : String(e.delta), reason: e.reason }));
   const options = p.redeemable.map((o) => say.t(o.affordable ? 'points.option_affordable' : 'points.option', { name: o.name, rule: o.rule, cost: o.pointsCost ?? '' }));
   return lines(
@@ -67,10 +69,10 @@ function redeemLine(say: Say, o: RedeemOption, n: number): string {
   return say.t('points.redeem_item', { n, name: o.name, rule: o.rule, cost: o.pointsCost ?? '' });
 }
 
-export function tasksReply(say: Say, t: TaskFacts): string {
-  if (!t.tasks.length) return lines(t.balance !== null && say.t('points.balance', { balance: t.balance }), say.lang === 'zh' && t.message ? t.message : say.t('points.no_tasks'));
+export function tasksReply(say: Say, t: Tasks): string {
+  if (!t.tasks.length) return lines(say.t('points.balance', { balance: t.balance }), say.lang === 'zh' && t.message ? t.message : say.t('points.no_tasks'));
   return lines(
-    t.balance !== null && say.t('points.balance', { balance: t.balance }),
+    say.t('points.balance', { balance: t.balance }),
     say.t('points.tasks_intro'),
     ...t.tasks.map((x) => say.t(x.done ? 'points.task_done' : 'points.task', { name: x.name, progress: x.progress, target: x.target, points: x.points, repeats: x.repeats })),
     t.redeem.length > 0 && say.t('points.redeem_intro'),
@@ -84,7 +86,7 @@ export function askWhichRedeemReply(say: Say, balance: number | null, options: r
 
 export function redeemReply(say: Say, r: RedeemOutcome): string {
   if (r.redeemed) {
-    return say.t('points.redeemed', { name: r.name, rule: r.rule, spent: r.pointsSpent ?? '', balance: r.balance ?? '', until: say.date(r.validUntil) });
+    return say.t('points.redeemed', { name: r.name, rule: r.rule, spent: r.pointsSpent, balance: r.balance, until: say.date(r.validUntil) });
   }
   if (say.lang === 'zh' && r.message) return lines(say.t('points.redeem_refused'), r.message);
   return lines(say.t('points.redeem_refused'), say.t('points.redeem_refused_other'));
@@ -94,21 +96,22 @@ export function noRedeemOptionsReply(say: Say): string {
   return say.t('points.no_options');
 }
 
-export function referralReply(say: Say, r: ReferralFacts): string {
-  const identity = say.has(`referral.identity_${r.identity}`) ? say.t(`referral.identity_${r.identity}`) : r.identity;
+export function referralReply(say: Say, r: Referral): string {
+  const identity = say.has(`referral.identity_${r.identity}`) ? say.t(`referral.identity_${r.identity}`) : r.identityName;
   return lines(
-    say.t('referral.status', { identity, direct: r.directReferrals ?? 0, team: r.teamSize ?? 0 }),
+    say.t('referral.status', { identity, direct: r.directReferrals.count, team: r.teamSize }),
+    r.directReferrals.agents > 0 && say.t('referral.direct_agents', { agents: r.directReferrals.agents }),
     r.identity === 'member' && r.needsActivationPurchase && say.t('referral.activate'),
-    r.identity === 'agent' && r.agentsNeededForBoss !== null && r.agentsNeededForBoss > 0 && say.t('referral.to_boss', { count: r.agentsNeededForBoss }),
-    say.t('referral.rewards', { pending: r.pending || say.t('referral.no_amount'), settled: r.settled || say.t('referral.no_amount') }),
-    r.reversed && priceYuan(r.reversed) !== 0 && say.t('referral.reversed', { reversed: r.reversed }),
-    r.monthRank !== null && say.t('referral.rank', { rank: r.monthRank, buyers: r.referredBuyersThisMonth ?? 0 }),
+    r.identity === 'agent' && r.agentsNeededForBoss > 0 && say.t('referral.to_boss', { count: r.agentsNeededForBoss }),
+    say.t('referral.rewards', { pending: r.rewards.pending.display, settled: r.rewards.settled.display }),
+    r.rewards.reversed.fen !== 0 && say.t('referral.reversed', { reversed: r.rewards.reversed.display }),
+    r.monthRank !== null && say.t('referral.rank', { rank: r.monthRank, buyers: r.referredBuyersThisMonth }),
     r.isReferralStar && say.t('referral.star'),
-    r.trialActive && say.t('referral.trial', { until: say.date(r.trialEndsAt) }),
+    r.trial?.active && say.t('referral.trial', { until: say.date(r.trial.endsAt) }),
   );
 }
 
-export function badgesReply(say: Say, b: BadgeFacts): string {
+export function badgesReply(say: Say, b: Badges): string {
   return lines(
     b.earned.length ? say.t('badges.earned_intro', { count: b.earned.length }) : say.t('badges.none_yet'),
     ...b.earned.map((x) => say.t('badges.earned_item', { name: x.name, date: say.date(x.awardedAt) })),
@@ -119,22 +122,23 @@ export function badgesReply(say: Say, b: BadgeFacts): string {
 
 export function campaignReply(say: Say, c: VoteCampaign): string {
   return lines(
-    say.t('vote.campaign', { title: c.title, until: say.date(c.closesAt) || say.t('vote.open_ended'), left: c.votesLeft ?? '' }),
-    ...c.candidates.map((p, i) => say.t(c.myVotes.includes(p.productId) ? 'vote.candidate_mine' : 'vote.candidate', { n: i + 1, name: p.name, votes: p.votes ?? 0 })),
+    say.t('vote.campaign', { title: c.title, until: say.date(c.closesAt ?? '') || say.t('vote.open_ended'), left: c.votesLeft }),
+    ...c.candidates.map((p, i) => say.t(c.myVotes.includes(p.productId) ? 'vote.candidate_mine' : 'vote.candidate', { n: i + 1, name: p.name, votes: p.votes })),
     say.t('vote.hint'),
   );
 }
 
-export function voteResultReply(say: Say, r: VoteOutcome, votedFor: string): string {
-  if (r.voted === false) {
+/** A cast vote with the new top 5, or why the vote (or the ballot) is closed to this shopper. */
+export function voteResultReply(say: Say, r: VoteOutcome | VoteCampaigns, votedFor: string): string {
+  if ('voted' in r && r.voted === false) {
     if (say.lang === 'zh' && r.message) return lines(say.t('vote.refused'), r.message);
     return say.t('vote.refused_other');
   }
-  const c = r.campaigns[0];
+  const top = 'top' in r ? r.top : [];
   return lines(
     say.t('vote.voted', { name: votedFor }),
-    c && c.top.length > 0 && say.t('vote.top_intro'),
-    ...(c?.top ?? []).map((p, i) => say.t('vote.top_item', { n: i + 1, name: p.name, votes: p.votes ?? 0 })),
+    top.length > 0 && say.t('vote.top_intro'),
+    ...top.map((p, i) => say.t('vote.top_item', { n: i + 1, name: p.name, votes: p.votes })),
   );
 }
 

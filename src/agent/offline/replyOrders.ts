@@ -1,8 +1,8 @@
 // Replies about the shopper's own orders, parcels and after-sales requests, written only from
 // listOrders / getOrder / trackShipment / createAfterSales results. A missing order gets one wording,
 // whether it belongs to someone else or does not exist at all.
-import type { AfterSalesOutcome, OrderDetail, OrderLine, Tracking } from './factsOrders.ts';
 import { lines, type Say } from './replies.ts';
+import { afterSalesWindow, latestEvent, type AfterSalesOutcome, type OrderDetail, type OrderLine, type Tracking } from './results.ts';
 
 /** A status word from the templates: labels.order_paid, labels.shipment_in_transit … */
 function label(say: Say, group: string, code: string, fallback: string): string {
@@ -44,7 +44,7 @@ export function orderDetailReply(say: Say, d: OrderDetail): string {
   const placed = d.timeline.find((t) => t.status === 'created')?.at ?? d.createdAt;
   const latest = d.timeline.at(-1);
   return lines(
-    say.t('orders.detail', { orderNo: d.orderNo, status: label(say, 'order', d.status, d.statusLabel), date: say.dateTime(placed), pay: d.pay }),
+    say.t('orders.detail', { orderNo: d.orderNo, status: label(say, 'order', d.status, d.statusLabel), date: say.dateTime(placed), pay: d.amounts.pay }),
     items.length > 0 && say.t('orders.items', { items: say.list(items) }),
     latest && latest.status !== 'created' && say.t('orders.latest_step', { step: label(say, 'order', latest.status, latest.label), at: say.dateTime(latest.at) }),
     d.shipment &&
@@ -61,14 +61,14 @@ export function orderDetailReply(say: Say, d: OrderDetail): string {
         status: label(say, 'request', d.afterSales.status, d.afterSales.statusLabel),
         amount: d.afterSales.amount,
       }),
-    !d.afterSales && d.afterSalesEligible && d.windowClosesAt && say.t('orders.after_sales_open', { until: say.date(d.windowClosesAt) }),
+    !d.afterSales && d.afterSalesEligible && afterSalesWindow(d).windowClosesAt && say.t('orders.after_sales_open', { until: say.date(afterSalesWindow(d).windowClosesAt) }),
   );
 }
 
 export function trackingReply(say: Say, t: Tracking): string {
   const s = t.shipment;
   if (s) {
-    const latest = s.latest;
+    const latest = latestEvent(t);
     return lines(
       say.t('logistics.shipment', { orderNo: t.orderNo, carrier: s.carrier, trackingNo: s.trackingNo, status: label(say, 'shipment', s.status, s.statusLabel) }),
       latest &&
@@ -77,7 +77,7 @@ export function trackingReply(say: Say, t: Tracking): string {
           ? say.t('logistics.latest', { at: say.dateTime(latest.at), location: latest.location, description: latest.description })
           : say.t('logistics.latest_plain', { at: say.dateTime(latest.at), description: latest.description })),
       s.status === 'delivered'
-        ? say.t('logistics.delivered', { at: say.dateTime(s.deliveredAt || latest?.at || '') || say.t('logistics.recently') })
+        ? say.t('logistics.delivered', { at: say.dateTime(s.deliveredAt ?? latest?.at ?? '') || say.t('logistics.recently') })
         : s.eta && say.t('logistics.eta', { eta: say.date(s.eta) }),
       s.status === 'exception' && say.t('logistics.exception'),
     );
@@ -88,8 +88,8 @@ export function trackingReply(say: Say, t: Tracking): string {
     return say.t(`logistics.dispatch_${state}`, {
       orderNo: t.orderNo,
       shipBy: say.dateTime(d.shipBy),
-      promiseHours: d.promiseHours ?? '',
-      hoursLeft: Math.max(1, d.hoursLeft ?? 1),
+      promiseHours: d.promiseHours,
+      hoursLeft: Math.max(1, d.hoursLeft),
     });
   }
   const key = `logistics.no_parcel_${t.orderStatus}`;
@@ -130,20 +130,21 @@ export function afterSalesResultReply(say: Say, r: AfterSalesOutcome, orderNo: s
   }
   const refusal = `aftersales.refused_${r.reason}`;
   if (say.lang === 'zh' && r.message) return lines(say.t('aftersales.refused', { orderNo }), r.message);
-  return lines(say.t('aftersales.refused', { orderNo }), say.has(refusal) ? say.t(refusal, { date: say.date(r.windowClosedAt) }) : say.t('aftersales.refused_other'));
+  return lines(say.t('aftersales.refused', { orderNo }), say.has(refusal) ? say.t(refusal, { date: say.date(r.windowClosedAt ?? '') }) : say.t('aftersales.refused_other'));
 }
 
 export function eligibilityReply(say: Say, d: OrderDetail): string {
   const items = say.list(d.items.map((i) => i.name)) || say.t('orders.items_unknown');
+  const window = afterSalesWindow(d);
   if (d.afterSalesEligible) {
-    const until = say.date(d.windowClosesAt);
+    const until = say.date(window.windowClosesAt);
     return lines(
       until ? say.t('aftersales.eligible', { orderNo: d.orderNo, items, until }) : say.t('aftersales.eligible_refund', { orderNo: d.orderNo, items }),
       say.t('aftersales.eligible_offer'),
     );
   }
-  const refusal = `aftersales.refused_${d.afterSalesCode}`;
-  const why = say.lang === 'zh' && d.afterSalesMessage ? d.afterSalesMessage : say.has(refusal) ? say.t(refusal, { date: say.date(d.windowClosesAt) }) : say.t('aftersales.refused_other');
+  const refusal = `aftersales.refused_${window.code}`;
+  const why = say.lang === 'zh' && window.message ? window.message : say.has(refusal) ? say.t(refusal, { date: say.date(window.windowClosesAt) }) : say.t('aftersales.refused_other');
   return lines(say.t('aftersales.not_eligible', { orderNo: d.orderNo, items }), why);
 }
 

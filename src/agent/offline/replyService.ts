@@ -1,10 +1,10 @@
 // Replies that need no account data: shop rules quoted from searchKnowledge, small talk, refusals
 // (out of scope, prompt injection) and the fallback when a message is not understood.
-import type { KnowledgePassage } from './factsAccount.ts';
 import { looksLikeInstruction } from './guard.ts';
 import { LEXICON } from './lexicon.ts';
-import { containsTerm } from './normalize.ts';
+import { containsTerm } from '../../text/normalize.ts';
 import { lines, quote, type Say } from './replies.ts';
+import type { KnowledgePassage } from './results.ts';
 
 // A rule is quoted in full up to this length; knowledge excerpts are at most 300 characters.
 const RULE_QUOTE_MAX = 220;

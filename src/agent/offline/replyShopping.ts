@@ -1,9 +1,9 @@
 // Replies about products, written only from searchProducts / getProduct results: names, prices,
 // skin types, colours and traceability exactly as the catalog returned them.
-import type { ProductFacts } from './factsShopping.ts';
 import { looksLikeInstruction } from './guard.ts';
 import { LEXICON } from './lexicon.ts';
 import { lines, quote, type Say } from './replies.ts';
+import type { Product, ProductDetail } from './results.ts';
 import type { Slots } from './slots.ts';
 
 /** How this search differs from the last one, for the first line of the answer. */
@@ -33,10 +33,11 @@ function what(say: Say, input: Record<string, unknown>): string {
   return typeof input.category === 'string' ? input.category : say.t('recommend.any_category');
 }
 
-function productLine(say: Say, p: ProductFacts, n: number, hideColor?: string): string {
+function productLine(say: Say, p: Product, n: number, hideColor?: string): string {
   const details: string[] = [];
-  if (p.effects.length) details.push(say.t('recommend.item_effects', { effects: say.list(p.effects.slice(0, 2)) }));
-  const colors = p.colors.filter((c) => c !== hideColor);
+  const effects = p.effects ?? [];
+  if (effects.length) details.push(say.t('recommend.item_effects', { effects: say.list(effects.slice(0, 2)) }));
+  const colors = (p.colors ?? []).filter((c) => c !== hideColor);
   if (colors.length) details.push(say.t('recommend.item_colors', { colors: say.list(colors.slice(0, 4)) }));
   if (!p.inStock) details.push(say.t('recommend.item_out_of_stock'));
   return say.t('recommend.item', { n, name: p.name, price: p.price, details: details.length ? say.t('recommend.item_details', { details: say.list(details) }) : '' });
@@ -52,7 +53,7 @@ export function advisorTip(say: Say, skinType: string | undefined): string | und
 
 export function productsReply(
   say: Say,
-  products: readonly ProductFacts[],
+  products: readonly Product[],
   input: Record<string, unknown>,
   change: SearchChange,
   relaxed: string | undefined,
@@ -96,7 +97,7 @@ export function askNeedReply(say: Say): string {
   return skinType ? say.t(`recommend.ask_need_${persona}_known_skin`, { skinType }) : say.t(`recommend.ask_need_${persona}`);
 }
 
-export function askWhichProduct(say: Say, items: readonly ProductFacts[]): string {
+export function askWhichProduct(say: Say, items: readonly Product[]): string {
   return lines(say.t('product.ask_which'), ...items.map((p, i) => say.t('product.choice', { n: i + 1, name: p.name, price: p.price })));
 }
 
@@ -106,18 +107,19 @@ export function noSuchPosition(say: Say, count: number): string {
 
 const TRACE_FACETS = ['origin', 'qc', 'batch', 'authentic'] as const;
 
-function traceLines(say: Say, p: ProductFacts, facets: readonly string[]): string[] {
+function traceLines(say: Say, p: ProductDetail, facets: readonly string[]): string[] {
+  const t = p.traceability;
   const fields = {
-    origin: p.origin,
-    qc: p.qcReportRef,
-    batch: p.batchNo,
+    origin: t.origin,
+    qc: t.qcReportRef,
+    batch: t.batchNo,
   };
   if (facets.includes('authentic')) {
     return [
-      say.t('product.authentic', { supplier: p.supplier || say.t('product.unknown') }),
-      say.t('product.origin', { origin: p.origin || say.t('product.unknown') }),
-      say.t('product.qc', { qc: p.qcReportRef || say.t('product.unknown') }),
-      say.t('product.batch', { batch: p.batchNo || say.t('product.unknown') }),
+      say.t('product.authentic', { supplier: t.supplier || say.t('product.unknown') }),
+      say.t('product.origin', { origin: t.origin || say.t('product.unknown') }),
+      say.t('product.qc', { qc: t.qcReportRef || say.t('product.unknown') }),
+      say.t('product.batch', { batch: t.batchNo || say.t('product.unknown') }),
     ];
   }
   return TRACE_FACETS.filter((f) => f !== 'authentic' && facets.includes(f)).map((f) =>
@@ -125,12 +127,12 @@ function traceLines(say: Say, p: ProductFacts, facets: readonly string[]): strin
   );
 }
 
-function suits(p: ProductFacts, skinType: string): boolean {
+function suits(p: ProductDetail, skinType: string): boolean {
   return p.skinTypes.some((s) => s === skinType || s.includes(skinType) || skinType.includes(s));
 }
 
 /** The answer about one product, focused on what was asked (产地, 质检, 适合干皮吗 …) or a summary. */
-export function productDetailReply(say: Say, p: ProductFacts, slots: Slots): string {
+export function productDetailReply(say: Say, p: ProductDetail, slots: Slots): string {
   const facets = slots.facets;
   const skin = slots.skinType?.value;
   const out: string[] = [];
@@ -138,7 +140,7 @@ export function productDetailReply(say: Say, p: ProductFacts, slots: Slots): str
     out.push(suits(p, skin) ? say.t('product.skin_yes', { skinType: skin }) : say.t('product.skin_no', { skinType: skin, skinTypes: say.list(p.skinTypes) || say.t('product.unknown') }));
   }
   out.push(...traceLines(say, p, facets));
-  if (facets.includes('shipping')) out.push(say.t('product.shipping', { promise: p.shippingPromise || say.t('product.unknown'), warehouse: p.warehouse || say.t('product.unknown') }));
+  if (facets.includes('shipping')) out.push(say.t('product.shipping', { promise: p.shippingPromise || say.t('product.unknown'), warehouse: p.traceability.warehouse || say.t('product.unknown') }));
   if (facets.includes('price')) out.push(say.t('product.price', { price: p.price }));
   if (facets.includes('stock')) out.push(p.inStock ? say.t('product.in_stock') : say.t('product.out_of_stock'));
   if (facets.includes('spec') && p.spec) out.push(say.t('product.spec', { spec: p.spec }));
@@ -158,7 +160,7 @@ export function productDetailReply(say: Say, p: ProductFacts, slots: Slots): str
     p.colors.length > 0 && say.t('product.colors', { colors: say.list(p.colors) }),
     described && say.t('product.description', { description: described }),
     p.inStock ? undefined : say.t('product.out_of_stock'),
-    p.origin && say.t('product.trace_summary', { origin: p.origin, supplier: p.supplier || say.t('product.unknown') }),
+    p.traceability.origin && say.t('product.trace_summary', { origin: p.traceability.origin, supplier: p.traceability.supplier || say.t('product.unknown') }),
     advisorTip(say, skin ?? (say.ctx.skinType || undefined)),
     say.t('product.footer'),
   );

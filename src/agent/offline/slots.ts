@@ -3,7 +3,7 @@
 // (normalize.ts); the shop's own vocabulary comes from the context, synonyms from the lexicon.
 import { LEXICON, type ReasonEntry, type SynonymGroup } from './lexicon.ts';
 import { CN_NUMERAL, digitiseMoney, parseChineseNumber } from './numbers.ts';
-import { containsTerm, findTerm, longestTerm } from './normalize.ts';
+import { containsTerm, findTerm, longestTerm } from '../../text/normalize.ts';
 
 export interface Budget {
   minYuan?: number;

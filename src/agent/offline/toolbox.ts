@@ -1,6 +1,7 @@
 // The tools the caller offers this call (options.tools), and tool inputs fitted to their JSON
 // schemas: the model only ever calls a tool it was given, with properties that tool declares.
 import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
+import type { AnyToolDef } from '../../../tools/defineTool.ts';
 
 interface Schema {
   properties?: Record<string, unknown>;
@@ -21,21 +22,16 @@ export class ToolBox {
     }
   }
 
-  has(name: string): boolean {
-    return this.schemas.has(name);
-  }
-
-  accepts(name: string, property: string): boolean {
-    const props = this.schemas.get(name)?.properties;
-    return props ? property in props : false;
+  has(tool: AnyToolDef): boolean {
+    return this.schemas.has(tool.name);
   }
 
   /**
    * A call with undefined values and undeclared properties dropped; null when the tool is not
    * offered or a required property is missing (the policy then asks or answers without it).
    */
-  plan(name: string, input: Record<string, unknown>): ToolCallPlan | null {
-    const schema = this.schemas.get(name);
+  plan(tool: AnyToolDef, input: object): ToolCallPlan | null {
+    const schema = this.schemas.get(tool.name);
     if (!schema) return null;
     const fitted: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input)) {
@@ -44,6 +40,6 @@ export class ToolBox {
       fitted[k] = v;
     }
     if ((schema.required ?? []).some((r) => !(r in fitted))) return null;
-    return { toolName: name, input: fitted };
+    return { toolName: tool.name, input: fitted };
   }
 }

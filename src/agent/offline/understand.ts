@@ -1,14 +1,14 @@
 // Understanding one message in its conversation: the classifier's evidence, the slots, the mood, and
 // what the conversation so far adds — a question the card asked last turn that this message answers
 // ("第二个" after "是哪一单？"), a refinement of the last search ("便宜点的"), or a clean topic switch.
-import { angerOf, type Anger } from './anger.ts';
-import type { ResolvedContext } from './context.ts';
+import type { Mood } from '../../domain/handoff/anger.ts';
+import type { ResolvedContext } from './contract.ts';
 import type { Conversation, Turn } from './conversation.ts';
 import { hasShoppingSlots, textScores } from './evidence.ts';
 import { INTENTS, type Classification, type Intent, type IntentClassifier, type IntentScores } from './intents.ts';
 import { replyLanguage, type Lang } from './language.ts';
 import { LEXICON } from './lexicon.ts';
-import { containsTerm, normalize } from './normalize.ts';
+import { containsTerm, normalize } from '../../text/normalize.ts';
 import { recall, type Recall, type ShownList } from './recall.ts';
 import { extractSlots, type Slots } from './slots.ts';
 
@@ -33,7 +33,8 @@ export interface Understanding {
   intent: TurnIntent;
   confidence: number;
   slots: Slots;
-  anger: Anger;
+  /** The message's mood as the turn judged it (the assessment in the turn input). */
+  mood: Mood;
   past: PastTurn[];
   pending?: Pending;
   recall: Recall;
@@ -241,6 +242,8 @@ export async function understand(conv: Conversation, ctx: ResolvedContext, class
   const pending = pendingFrom(past);
   const scores = textScores(current!, slots, norm);
   addContext(scores, { classification: current!, slots, past, pending, memory });
+  // Whether the shopper asks for a person is the turn's judgement (the assessment), not the model's.
+  scores.handoff = ctx.askedForHuman ? Math.max(...Object.values(scores), UNKNOWN_BELOW) + 1 : Number.NEGATIVE_INFINITY;
   const { intent, confidence } = best(scores);
   return {
     raw,
@@ -249,7 +252,7 @@ export async function understand(conv: Conversation, ctx: ResolvedContext, class
     intent,
     confidence,
     slots: pending && intent === pending.intent ? mergeSlots(pending.slots, slots) : slots,
-    anger: angerOf(norm, raw),
+    mood: ctx.mood,
     past,
     ...(pending ? { pending } : {}),
     recall: memory,

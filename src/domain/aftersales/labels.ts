@@ -8,7 +8,8 @@ export const AFTER_SALES_KIND_LABELS: Record<AfterSalesKind, string> = {
   refund: '退款',
 };
 
-export type AfterSalesStatus = 'requested' | 'approved' | 'rejected' | 'completed' | 'withdrawn';
+export const AFTER_SALES_STATUSES = ['requested', 'approved', 'rejected', 'completed', 'withdrawn'] as const;
+export type AfterSalesStatus = (typeof AFTER_SALES_STATUSES)[number];
 
 export const AFTER_SALES_STATUS_LABELS: Record<AfterSalesStatus, string> = {
   requested: '已提交，待商家处理',

@@ -4,7 +4,7 @@
 import type { Tier } from '../../context.ts';
 import type { Db, Queryable } from '../../db/db.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts';
-import { TIER_LABELS } from '../coupons/templates.ts';
+import { TIER_LABELS } from '../lifecycle/labels.ts';
 import type { LifecycleRules } from '../lifecycle/rules.ts';
 
 type VoteRules = LifecycleRules['community']['vote'];

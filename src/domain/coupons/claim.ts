@@ -7,7 +7,8 @@ import { localDateTime } from '../orders/localTime.ts';
 import { isUniqueViolation } from '../orders/uniqueViolation.ts';
 import { getShop } from '../shops/repo.ts';
 import { countIssuedTo, issueCoupon, lockTemplateByCode } from './repo.ts';
-import { ruleText, TIER_LABELS, type CouponTemplate } from './templates.ts';
+import { TIER_LABELS } from '../lifecycle/labels.ts';
+import { ruleText, type CouponTemplate } from './templates.ts';
 
 export type ClaimRefusalCode = 'not_started' | 'ended' | 'not_in_audience' | 'limit_reached' | 'sold_out';
 

@@ -89,11 +89,3 @@ export function ruleText(rule: CouponRule): string {
   const threshold = rule.thresholdFen > 0 ? `满${shortYuan(rule.thresholdFen)}享` : '';
   return `${threshold}${(100 - rule.percentOff) / 10}折`;
 }
-
-export const TIER_LABELS: Record<Tier, string> = {
-  new: '新用户',
-  converted: '转化用户',
-  potential: '潜力用户',
-  core: '核心用户',
-  laotie: '老铁',
-};

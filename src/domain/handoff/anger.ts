@@ -1,8 +1,11 @@
-// Emotion awareness (DOMAIN.md §5): how upset a shopper's message sounds. The score drives a softer
-// tone (a line in the LLM's system prompt), the 'angry' handoff trigger, and a higher ticket priority.
-import { ANGER_TERMS, CAPS_SCORE, CAPS_WORDS, EXCLAIM_RUN, EXCLAIM_SCORE } from './lexicon.ts';
+// Emotion awareness (docs/domain.md, "Hand-off to people"): how upset a shopper's message sounds,
+// scored once per turn by assessMessage (assessment.ts). The one score drives the AI's tone, the
+// 'angry' hand-off trigger and a higher ticket priority.
+import { containsTerm, normalize } from '../../text/normalize.ts';
+import { ANGER_EXCEPTIONS, ANGER_TERMS, CAPS_SCORE, CAPS_WORDS, EXCLAIM_RUN, EXCLAIM_SCORE } from './lexicon.ts';
 
-export type Mood = 'calm' | 'upset' | 'angry';
+export const MOODS = ['calm', 'upset', 'angry'] as const;
+export type Mood = (typeof MOODS)[number];
 
 export interface Anger {
   score: number;
@@ -11,12 +14,12 @@ export interface Anger {
   terms: string[];
 }
 
-const CAPS_WORD = /\b[A-Z]{3,}\b/g;
+const CAPS_WORD = /\b[A-Z]{4,}\b/g;
 const EXCLAIM = new RegExp(`[!！]{${EXCLAIM_RUN},}`);
 
 export function angerOf(text: string, angryAt = 3): Anger {
-  const lower = text.toLowerCase();
-  const terms = Object.keys(ANGER_TERMS).filter((t) => lower.includes(t));
+  const norm = ANGER_EXCEPTIONS.reduce((t, harmless) => t.split(harmless).join(' '), normalize(text));
+  const terms = Object.keys(ANGER_TERMS).filter((t) => containsTerm(norm, t));
   let score = terms.reduce((s, t) => s + ANGER_TERMS[t]!, 0);
   if (EXCLAIM.test(text)) score += EXCLAIM_SCORE;
   if ((text.match(CAPS_WORD)?.length ?? 0) >= CAPS_WORDS) score += CAPS_SCORE;

@@ -3,8 +3,6 @@ import type { ReferralIdentity } from '../../context.ts';
 import type { TicketStatus } from './tickets.ts';
 import type { HandoffReason } from './settings.ts';
 
-export { TIER_LABELS } from '../coupons/templates.ts';
-
 export const REASON_LABELS: Record<HandoffReason, string> = {
   asked_for_human: '顾客要求人工',
   angry: '顾客情绪激动',

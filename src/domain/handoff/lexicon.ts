@@ -1,68 +1,103 @@
-// The words the server-side handoff rules listen for. Kept as data, apart from the rules, so a shop's
-// wording can grow without touching logic. Weights are intensities: 投诉 and 12315 (a formal complaint)
-// weigh more than 无语 (mild annoyance); a score at the shop's angryAt (default 3) counts as angry.
+// The words the hand-off judgement listens for: one list for the whole service (the mood of a message
+// decides the AI's tone, the 'angry' hand-off and a ticket's priority alike). Kept as data, apart
+// from the rules, so a shop's wording can grow without touching logic. Terms are matched in
+// normalized text (src/text/normalize.ts: simplified, lower case). Weights are intensities: 投诉 and
+// 12315 (a formal complaint) weigh more than 无语 (mild annoyance); a score at the shop's angryAt
+// (default 3) counts as angry, any score below it as upset.
 
 export const ANGER_TERMS: Readonly<Record<string, number>> = {
   投诉: 3,
-  差评: 2,
   '12315': 3,
   消协: 3,
-  工商: 2,
   骗子: 3,
   骗人: 3,
   诈骗: 3,
   黑店: 3,
   垃圾: 3,
   坑人: 3,
+  破玩意: 3,
   忍无可忍: 3,
   起诉: 3,
+  愤怒: 3,
+  滚: 3,
+  妈的: 3,
+  tmd: 3,
+  傻逼: 3,
+  sb: 3,
+  差评: 2,
+  工商: 2,
+  律师: 2,
   曝光: 2,
   举报: 2,
   太差: 2,
   气死: 2,
   恶心: 2,
   生气: 2,
-  愤怒: 3,
   受够: 2,
   太过分: 2,
   什么破: 2,
+  什么鬼: 2,
   烦死: 2,
+  坑爹: 2,
   无语: 1,
   失望: 1,
   离谱: 1,
+  过分: 1,
   退钱: 1,
+  到底: 1,
+  几天了: 1,
+  还没到: 1,
+  怎么还: 1,
   scam: 3,
   fraud: 3,
-  complaint: 2,
   furious: 3,
+  rubbish: 3,
+  garbage: 3,
+  wtf: 3,
+  'report you': 3,
+  complaint: 2,
+  complain: 2,
   angry: 2,
   terrible: 2,
   worst: 2,
   unacceptable: 2,
   ridiculous: 2,
   useless: 2,
-  rubbish: 3,
-  garbage: 3,
+  disgusting: 2,
+  awful: 2,
+  'fed up': 2,
+  lawyer: 2,
 };
+
+/** Harmless words that contain a term (送妈妈的 holds 妈的, 滚珠眼霜 holds 滚, 垃圾桶 holds 垃圾). */
+export const ANGER_EXCEPTIONS: readonly string[] = ['妈妈的', '他妈妈', '她妈妈', '滚珠', '滚筒', '滚轮', '垃圾袋', '垃圾桶', '垃圾分类', '工商银行'];
 
 /** A run of at least this many exclamation marks is shouting. */
 export const EXCLAIM_RUN = 3;
 export const EXCLAIM_SCORE = 1;
-/** Several words in capitals are shouting; one acronym (SPF, VIP) is not. */
+/** Several words in capitals are shouting; one acronym (SPF, VIP, DHL) is not. */
 export const CAPS_WORDS = 2;
 export const CAPS_SCORE = 2;
 
-/** The shopper asks for a person. */
+/**
+ * The shopper asks for a person. Matched in normalized text (simplified, lower case), so 轉人工 and
+ * "Talk to a HUMAN" count too; 人工 in 人工智能 or 人工费 is not a person.
+ */
 export const HUMAN_REQUESTS: readonly RegExp[] = [
-  /转人工|人工客服|找人工|要人工|接人工|人工服务|真人客服|找真人|要真人|跟真人/,
-  /找客服|联系客服|叫客服|客服在吗|客服呢|让客服|换个人/,
-  /\b(real|actual|live) (person|human|agent)\b/i,
-  /\b(talk|speak) to (a |an )?(human|person|someone|agent|manager)\b/i,
-  /\bcustomer service\b|\bhuman agent\b/i,
+  /人工(?!智能|费|合成|色素|香精|养殖|种植)/,
+  /真人|活人|真的人/,
+  /(找|叫|要|转|接|换|联系|让|请)(个|一个|一下|下)?(你们)?(客服|负责人|经理|店长|老板|工作人员|店员|同事)/,
+  /换个人|找个人|叫个人|来个人|有人管吗|有没有人管/,
+  /客服(在吗|呢|在不在|有没有|人呢|出来)/,
+  /\b(zhuan ?ren ?gong|ren ?gong ?ke ?fu|rengong|zhen ?ren)\b/,
+  /\b(real|actual|live) (person|human|agent|people)\b/,
+  /\b(talk|speak|chat) (to|with) (a |an |some )?(human|person|someone|somebody|agent|manager|representative|staff)\b/,
+  /\bcustomer (service|support) (please|agent|rep)|\bhuman (agent|please|being)|\b(an? )?(agent|operator|representative) please\b/,
 ];
 
 /** A request for a person that the shopper declines in the same breath ("不用转人工"). */
-export const DECLINED_REQUEST = /(不用|不要|不需要|别|无需)(帮我)?(转)?(人工|客服|真人)|\bno (human|person|agent)\b|\bdon'?t need (a )?(human|person)\b/i;
+export const DECLINED_REQUEST =
+  /(不用|不要|不需要|别|无需|不必|不是要|没说要)(帮我)?(转|找|叫)?(接)?(人工|客服|真人)|\bno (human|person|agent)\b|\bdon'?t (need|want) (a )?(human|person|agent)\b/;
 
 /** The shopper says the last answer did not help: the same need is still open. */
 export const UNRESOLVED_CUES: readonly string[] = [
@@ -76,6 +111,7 @@ export const UNRESOLVED_CUES: readonly string[] = [
   '没用',
   '不是这个意思',
   '不是我要的',
+  '不对',
   'still not',
   'not helpful',
   "you don't understand",

@@ -7,7 +7,8 @@ import { recentMessages } from '../conversations/repo.ts';
 import { formatFen } from '../orders/money.ts';
 import { listOwnOrders } from '../orders/repo.ts';
 import { ORDER_STATUS_LABELS } from '../orders/status.ts';
-import { REASON_LABELS, REFERRAL_LABELS, TIER_LABELS } from './labels.ts';
+import { TIER_LABELS } from '../lifecycle/labels.ts';
+import { REASON_LABELS, REFERRAL_LABELS } from './labels.ts';
 import type { HandoffReason } from './settings.ts';
 
 const RECENT_ORDERS = 3;

@@ -5,7 +5,8 @@ import type { Queryable } from '../../db/db.ts';
 import type { HandoffReason } from './settings.ts';
 import type { TicketSummary } from './summary.ts';
 
-export type TicketStatus = 'open' | 'claimed' | 'resolved' | 'handed_back';
+export const TICKET_STATUSES = ['open', 'claimed', 'resolved', 'handed_back'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const OPEN_STATUSES: readonly TicketStatus[] = ['open', 'claimed'];
 
 export interface Ticket {

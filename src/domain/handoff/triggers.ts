@@ -1,8 +1,10 @@
-// Server-side escalation rules, evaluated after every AI turn, so that a shopper reaches a person even
-// when the model does not choose to call requestHandoff (DOMAIN.md §5: what the AI cannot solve goes
-// to a human). Pure: the turn's facts in, the reasons out.
-import { angerOf, type Anger } from './anger.ts';
-import { DECLINED_REQUEST, HUMAN_REQUESTS, UNRESOLVED_CUES } from './lexicon.ts';
+// The hand-off rules, evaluated after every AI turn, so that a shopper reaches a person whatever the
+// model chose to do (docs/domain.md, "Hand-off to people": what the AI cannot solve goes to a
+// human). They decide every hand-off reason: what the message itself said (the turn's one
+// assessment, assessment.ts) and what the turn showed (a broken order tool, a large refund, the
+// same need unresolved twice, a message not understood twice). Pure: the turn's facts in, the
+// reasons out.
+import type { MessageAssessment } from './assessment.ts';
 import type { HandoffReason, HandoffSettings } from './settings.ts';
 
 export interface TurnToolCall {
@@ -19,8 +21,8 @@ export interface PreviousTurnFacts {
 }
 
 export interface TurnFacts {
-  /** The shopper's message of this turn. */
-  message: string;
+  /** The judgement of the shopper's message, made once before the model answered. */
+  assessment: MessageAssessment;
   toolCalls: readonly TurnToolCall[];
   /** The offline model's understanding (absent for other models). */
   intent?: string;
@@ -38,7 +40,6 @@ export interface TriggerTools {
 
 export interface TriggerResult {
   reasons: HandoffReason[];
-  anger: Anger;
   /** Whether this turn left the shopper's need open, and which need: read by the next turn. */
   unresolved: boolean;
   need: string;
@@ -50,10 +51,6 @@ export interface TriggerResult {
 const CHAT_INTENTS = new Set(['smalltalk', 'injection', 'handoff']);
 // Errors that mean our side broke, not that the shopper asked for something that does not exist.
 const BROKEN = new Set(['tool_failed', 'unavailable']);
-
-export function askedForHuman(message: string): boolean {
-  return HUMAN_REQUESTS.some((r) => r.test(message)) && !DECLINED_REQUEST.test(message);
-}
 
 function errorCode(output: unknown): string | null {
   if (!output || typeof output !== 'object' || !('error' in output)) return null;
@@ -77,13 +74,13 @@ function needOf(f: TurnFacts): string {
 
 export function evaluateTriggers(f: TurnFacts, settings: HandoffSettings, tools: TriggerTools): TriggerResult {
   const reasons: HandoffReason[] = [];
-  const anger = angerOf(f.message, settings.angryAt);
+  const { assessment } = f;
   const chat = f.intent !== undefined && CHAT_INTENTS.has(f.intent);
-  const cue = UNRESOLVED_CUES.some((c) => f.message.toLowerCase().includes(c));
+  const cue = assessment.saysUnresolved;
   const need = needOf(f);
 
-  if (askedForHuman(f.message)) reasons.push('asked_for_human');
-  if (anger.mood === 'angry') reasons.push('angry');
+  if (assessment.askedForHuman) reasons.push('asked_for_human');
+  if (assessment.mood === 'angry') reasons.push('angry');
 
   const orderFailure = f.toolCalls.some((c) => tools.orderTools.has(c.name) && BROKEN.has(errorCode(c.output) ?? ''));
   if (orderFailure) reasons.push('tool_failure');
@@ -103,5 +100,5 @@ export function evaluateTriggers(f: TurnFacts, settings: HandoffSettings, tools:
   const sameNeed = cue || f.previous?.need === need;
   if (unresolved && f.previous?.unresolved && sameNeed) reasons.push('unresolved');
 
-  return { reasons, anger, unresolved, need, lowConfidence };
+  return { reasons, unresolved, need, lowConfidence };
 }

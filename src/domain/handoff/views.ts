@@ -1,6 +1,7 @@
 // How a ticket looks to staff (the queue, with the SLA clock) and to the shopper (a person is
 // coming, roughly when). Time-dependent fields are computed from `now` in service time.
-import { REASON_LABELS, STATUS_LABELS, TIER_LABELS } from './labels.ts';
+import { TIER_LABELS } from '../lifecycle/labels.ts';
+import { REASON_LABELS, STATUS_LABELS } from './labels.ts';
 import { isOnDuty, nextOnDuty, serviceMsBetween } from './serviceHours.ts';
 import type { HandoffReason, ServiceHours } from './settings.ts';
 import type { QueueRow, Ticket, TicketStatus } from './tickets.ts';

@@ -6,7 +6,7 @@ import { toVector, type Queryable } from '../../db/db.ts';
 import type { Embedder } from '../../embed/embedder.ts';
 import { NotFound } from '../../errors.ts';
 import { checkedDim, vectorType } from '../catalog/vectorIndex.ts';
-import { TIER_LABELS } from '../coupons/templates.ts';
+import { TIER_LABELS } from './labels.ts';
 import { pointsBalance } from '../points/ledger.ts';
 import { maskPhone } from '../shoppers/mask.ts';
 import type { PotentialScore } from './potential.ts';

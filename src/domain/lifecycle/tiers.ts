@@ -3,7 +3,7 @@
 // left (one step down) when its demote rule holds: the two together keep a shopper from bouncing.
 import type { Tier } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
-import { TIER_LABELS } from '../coupons/templates.ts';
+import { TIER_LABELS } from './labels.ts';
 import { evaluateGroup } from './conditions.ts';
 import type { LifecycleRules } from './rules.ts';
 import type { Metric } from './tags.ts';

@@ -4,7 +4,8 @@ import { localDateTime } from './localTime.ts';
 import type { Order } from './repo.ts';
 import type { Shipment } from './shipments.ts';
 
-export type DispatchState = 'on_track' | 'at_risk' | 'late';
+export const DISPATCH_STATES = ['on_track', 'at_risk', 'late'] as const;
+export type DispatchState = (typeof DISPATCH_STATES)[number];
 
 export const DISPATCH_STATE_LABELS: Record<DispatchState, string> = {
   on_track: '正常，会在承诺时间内发货',

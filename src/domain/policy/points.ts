@@ -6,7 +6,8 @@
 import type { Tier } from '../../context.ts';
 import type { Db } from '../../db/db.ts';
 import { Conflict, Forbidden, NotFound } from '../../errors.ts';
-import { ruleText, TIER_LABELS, type CouponTemplate } from '../coupons/templates.ts';
+import { ruleText, type CouponTemplate } from '../coupons/templates.ts';
+import { TIER_LABELS } from '../lifecycle/labels.ts';
 import { pointsBalance } from '../points/ledger.ts';
 import { addDays } from './calendar.ts';
 import { issuePolicyCoupon } from './issue.ts';

@@ -8,7 +8,8 @@ import type { Models } from '../../agent/models.ts';
 import { loadPrompt, render } from '../../agent/prompts.ts';
 import type { Tier } from '../../context.ts';
 import type { Logger } from '../../log.ts';
-import { ruleText, TIER_LABELS, type CouponRule } from '../coupons/templates.ts';
+import { ruleText, type CouponRule } from '../coupons/templates.ts';
+import { TIER_LABELS } from '../lifecycle/labels.ts';
 import { shortYuan } from '../orders/money.ts';
 import type { OccasionName } from './settings.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectLanguage, replyLanguage } from '../../../src/agent/offline/language.ts';
-import { normalize } from '../../../src/agent/offline/normalize.ts';
+import { normalize } from '../../../src/text/normalize.ts';
 import { digitiseMoney, parseChineseNumber } from '../../../src/agent/offline/numbers.ts';
 import { extractBudget, extractOrderNo, extractOrdinal, extractSlots } from '../../../src/agent/offline/slots.ts';
 

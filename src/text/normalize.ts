@@ -1,17 +1,24 @@
-// One canonical form of what a shopper typed, so that every matcher sees the same text: full-width
-// forms folded (ＬＴ１２３ → lt123), traditional characters mapped to simplified (我的訂單 → 我的订单),
-// lower case, runs of spaces collapsed. Punctuation is kept: "!!!" and "？" carry meaning.
-import { LEXICON } from './lexicon.ts';
+// One canonical form of what a shopper typed, so that every matcher — the hand-off rules' mood
+// lexicon and the offline model's words alike — sees the same text: full-width forms folded
+// (ＬＴ１２３ → lt123), traditional characters converted to simplified by OpenCC (我的訂單 → 我的订单,
+// Taiwan usage: 著急 → 着急), a few common typos of shop words mended (优惠劵 → 优惠券), lower case,
+// runs of spaces collapsed. Punctuation is kept: "!!!" and "？" carry meaning.
+import * as OpenCC from 'opencc-js/t2cn';
+
+const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+
+// Characters shoppers type for a shop word's character (not traditional forms, so OpenCC keeps them).
+const TYPOS: Readonly<Record<string, string>> = { 劵: '券' };
 
 export function normalize(text: string): string {
   let out = '';
-  for (const ch of text.normalize('NFKC').toLowerCase()) out += LEXICON.traditional[ch] ?? ch;
+  for (const ch of toSimplified(text.normalize('NFKC')).toLowerCase()) out += TYPOS[ch] ?? ch;
   return out.replace(/\s+/g, ' ').trim();
 }
 
 const ASCII_WORD = /^[a-z0-9][a-z0-9 '+.-]*$/;
 
-/** Whether a lexicon term occurs in normalized text: whole words for English, substrings for Chinese. */
+/** Whether a term occurs in normalized text: whole words for English, substrings for Chinese. */
 export function containsTerm(text: string, term: string): boolean {
   return findTerm(text, term) >= 0;
 }

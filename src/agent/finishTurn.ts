@@ -1,0 +1,93 @@
+// The end of an AI turn: the hand-off rules, then the reply stored with every tool call and what the
+// records keep about how it was answered.
+import type { StepResult, ToolSet } from 'ai';
+import { appendMessage, type StoredToolCall } from '../domain/conversations/repo.ts';
+import { refreshSummary } from '../domain/handoff/escalate.ts';
+import { handOver, humanTurnResult } from './handoff.ts';
+import type { Models } from './models.ts';
+import { readTurnReport } from './offline/contract.ts';
+import type { AgentDeps, ChatTurnResult, PreparedTurn } from './turn.ts';
+
+/** Every tool call of the turn with its input and output, in order. */
+export function collectToolCalls(steps: readonly StepResult<ToolSet>[]): StoredToolCall[] {
+  const calls: StoredToolCall[] = [];
+  for (const step of steps) {
+    for (const part of step.content) {
+      if (part.type === 'tool-result') {
+        calls.push({ id: part.toolCallId, name: part.toolName, input: part.input, output: part.output });
+      } else if (part.type === 'tool-error') {
+        calls.push({
+          id: part.toolCallId,
+          name: part.toolName,
+          input: part.input,
+          output: { error: { code: 'tool_failed', message: String(part.error) } },
+        });
+      }
+    }
+  }
+  return calls;
+}
+
+/** What the records keep about how the turn was answered: the model, the first understanding, a fallback. */
+export interface TurnMeta {
+  model: string;
+  steps: number;
+  intent?: string;
+  confidence?: number;
+  fallback?: { from: string; reason: string };
+  error?: string;
+}
+
+export function turnMeta(models: Models, steps: readonly StepResult<ToolSet>[]): TurnMeta {
+  const meta: TurnMeta = { model: models.name, steps: steps.length };
+  for (const step of steps) {
+    const report = readTurnReport(step.providerMetadata);
+    if (!report) continue;
+    if (report.fallback) meta.fallback = report.fallback;
+    if (report.intent && !meta.intent) {
+      meta.intent = report.intent;
+      meta.confidence = report.confidence;
+    }
+  }
+  return meta;
+}
+
+export async function finishTurn(
+  deps: AgentDeps,
+  prepared: PreparedTurn,
+  reply: string,
+  toolCalls: StoredToolCall[],
+  meta: Partial<TurnMeta>,
+): Promise<ChatTurnResult> {
+  if (prepared.human) return humanTurnResult(prepared);
+  const { caller } = prepared;
+  // The reply comes after the shopper's message, or not at all.
+  await prepared.stored;
+  const conversationId = prepared.conversation.id;
+  const over = await handOver(deps, prepared, toolCalls, { intent: meta.intent, confidence: meta.confidence });
+  const text = [reply, over.notice].filter(Boolean).join('\n');
+  const { facts, ticket } = over;
+  const handoffFacts = {
+    unresolved: facts.unresolved,
+    need: facts.need,
+    lowConfidence: facts.lowConfidence,
+    mood: prepared.assessment.mood,
+    ...(facts.reasons.length ? { triggers: facts.reasons } : {}),
+    ...(ticket ? { ticketId: ticket.id } : {}),
+  };
+  const messageId = await appendMessage(deps.db, caller.shopId, conversationId, {
+    role: 'assistant',
+    content: text,
+    toolCalls,
+    meta: { ...meta, handoff: handoffFacts },
+  });
+  // The staff summary includes what the AI tried and said in the turn that handed over.
+  if (ticket && over.refreshSummary) await refreshSummary(deps.db, ticket);
+  return {
+    conversationId,
+    messageId,
+    reply: text,
+    toolCalls: toolCalls.map(({ name, input, output }) => ({ name, input, output })),
+    handoff: over.status,
+  };
+}

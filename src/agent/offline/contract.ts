@@ -1,0 +1,109 @@
+// The one contract between the agent loop and the offline model, both ways, defined once: what a turn
+// tells the model about the shop, the shopper and the message's assessment (providerOptions.laotie),
+// and what a model call reports back about how it understood the message, or that the provider
+// failed and the offline model answered instead (providerMetadata.laotie). Every field is optional on
+// the wire and read with its default, so a plain AI SDK client that sends nothing still gets a
+// working model.
+import type { JSONObject, SharedV3ProviderMetadata, SharedV3ProviderOptions } from '@ai-sdk/provider';
+import { z } from 'zod';
+import { TIERS } from '../../context.ts';
+import { MOODS } from '../../domain/handoff/anger.ts';
+import { HANDOFF_REASONS } from '../../domain/handoff/settings.ts';
+
+/** The provider key both ways. */
+export const OFFLINE_PROVIDER = 'laotie';
+
+const DEFAULTS = { shopName: '本店', advisorName: '小铁', timezone: 'Asia/Shanghai' } as const;
+
+const text = (fallback: string) =>
+  z
+    .string()
+    .transform((s) => s.trim())
+    .catch(fallback)
+    .transform((s) => s || fallback);
+const words = z
+  .array(z.unknown())
+  .catch([])
+  .transform((a) => a.filter((x): x is string => typeof x === 'string' && x.trim() !== ''));
+
+function validTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const turnInputSchema = z.object({
+  shopName: text(DEFAULTS.shopName),
+  advisorName: text(DEFAULTS.advisorName),
+  /** 'advisor' for core users and 老铁 (docs/domain.md, "The dedicated advisor"); by tier when absent. */
+  persona: z.enum(['card', 'advisor']).optional().catch(undefined),
+  tier: z.enum(TIERS).catch('new'),
+  nickname: text(''),
+  /** The shop's local date, 'YYYY-MM-DD': "昨天买的" counts from it. Today in `timezone` when absent. */
+  today: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  /** The catalog's own words, so the shopper's words map onto values a search can filter by. */
+  categories: words,
+  colors: words,
+  skinTypes: words,
+  /** The shopper's skin type from the profile; '' when unknown. */
+  skinType: text(''),
+  /** IANA timezone for dates in replies; the shop's. */
+  timezone: text(DEFAULTS.timezone).transform((tz) => (validTimezone(tz) ? tz : DEFAULTS.timezone)),
+  /** The message's mood, judged once for the turn (domain/handoff/assessment.ts). */
+  mood: z.enum(MOODS).catch('calm'),
+  /** The shopper asks for a person (the turn's one judgement of it: the model does not decide it again). */
+  askedForHuman: z.boolean().catch(false),
+  /** Whether a person can take over for this shopper at all. */
+  handoffAvailable: z.boolean().catch(false),
+  /** The hand-offs the message calls for; the server carries them out after the turn, the model only words them. */
+  handoff: z.array(z.enum(HANDOFF_REASONS)).catch([]),
+});
+
+export type TurnInput = z.input<typeof turnInputSchema>;
+
+/** The turn input with every default filled in, as the offline model works with it. */
+export type ResolvedContext = Omit<z.output<typeof turnInputSchema>, 'persona' | 'today'> & { persona: 'card' | 'advisor'; today: string };
+
+function localToday(timezone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** What the agent loop sends: plain JSON by construction. */
+export function toProviderOptions(input: z.output<typeof turnInputSchema>): { [OFFLINE_PROVIDER]: JSONObject } {
+  return { [OFFLINE_PROVIDER]: input as unknown as JSONObject };
+}
+
+export function readTurnInput(providerOptions: SharedV3ProviderOptions | undefined): ResolvedContext {
+  const raw = providerOptions?.[OFFLINE_PROVIDER];
+  const c = turnInputSchema.parse(raw && typeof raw === 'object' ? raw : {});
+  return {
+    ...c,
+    persona: c.persona ?? (c.tier === 'core' || c.tier === 'laotie' ? 'advisor' : 'card'),
+    today: c.today ?? localToday(c.timezone),
+  };
+}
+
+/** What a model call reports: how the offline model understood the message, or the provider's failure. */
+export const turnReportSchema = z.object({
+  intent: z.string().optional(),
+  confidence: z.number().optional(),
+  slots: z.record(z.string(), z.unknown()).optional(),
+  /** The provider failed (after its retry) and the offline model answered this call. */
+  fallback: z.object({ from: z.string(), reason: z.string() }).optional(),
+});
+export type TurnReport = z.infer<typeof turnReportSchema>;
+
+export function toProviderMetadata(report: TurnReport): SharedV3ProviderMetadata {
+  return { [OFFLINE_PROVIDER]: report as JSONObject };
+}
+
+/** The report of one model step, when it carries one. */
+export function readTurnReport(metadata: SharedV3ProviderMetadata | undefined): TurnReport | undefined {
+  const raw = metadata?.[OFFLINE_PROVIDER];
+  if (!raw) return undefined;
+  const r = turnReportSchema.safeParse(raw);
+  return r.success ? r.data : undefined;
+}

@@ -1,0 +1,131 @@
+// What the model is given for a turn: the system prompt (persona, tier, profile, date, and a softer
+// tone or a colleague coming when the message's assessment says so), the conversation window, the
+// caller's tools, and the turn input the offline model reads (offline/contract.ts).
+import { zodSchema, type Tool, type ToolSet } from 'ai';
+import type { z } from 'zod';
+import type { ShopperCaller } from '../context.ts';
+import type { Conversation } from '../domain/conversations/repo.ts';
+import { assessMessage, type MessageAssessment } from '../domain/handoff/assessment.ts';
+import { handoffOffered, type ShopHandoffRules } from '../domain/handoff/settings.ts';
+import { getShopperProfile, type ShopperProfile } from '../domain/shoppers/repo.ts';
+import type { ShopCard } from '../domain/shops/cards.ts';
+import { Unauthorized } from '../errors.ts';
+import { toAiTools } from '../../tools/defineTool.ts';
+import { toolsFor } from '../../tools/index.ts';
+import type { ConversationToolContext } from '../../tools/requestHandoff.ts';
+import { loadMemory, type TurnMemory } from './memory.ts';
+import { toProviderOptions } from './offline/contract.ts';
+import { shopCard } from './prepareTurn.ts';
+import { renderPrompt } from './prompts.ts';
+import { buildSystemPrompt, localDate, usesAdvisor } from './systemPrompt.ts';
+import type { AgentDeps, TurnContext } from './turn.ts';
+
+export interface TurnFacts {
+  card: ShopCard;
+  shopper: ShopperProfile;
+  conversation: Conversation;
+  memory: TurnMemory;
+  assessment: MessageAssessment;
+  /** Settles once the turn's own writes are done: tools wait for it. */
+  ready: Promise<void>;
+}
+
+/**
+ * The prompt, the conversation window and the caller's tools for answering `message`, which is
+ * already stored as the conversation's last message. Nothing is written (but the running summary).
+ */
+export async function buildTurnContext(
+  deps: AgentDeps,
+  caller: ShopperCaller,
+  conversation: Conversation,
+  message: string,
+  opts: { handoffRules: ShopHandoffRules; offerHandoff: boolean },
+): Promise<TurnContext> {
+  const [card, shopper, memory] = await Promise.all([
+    shopCard(deps, caller.shopId),
+    getShopperProfile(deps.db, caller.shopId, caller.shopperId),
+    loadMemory(deps.db, conversation),
+  ]);
+  if (!shopper) throw new Unauthorized('unknown shopper');
+  const assessment = assessMessage(message, opts.handoffRules.handoff, caller.tier);
+  return turnContext(deps, caller, { card, shopper, conversation, memory, assessment, ready: Promise.resolve() }, opts);
+}
+
+export function turnContext(
+  deps: AgentDeps,
+  caller: ShopperCaller,
+  { card, shopper, conversation, memory, assessment, ready }: TurnFacts,
+  opts: { offerHandoff: boolean },
+): TurnContext {
+  const { shop, vocabulary } = card;
+  const now = deps.clock.now();
+  const offered = opts.offerHandoff && handoffOffered(card.handoffRules.handoff, caller.tier);
+  const handoff = offered ? assessment.handoff : [];
+  const ctx: ConversationToolContext = { ...deps, caller, conversationId: conversation.id };
+  return {
+    system: withAssessment(buildSystemPrompt(shop, shopper, now, memory.summary), assessment, handoff.length > 0),
+    messages: memory.messages,
+    tools: afterWrites(toAiTools(toolsFor(caller, { handoff: offered }), ctx), ready),
+    providerOptions: toProviderOptions({
+      shopName: shop.name,
+      advisorName: shop.card.advisorName,
+      persona: usesAdvisor(caller.tier) ? 'advisor' : 'card',
+      tier: caller.tier,
+      nickname: shopper.nickname,
+      today: localDate(now, shop.timezone),
+      categories: vocabulary.categories,
+      colors: vocabulary.colors,
+      skinTypes: vocabulary.skinTypes,
+      skinType: shopper.skinType ?? '',
+      timezone: shop.timezone,
+      mood: assessment.mood,
+      askedForHuman: assessment.askedForHuman,
+      handoffAvailable: offered,
+      handoff,
+    }),
+  };
+}
+
+/**
+ * An LLM reads the message's assessment as instructions: a softer tone for an upset shopper, and
+ * that a colleague is being brought in when the hand-off rules will hand over after this turn (the
+ * offline model reads the same assessment from the turn input).
+ */
+export function withAssessment(system: string, assessment: MessageAssessment, handingOver: boolean): string {
+  const parts = [system];
+  if (assessment.mood !== 'calm') parts.push(renderPrompt(assessment.mood === 'angry' ? 'tone-angry' : 'tone-upset', {}));
+  if (handingOver) parts.push(renderPrompt('handoff-coming', {}));
+  return parts.join('\n\n');
+}
+
+// The AI SDK turns a zod schema into JSON Schema on every step of every turn unless it is handed the
+// same schema object again (≈ 5 ms a step for our tool set): one per tool definition, reused.
+const inputSchemas = new WeakMap<z.ZodType, Tool['inputSchema']>();
+
+function reusedSchema(schema: Tool['inputSchema']): Tool['inputSchema'] {
+  if (!(typeof schema === 'object' && schema !== null && '_zod' in schema)) return schema;
+  const zod = schema as unknown as z.ZodType;
+  let converted = inputSchemas.get(zod);
+  if (!converted) {
+    converted = zodSchema(zod as never) as Tool['inputSchema'];
+    inputSchemas.set(zod, converted);
+  }
+  return converted;
+}
+
+/** The tools of a turn, each run only once `ready` settles (the shopper's message is stored). */
+function afterWrites(tools: Record<string, Tool>, ready: Promise<void>): ToolSet {
+  const out: ToolSet = {};
+  for (const [name, t] of Object.entries(tools)) {
+    const execute = t.execute!;
+    out[name] = {
+      ...t,
+      inputSchema: reusedSchema(t.inputSchema),
+      execute: async (input, options) => {
+        await ready;
+        return execute(input, options);
+      },
+    } as Tool;
+  }
+  return out;
+}
