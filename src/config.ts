@@ -11,6 +11,9 @@ export const CHAT_QUEUE_MAX_DEFAULT = 1000;
 /** Also used by apps built without a full config (tests of other routes). */
 export const RATE_LIMIT_DEFAULTS = { RATE_LIMIT_SHOPPER_PER_MIN: 20, RATE_LIMIT_IP_PER_MIN: 60, RATE_LIMIT_TRUST_PROXY: false } as const;
 
+/** Also used by apps built without a full config. */
+export const LIVE_STREAM_DEFAULTS = { LIVE_STREAMS_PER_USER: 4, LIVE_STREAMS_PER_SHOP: 300 } as const;
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -37,6 +40,10 @@ const schema = z.object({
   CHAT_CONCURRENCY: z.coerce.number().int().min(0).optional(),
   // Turns that may wait for a place before the next one gets 503 (with Retry-After).
   CHAT_QUEUE_MAX: z.coerce.number().int().min(0).default(CHAT_QUEUE_MAX_DEFAULT),
+  // Open GET /v1/live streams (in memory, per replica: see src/http/liveSlots.ts) per token subject (a
+  // shopper, a staff member: a page needs one or two) and per shop; 0 turns a limit off.
+  LIVE_STREAMS_PER_USER: z.coerce.number().int().min(0).default(LIVE_STREAM_DEFAULTS.LIVE_STREAMS_PER_USER),
+  LIVE_STREAMS_PER_SHOP: z.coerce.number().int().min(0).default(LIVE_STREAM_DEFAULTS.LIVE_STREAMS_PER_SHOP),
   // The in-process daily reminder run and outbox worker (src/jobs/reminders.ts). Off for a replica
   // that should only serve HTTP; replicas that all run it share the work safely (SKIP LOCKED).
   REMINDERS_SCHEDULER: bool.default(true),

@@ -1,5 +1,6 @@
-// The operator's and staff's lifecycle routes under /v1/admin: rules (versioned), shopper profiles,
-// the tier report, integration keys, policy coupon runs, 老铁 votes, feedback adoption and badges.
+// The operator's and staff's lifecycle routes under /v1/admin: rules (versioned: PUT a whole set or
+// PATCH some settings, either with the version read), shopper profiles, the tier report,
+// integration keys, policy coupon runs, 老铁 votes, feedback adoption and badges.
 // The shop is always the token's; a shopper of another shop is a 404, like one that does not exist.
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import { createIntegrationKey, revokeIntegrationKey } from '../domain/events/int
 import { shopperProfileView, similarShoppers } from '../domain/lifecycle/profile.ts';
 import { reevaluateShop } from '../domain/lifecycle/refresh.ts';
 import { resolvePeriod, tierReport } from '../domain/lifecycle/reports.ts';
-import { currentRules, lifecycleRulesSchema, saveRules } from '../domain/lifecycle/rules.ts';
+import { currentRules, lifecycleRulesSchema, patchRules, saveRules } from '../domain/lifecycle/rules.ts';
 import { issueBirthdayCoupons } from '../domain/policy/birthday.ts';
 import { issueDiscountDayCoupons } from '../domain/policy/discountDay.ts';
 import { NotFound } from '../errors.ts';
@@ -42,6 +43,23 @@ const adoptBody = z.object({
 });
 const badgeBody = z.object({ badge: z.string().min(1).max(40), reason: z.string().trim().max(200).default('') });
 const similarQuery = z.object({ k: z.coerce.number().int().min(1).max(50).default(5) });
+// The version the editor read (0: the defaults, nothing saved yet); a stale one is a 409.
+const rulesVersion = z.number().int().min(0).max(2_147_483_647);
+const rulesPut = z.strictObject({
+  version: rulesVersion,
+  rules: lifecycleRulesSchema,
+  // Read-only fields of the GET, accepted (and ignored) so that what was read can be sent back as is.
+  createdAt: z.string().max(40).nullable().optional(),
+  createdBy: z.string().max(200).nullable().optional(),
+});
+const rulesPatch = z.strictObject({
+  version: rulesVersion,
+  // Checked key by key once laid over the rules in force (patchRules): a record schema here would drop
+  // a '__proto__' key instead of refusing it.
+  set: z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object of the settings to change')
+    .refine((v) => Object.keys(v).length > 0, 'names nothing to change'),
+});
 
 const shopOf = (caller: Caller) => caller.shopId;
 
@@ -55,8 +73,14 @@ export function adminRoutes(deps: AdminDeps) {
 
   app.put('/v1/admin/rules', admin, async (c) => {
     const caller = c.get('caller');
-    const rules = await jsonBody(c, lifecycleRulesSchema);
-    return c.json(await saveRules(db, caller.shopId, rules, caller.userId));
+    const body = await jsonBody(c, rulesPut);
+    return c.json(await saveRules(db, caller.shopId, body.rules, caller.userId, body.version));
+  });
+
+  app.patch('/v1/admin/rules', admin, async (c) => {
+    const caller = c.get('caller');
+    const body = await jsonBody(c, rulesPatch);
+    return c.json(await patchRules(db, caller.shopId, body.set, caller.userId, body.version));
   });
 
   app.post('/v1/admin/tiers/reevaluate', admin, async (c) => {

@@ -25,7 +25,16 @@ import { createTurnAdmission, defaultTurnConcurrency } from './turnAdmission.ts'
 export interface AppDeps extends Deps {
   config: Pick<Config, 'BODY_LIMIT_BYTES'> &
     Partial<
-      Pick<Config, 'RATE_LIMIT_SHOPPER_PER_MIN' | 'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_TRUST_PROXY' | 'CHAT_CONCURRENCY' | 'CHAT_QUEUE_MAX'>
+      Pick<
+        Config,
+        | 'RATE_LIMIT_SHOPPER_PER_MIN'
+        | 'RATE_LIMIT_IP_PER_MIN'
+        | 'RATE_LIMIT_TRUST_PROXY'
+        | 'CHAT_CONCURRENCY'
+        | 'CHAT_QUEUE_MAX'
+        | 'LIVE_STREAMS_PER_USER'
+        | 'LIVE_STREAMS_PER_SHOP'
+      >
     >;
   tokens: TokenIssuer;
   models: Models;

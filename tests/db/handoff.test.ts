@@ -241,6 +241,30 @@ describeDb('handoff tickets', (db) => {
     }
   });
 
+  it('lets only the claimer or an admin close a claimed ticket, and any staff member an open one', async () => {
+    const d = db();
+    const { id: shopId } = await createShop(d);
+    const admin = { shopId, actor: 'admin:boss' };
+    const claimed = (await open(d, shopId, await shopperWithConversation(d, shopId))).ticket;
+    await claimTicket(d, staffA(shopId), claimed.id, NOW);
+    for (const status of ['resolved', 'handed_back'] as const) {
+      const refused = closeByStaff(d, staffB(shopId), claimed.id, { status, outcome: '我来关' }, NOW);
+      await expect(refused).rejects.toBeInstanceOf(Conflict);
+      await expect(refused).rejects.toMatchObject({ message: /claimed by staff:a/, details: { claimedBy: 'staff:a' } });
+    }
+    expect(await findShopTicket(d, shopId, claimed.id)).toMatchObject({ status: 'claimed', closedBy: null });
+    expect((await closeByStaff(d, staffA(shopId), claimed.id, { status: 'resolved', outcome: '已补发' }, NOW)).closedBy).toBe('staff:a');
+
+    const forgotten = (await open(d, shopId, await shopperWithConversation(d, shopId))).ticket;
+    await claimTicket(d, staffA(shopId), forgotten.id, NOW);
+    expect(await closeByStaff(d, admin, forgotten.id, { status: 'handed_back', outcome: '下班未处理' }, NOW)).toMatchObject({ status: 'handed_back', closedBy: 'admin:boss' });
+
+    const waiting = (await open(d, shopId, await shopperWithConversation(d, shopId))).ticket;
+    expect((await closeByStaff(d, staffB(shopId), waiting.id, { status: 'resolved', outcome: '已答复' }, NOW)).closedBy).toBe('staff:b');
+    const closers = async (id: number) => (await listActions(d, shopId, id)).filter((a) => a.action === 'resolve' || a.action === 'handback').map((a) => a.actor);
+    expect([await closers(claimed.id), await closers(forgotten.id), await closers(waiting.id)]).toEqual([['staff:a'], ['admin:boss'], ['staff:b']]);
+  });
+
   it('records every action with who and when, and counts SLA breaches', async () => {
     const d = db();
     const { id: shopId } = await createShop(d);

@@ -151,9 +151,11 @@ describeDb('tags, potential scoring and tiers', (db) => {
     expect(await currentRules(db(), shop)).toMatchObject({ version: 0, rules: DEFAULT_RULES });
     const easierCore = structuredClone(DEFAULT_RULES);
     easierCore.tiers.core.promote = { all: [{ metric: 'orderCount', op: 'gte', value: 2 }], any: [], minAny: 1 };
-    expect((await saveRules(db(), shop, easierCore, 'admin-1')).version).toBe(1);
-    expect((await saveRules(db(), shop, easierCore, 'admin-1')).version).toBe(2);
+    expect((await saveRules(db(), shop, easierCore, 'admin-1', 0)).version).toBe(1);
+    expect((await saveRules(db(), shop, easierCore, 'admin-1', 1)).version).toBe(2);
     expect((await currentRules(db(), shop)).version).toBe(2);
+    // An editor who read version 1 cannot overwrite version 2.
+    await expect(saveRules(db(), shop, DEFAULT_RULES, 'admin-2', 1)).rejects.toMatchObject({ code: 'conflict', details: { version: 2 } });
 
     await ingest(db(), shop, [
       ev.registered('v', '2026-02-01T01:00:00Z'),
@@ -170,17 +172,31 @@ describeDb('tags, potential scoring and tiers', (db) => {
       { to_tier: 'potential', rule_version: 2 },
       { to_tier: 'core', rule_version: 2 },
     ]);
+
+    // A document saved before a section of the rules existed reads with that section's defaults.
+    const { community: _, ...older } = easierCore;
+    await db().query('INSERT INTO tier_rules (shop_id, version, rules) VALUES ($1, 3, $2)', [shop, JSON.stringify(older)]);
+    expect(await currentRules(db(), shop)).toMatchObject({ version: 3, rules: { ...easierCore, community: DEFAULT_RULES.community } });
   });
 
-  it('refuses rules that cannot be evaluated', () => {
+  it('refuses rules that cannot be evaluated, and rules that leave a setting out or add one it does not know', () => {
+    const one = { all: [{ metric: 'favourites', op: 'gte', value: 1 }], any: [], minAny: 1 };
     const bad = [
-      { tiers: { ...DEFAULT_RULES.tiers, core: { promote: { all: [], any: [] } } } },
-      { potential: { ...DEFAULT_RULES.potential, mid: { any: [{ metric: 'favourites', op: 'gte', value: 1 }], minAny: 2 } } },
-      { potential: { ...DEFAULT_RULES.potential, high: { all: [{ metric: 'salary', op: 'gte', value: 1 }] } } },
+      { tiers: { ...DEFAULT_RULES.tiers, core: { promote: { all: [], any: [], minAny: 1 }, demote: null } } },
+      { potential: { ...DEFAULT_RULES.potential, mid: { all: [], any: [{ metric: 'favourites', op: 'gte', value: 1 }], minAny: 2 } } },
+      { potential: { ...DEFAULT_RULES.potential, high: { ...one, all: [{ metric: 'salary', op: 'gte', value: 1 }] } } },
       { tasks: [DEFAULT_RULES.tasks[0], DEFAULT_RULES.tasks[0]] },
       { community: { ...DEFAULT_RULES.community, feedbackRewardFen: { min: 200_000, max: 50_000 } } },
+      { potential: { ...DEFAULT_RULES.potential, high: { all: one.all, any: [] } } },
+      { tiers: { ...DEFAULT_RULES.tiers, core: { promote: one } } },
+      { tasks: [{ ...DEFAULT_RULES.tasks[0], bonus: 5 }] },
+      { community: { ...DEFAULT_RULES.community, vote: { ...DEFAULT_RULES.community.vote, secret: true } } },
+      { referral: { rewardFen: 100 } },
     ];
-    for (const rules of bad) expect(lifecycleRulesSchema.safeParse(rules).success).toBe(false);
+    expect(lifecycleRulesSchema.safeParse(DEFAULT_RULES).success).toBe(true);
+    for (const change of bad) expect(lifecycleRulesSchema.safeParse({ ...DEFAULT_RULES, ...change }).success, JSON.stringify(change)).toBe(false);
+    const { tasks: _, ...withoutTasks } = DEFAULT_RULES;
+    expect(lifecycleRulesSchema.safeParse(withoutTasks).success).toBe(false);
   });
 
   it('keeps a short Chinese profile summary and a profile vector, and finds similar shoppers', async () => {

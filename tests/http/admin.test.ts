@@ -33,18 +33,29 @@ describeDb('/v1/admin lifecycle routes', (db) => {
   });
 
   it('reads and versions the rules for admins only, refusing invalid ones with the fields', async () => {
-    expect(await call('GET', '/v1/admin/rules', await auth('admin'))).toMatchObject({ status: 200, body: { version: 0, rules: DEFAULT_RULES } });
+    const read = await call('GET', '/v1/admin/rules', await auth('admin'));
+    expect(read).toMatchObject({ status: 200, body: { version: 0, rules: DEFAULT_RULES, createdAt: null, createdBy: null } });
     expect((await call('GET', '/v1/admin/rules', await auth('staff'))).status).toBe(403);
+    expect((await call('PUT', '/v1/admin/rules', await auth('staff'), read.body)).status).toBe(403);
     const rules = structuredClone(DEFAULT_RULES);
     rules.potential.high.all[0]!.value = 12_000;
-    const put = await call('PUT', '/v1/admin/rules', await auth('admin'), rules);
-    expect(put).toMatchObject({ status: 200, body: { version: 1, createdBy: 'op-1' } });
-    expect((await call('PUT', '/v1/admin/rules', await auth('admin'), { tasks: [] })).body.version).toBe(2);
-    const bad = await call('PUT', '/v1/admin/rules', await auth('admin'), { potential: { high: { all: [{ metric: 'iq', op: 'gte', value: 1 }] }, mid: DEFAULT_RULES.potential.mid } });
+    const put = await call('PUT', '/v1/admin/rules', await auth('admin'), { version: 0, rules });
+    expect(put).toMatchObject({ status: 200, body: { version: 1, createdBy: 'op-1', rules } });
+    const patched = await call('PATCH', '/v1/admin/rules', await auth('admin'), { version: 1, set: { tasks: [] } });
+    expect(patched).toMatchObject({ status: 200, body: { version: 2, rules: { ...rules, tasks: [] } } });
+    const bad = await call('PUT', '/v1/admin/rules', await auth('admin'), {
+      version: 2,
+      rules: { ...rules, potential: { high: { all: [{ metric: 'iq', op: 'gte', value: 1 }], any: [], minAny: 1 }, mid: DEFAULT_RULES.potential.mid } },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.fields[0].path).toBe('potential.high.all.0.metric');
+    expect(bad.body.error.details.fields[0].path).toBe('rules.potential.high.all.0.metric');
+    const badPatch = await call('PATCH', '/v1/admin/rules', await auth('admin'), { version: 2, set: { community: { vote: { topN: 0 } } } });
+    expect(badPatch.status).toBe(400);
+    expect(badPatch.body.error.details.fields[0].path).toBe('set.community.vote.topN');
+    const stale = await call('PATCH', '/v1/admin/rules', await auth('admin'), { version: 1, set: { tasks: DEFAULT_RULES.tasks } });
+    expect(stale).toMatchObject({ status: 409, body: { error: { code: 'conflict', details: { version: 2 } } } });
     const now = await call('GET', '/v1/admin/rules', await auth('admin'));
-    expect(now.body).toMatchObject({ version: 2, rules: { tasks: [] } });
+    expect(now.body).toMatchObject({ version: 2, rules: { ...rules, tasks: [] } });
     // another shop still has the defaults
     expect((await call('GET', '/v1/admin/rules', await auth('admin', other))).body.version).toBe(0);
   });

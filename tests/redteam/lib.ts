@@ -17,7 +17,13 @@ export const OWASP = {
   LLM07: 'LLM07 system prompt leakage',
   LLM10: 'LLM10 unbounded consumption',
 } as const;
-export type Category = (typeof OWASP)[keyof typeof OWASP];
+/** OWASP API Security Top 10 (2023): the attacks on the routes themselves, not through the model. */
+export const OWASP_API = {
+  API1: 'API1 broken object level authorization',
+  API3: 'API3 broken property level authorization',
+  API4: 'API4 unrestricted resource consumption',
+} as const;
+export type Category = (typeof OWASP)[keyof typeof OWASP] | (typeof OWASP_API)[keyof typeof OWASP_API];
 
 export interface Scoreboard {
   /** Runs one attack; a failed expectation is recorded (and reported by assertAllSafe), not thrown. */

@@ -20,6 +20,12 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 's'.repeat(32) }).AUTH_SECRET).toHaveLength(32);
   });
 
+  it('bounds the live streams per token subject and per shop unless told otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ LIVE_STREAMS_PER_USER: 4, LIVE_STREAMS_PER_SHOP: 300 });
+    expect(loadConfig({ LIVE_STREAMS_PER_USER: '0', LIVE_STREAMS_PER_SHOP: '50' })).toMatchObject({ LIVE_STREAMS_PER_USER: 0, LIVE_STREAMS_PER_SHOP: 50 });
+    expect(() => loadConfig({ LIVE_STREAMS_PER_USER: '-1' })).toThrow(/LIVE_STREAMS_PER_USER/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(8787);
   });

@@ -16,6 +16,11 @@ export function staffActor(role: string, userId: string): string {
   return `${role}:${userId}`;
 }
 
+/** An admin (the shop's manager) may close a ticket another person claimed: someone gone home. */
+export function actsAsAdmin(actor: string): boolean {
+  return actor.startsWith('admin:');
+}
+
 export async function recordAction(
   db: Queryable,
   a: { shopId: string; ticketId: number; action: TicketAction; actor: string; payload?: Record<string, unknown>; at: Date },

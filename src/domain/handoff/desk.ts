@@ -4,7 +4,7 @@
 import type { Db, Queryable } from '../../db/db.ts';
 import { Conflict, NotFound } from '../../errors.ts';
 import { appendMessage, setConversationMode } from '../conversations/repo.ts';
-import { recordAction } from './actions.ts';
+import { actsAsAdmin, recordAction } from './actions.ts';
 import { publishTicketChange } from './publish.ts';
 import { claimOpenTicket, closeTicket, findShopTicket, markFirstReply, type Ticket } from './tickets.ts';
 
@@ -78,7 +78,10 @@ export async function addNote(db: Db, staff: StaffMember, id: number, text: stri
   });
 }
 
-/** Resolving or handing back closes the ticket and gives the conversation back to the AI. */
+/**
+ * Resolving or handing back closes the ticket and gives the conversation back to the AI. A claimed
+ * ticket is its claimer's to close (or an admin's), as it is theirs to answer; an open one, anyone's.
+ */
 export async function closeByStaff(
   db: Db,
   staff: StaffMember,
@@ -87,12 +90,13 @@ export async function closeByStaff(
   now: Date,
 ): Promise<Ticket> {
   return db.transaction(async (tx) => {
-    const closed = await closeTicket(tx, staff.shopId, id, { status: how.status, by: staff.actor, outcome: how.outcome, at: now });
-    if (!closed) {
-      refuseClosed(await mustFind(tx, staff, id));
-      throw new Conflict('ticket changed meanwhile; reload and try again');
+    const current = await mustFind(tx, staff, id, true);
+    refuseClosed(current);
+    if (current.status === 'claimed' && current.claimedBy !== staff.actor && !actsAsAdmin(staff.actor)) {
+      throw new Conflict(`ticket is claimed by ${current.claimedBy}; only they or an admin can close it`, { claimedBy: current.claimedBy });
     }
-    const t = closed;
+    // The row is locked: nobody can have closed or claimed it since the read.
+    const t = (await closeTicket(tx, staff.shopId, id, { status: how.status, by: staff.actor, outcome: how.outcome, at: now }))!;
     await setConversationMode(tx, t.conversationId, 'ai');
     await recordAction(tx, {
       shopId: staff.shopId,

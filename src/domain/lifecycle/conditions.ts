@@ -6,7 +6,7 @@ import { METRICS, type Metric } from './tags.ts';
 
 const OPS = { gte: '≥', gt: '>', lte: '≤', lt: '<', eq: '=' } as const;
 
-export const conditionSchema = z.object({
+export const conditionSchema = z.strictObject({
   metric: z.enum(METRICS),
   op: z.enum(Object.keys(OPS) as [keyof typeof OPS, ...(keyof typeof OPS)[]]),
   value: z.number(),
@@ -14,10 +14,10 @@ export const conditionSchema = z.object({
 export type Condition = z.infer<typeof conditionSchema>;
 
 export const groupSchema = z
-  .object({
-    all: z.array(conditionSchema).max(20).default([]),
-    any: z.array(conditionSchema).max(20).default([]),
-    minAny: z.number().int().min(1).default(1),
+  .strictObject({
+    all: z.array(conditionSchema).max(20),
+    any: z.array(conditionSchema).max(20),
+    minAny: z.number().int().min(1),
   })
   .refine((g) => g.all.length + g.any.length > 0, 'a rule needs at least one condition')
   .refine((g) => g.any.length === 0 || g.minAny <= g.any.length, 'minAny is larger than the number of `any` conditions');

@@ -1,23 +1,27 @@
-// The shop's lifecycle rules, one versioned document (GET/PUT /v1/admin/rules): potential scoring,
-// promotion/demotion between tiers, points tasks and the 老铁 community numbers. Every number is a
-// DOMAIN.md default the operator can change; each save is a new version, and every tier change
+// The shop's lifecycle rules, one versioned document (GET/PUT/PATCH /v1/admin/rules): potential
+// scoring, promotion/demotion between tiers, points tasks and the 老铁 community numbers. Every number
+// is a DOMAIN.md default the operator can change; each save is a new version, and every tier change
 // records the version it was decided under.
+//
+// A save names every setting (or, as a patch, exactly the ones it changes) and the version it was
+// edited from: a key the schema does not know is refused at every level, never dropped, so a body of
+// the wrong shape cannot quietly put the defaults back, and a stale editor cannot overwrite a newer one.
 import { z } from 'zod';
 import { TIERS, type Tier } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
-import { Conflict } from '../../errors.ts';
+import { Conflict, Invalid } from '../../errors.ts';
 import { isUniqueViolation } from '../orders/uniqueViolation.ts';
 import { groupSchema, type Group } from './conditions.ts';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/);
 
-const tierRuleSchema = z.object({
+const tierRuleSchema = z.strictObject({
   promote: groupSchema,
   /** null: never demoted out of this tier. */
-  demote: groupSchema.nullable().default(null),
+  demote: groupSchema.nullable(),
 });
 
-export const taskSchema = z.object({
+export const taskSchema = z.strictObject({
   code: slug,
   name: z.string().min(1).max(60),
   kind: z.enum(['browse_new_products', 'share_product']),
@@ -26,12 +30,12 @@ export const taskSchema = z.object({
   /** How often the task can be completed again, in the shop's local calendar. */
   period: z.enum(['once', 'day', 'week', 'month']),
   /** A product counts as new for this many days after its launch. */
-  newProductDays: z.number().int().min(1).max(365).default(30),
+  newProductDays: z.number().int().min(1).max(365),
   audienceTiers: z.array(z.enum(TIERS)).min(1),
 });
 export type PointsTask = z.infer<typeof taskSchema>;
 
-const badgeSchema = z.object({ code: slug, name: z.string().min(1).max(30), description: z.string().max(200).default('') });
+const badgeSchema = z.strictObject({ code: slug, name: z.string().min(1).max(30), description: z.string().max(200) });
 
 const all = (...c: Group['all']): Group => ({ all: c, any: [], minAny: 1 });
 
@@ -119,9 +123,9 @@ const DEFAULT_COMMUNITY = {
 };
 
 const communitySchema = z
-  .object({
+  .strictObject({
     vote: z
-      .object({
+      .strictObject({
         minCandidates: z.number().int().min(2).max(100),
         maxCandidates: z.number().int().min(2).max(100),
         topN: z.number().int().min(1).max(50),
@@ -130,26 +134,45 @@ const communitySchema = z
       })
       .refine((v) => v.minCandidates <= v.maxCandidates, 'minCandidates must not exceed maxCandidates'),
     feedbackRewardFen: z
-      .object({ min: z.number().int().min(0), max: z.number().int().min(0) })
+      .strictObject({ min: z.number().int().min(0), max: z.number().int().min(0) })
       .refine((r) => r.min <= r.max, 'min must not exceed max'),
     adoptionBadge: slug.nullable(),
     badges: z.array(badgeSchema).max(50),
   })
   .refine((c) => c.adoptionBadge === null || c.badges.some((b) => b.code === c.adoptionBadge), 'adoptionBadge must be one of badges');
 
-export const lifecycleRulesSchema = z.object({
-  potential: z.object({ high: groupSchema, mid: groupSchema }).default(DEFAULT_POTENTIAL),
-  tiers: z.object({ potential: tierRuleSchema, core: tierRuleSchema, laotie: tierRuleSchema }).default(DEFAULT_TIERS),
+/** A whole rule set: every setting named, nothing else (the GET's `rules`, as PUT takes it). */
+export const lifecycleRulesSchema = z.strictObject({
+  potential: z.strictObject({ high: groupSchema, mid: groupSchema }),
+  tiers: z.strictObject({ potential: tierRuleSchema, core: tierRuleSchema, laotie: tierRuleSchema }),
   tasks: z
     .array(taskSchema)
     .max(20)
-    .refine((ts) => new Set(ts.map((t) => t.code)).size === ts.length, 'task codes must be unique')
-    .default(DEFAULT_TASKS),
-  community: communitySchema.default(DEFAULT_COMMUNITY),
+    .refine((ts) => new Set(ts.map((t) => t.code)).size === ts.length, 'task codes must be unique'),
+  community: communitySchema,
 });
 export type LifecycleRules = z.infer<typeof lifecycleRulesSchema>;
 
-export const DEFAULT_RULES: LifecycleRules = lifecycleRulesSchema.parse({});
+export const DEFAULT_RULES: LifecycleRules = lifecycleRulesSchema.parse({
+  potential: DEFAULT_POTENTIAL,
+  tiers: DEFAULT_TIERS,
+  tasks: DEFAULT_TASKS,
+  community: DEFAULT_COMMUNITY,
+});
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * `patch` laid over `base`: objects merge key by key, anything else (an array, a number, null)
+ * replaces what was there. Object.fromEntries keeps a '__proto__' key as a plain key, so the strict
+ * schema refuses it like any other unknown one.
+ */
+export function mergeRules(base: unknown, patch: unknown): unknown {
+  if (!isObject(base) || !isObject(patch)) return patch;
+  const merged = new Map(Object.entries(base));
+  for (const [k, v] of Object.entries(patch)) merged.set(k, mergeRules(merged.get(k), v));
+  return Object.fromEntries(merged);
+}
 
 export interface RulesVersion {
   /** 0 = nothing saved yet: the defaults. */
@@ -167,22 +190,59 @@ export async function currentRules(db: Queryable, shopId: string): Promise<Rules
   );
   const r = rows[0];
   if (!r) return { version: 0, rules: DEFAULT_RULES, createdAt: null, createdBy: null };
-  // Saved documents were validated on the way in; parsing again fills defaults added since.
-  return { version: r.version, rules: lifecycleRulesSchema.parse(r.rules), createdAt: r.created_at, createdBy: r.created_by };
+  // Saved documents were whole and valid on the way in; laid over the defaults, a section or setting
+  // added to the rules since then reads as its default (inside a task or badge it needs a migration).
+  return { version: r.version, rules: lifecycleRulesSchema.parse(mergeRules(DEFAULT_RULES, r.rules)), createdAt: r.created_at, createdBy: r.created_by };
 }
 
-/** Saves a validated document as the next version. Two saves racing: the second gets a Conflict. */
-export async function saveRules(db: Queryable, shopId: string, rules: LifecycleRules, by: string): Promise<RulesVersion> {
+async function versionInForce(db: Queryable, shopId: string): Promise<number> {
+  const { rows } = await db.query<{ version: number | null }>('SELECT max(version) AS version FROM tier_rules WHERE shop_id = $1', [shopId]);
+  return rows[0]?.version ?? 0;
+}
+
+const stale = (version: number) =>
+  new Conflict(`the rules changed meanwhile (version ${version} is in force); reload and save again`, { version });
+
+/**
+ * Saves a whole, validated rule set as the next version, if `expectedVersion` (the one the editor
+ * read; 0 = the defaults) is still the one in force: else, and for the second of two saves racing,
+ * a Conflict.
+ */
+export async function saveRules(db: Queryable, shopId: string, rules: LifecycleRules, by: string, expectedVersion: number): Promise<RulesVersion> {
   try {
     const { rows } = await db.query<{ version: number; created_at: Date }>(
       `INSERT INTO tier_rules (shop_id, version, rules, created_by)
-       SELECT $1, coalesce(max(version), 0) + 1, $2, $3 FROM tier_rules WHERE shop_id = $1
+       SELECT $1, $4::int + 1, $2::jsonb, $3
+        WHERE (SELECT coalesce(max(version), 0) FROM tier_rules WHERE shop_id = $1) = $4::int
        RETURNING version, created_at`,
-      [shopId, JSON.stringify(rules), by],
+      [shopId, JSON.stringify(rules), by, expectedVersion],
     );
-    return { version: rows[0]!.version, rules, createdAt: rows[0]!.created_at, createdBy: by };
+    if (!rows[0]) throw stale(await versionInForce(db, shopId));
+    return { version: rows[0].version, rules, createdAt: rows[0].created_at, createdBy: by };
   } catch (e) {
-    if (isUniqueViolation(e)) throw new Conflict('the rules were changed at the same time; reload and save again');
+    if (isUniqueViolation(e)) throw stale(await versionInForce(db, shopId));
     throw e;
   }
+}
+
+/**
+ * Changes only the settings `set` names, deep (see mergeRules), over the version in force, which
+ * must be `expectedVersion`. The result must be a valid whole rule set; its errors name the paths
+ * under `set`.
+ */
+export async function patchRules(
+  db: Queryable,
+  shopId: string,
+  set: Record<string, unknown>,
+  by: string,
+  expectedVersion: number,
+): Promise<RulesVersion> {
+  const current = await currentRules(db, shopId);
+  if (current.version !== expectedVersion) throw stale(current.version);
+  const parsed = lifecycleRulesSchema.safeParse(mergeRules(current.rules, set));
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => ({ path: ['set', ...i.path].join('.'), message: i.message }));
+    throw new Invalid(`invalid body: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
+  }
+  return saveRules(db, shopId, parsed.data, by, expectedVersion);
 }
