@@ -68,6 +68,7 @@ export const READ_TOOLS = [
   'getReferralStatus',
   'listBadges',
   'searchKnowledge',
+  'listVoteCampaigns',
   // planned
   'getMembership',
   'listReminders',
