@@ -6,6 +6,7 @@ import { CHAT_QUEUE_MAX_DEFAULT, RATE_LIMIT_DEFAULTS, type Config } from '../con
 import type { Models } from '../agent/models.ts';
 import type { Deps } from '../context.ts';
 import type { LiveHub } from '../domain/live/hub.ts';
+import { createDestinationGuard } from '../net/destinationGuard.ts';
 import { createShopCards } from '../domain/shops/cards.ts';
 import { adminRoutes } from './admin.ts';
 import { chatRoutes } from './chat.ts';
@@ -25,7 +26,10 @@ import { createTurnAdmission, defaultTurnConcurrency } from './turnAdmission.ts'
 export interface AppDeps extends Deps {
   config: Pick<Config, 'BODY_LIMIT_BYTES'> &
     Partial<
-      Pick<Config, 'RATE_LIMIT_SHOPPER_PER_MIN' | 'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_TRUST_PROXY' | 'CHAT_CONCURRENCY' | 'CHAT_QUEUE_MAX'>
+      Pick<
+        Config,
+        'RATE_LIMIT_SHOPPER_PER_MIN' | 'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_TRUST_PROXY' | 'CHAT_CONCURRENCY' | 'CHAT_QUEUE_MAX' | 'WEBHOOK_ALLOW_HOSTS'
+      >
     >;
   tokens: TokenIssuer;
   models: Models;
@@ -69,7 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', knowledgeRoutes(deps));
   app.route('/', eventRoutes(deps));
   app.route('/', adminRoutes(deps));
-  app.route('/', reminderRoutes(deps));
+  app.route('/', reminderRoutes({ ...deps, webhookGuard: createDestinationGuard({ allowHosts: deps.config.WEBHOOK_ALLOW_HOSTS ?? [] }) }));
   app.route('/', staffRoutes(agent));
   if (deps.live) app.route('/', liveRoutes({ ...deps, live: deps.live }));
   app.route('/', pageRoutes(deps));

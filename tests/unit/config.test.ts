@@ -20,6 +20,18 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 's'.repeat(32) }).AUTH_SECRET).toHaveLength(32);
   });
 
+  it('reads the hosts a webhook may reach inside the network, and names a bad entry', () => {
+    expect(loadConfig({}).WEBHOOK_ALLOW_HOSTS).toEqual([]);
+    expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: 'mall.internal, 10.0.0.5:8080,[fd00::1]:443' }).WEBHOOK_ALLOW_HOSTS).toEqual([
+      { host: 'mall.internal', port: null },
+      { host: '10.0.0.5', port: 8080 },
+      { host: 'fd00::1', port: 443 },
+    ]);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_HOSTS: 'mall.internal,http://10.0.0.5/hook' })).toThrow(
+      /WEBHOOK_ALLOW_HOSTS: "http:\/\/10\.0\.0\.5\/hook" is not a host name or host:port/,
+    );
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(8787);
   });
