@@ -14,6 +14,7 @@ import { errorBody, errorHandler, notFoundHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
 import { healthRoutes } from './health.ts';
 import { knowledgeRoutes } from './knowledge.ts';
+import { noSniff } from './noSniff.ts';
 import { liveRoutes } from './live.ts';
 import { openaiCompatRoutes } from './openaiCompat.ts';
 import { pageRoutes } from './pages/routes.ts';
@@ -40,6 +41,8 @@ export interface AppDeps extends Deps {
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  // Outermost: it also marks what the other middleware answers (413, 429) and the error handler's answers.
+  app.use('*', noSniff());
   app.use('*', requestLog(deps.log));
   const limits = { ...RATE_LIMIT_DEFAULTS, ...deps.config };
   const chatLimit = rateLimit({
