@@ -9,6 +9,9 @@ const bool = z
 /** Also used by apps built without a full config. */
 export const CHAT_QUEUE_MAX_DEFAULT = 1000;
 
+/** ¥100,000: also used by apps built without a full config. */
+export const ORDER_MAX_FEN_DEFAULT = 10_000_000;
+
 /** Also used by apps built without a full config (tests of other routes). */
 export const RATE_LIMIT_DEFAULTS = { RATE_LIMIT_SHOPPER_PER_MIN: 20, RATE_LIMIT_IP_PER_MIN: 60, RATE_LIMIT_TRUST_PROXY: false } as const;
 
@@ -41,6 +44,9 @@ const schema = z.object({
   // The in-process daily reminder run and outbox worker (src/jobs/reminders.ts). Off for a replica
   // that should only serve HTTP; replicas that all run it share the work safely (SKIP LOCKED).
   REMINDERS_SCHEDULER: bool.default(true),
+  // The most one order from the mall's events may come to, in fen (its items, any amount, the total):
+  // a larger one is rejected as one that will never apply (src/domain/events/schemas.ts).
+  ORDER_MAX_FEN: z.coerce.number().int().min(1).max(1e12).default(ORDER_MAX_FEN_DEFAULT),
   // Hosts the reminders webhook may reach although they are inside the network or on another port
   // than 80/443 (src/net/destinationGuard.ts): comma-separated `name`, `name:port` or `address:port`.
   WEBHOOK_ALLOW_HOSTS: z

@@ -29,7 +29,7 @@ export interface AppDeps extends Deps {
     Partial<
       Pick<
         Config,
-        'RATE_LIMIT_SHOPPER_PER_MIN' | 'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_TRUST_PROXY' | 'CHAT_CONCURRENCY' | 'CHAT_QUEUE_MAX' | 'WEBHOOK_ALLOW_HOSTS'
+        'RATE_LIMIT_SHOPPER_PER_MIN' | 'RATE_LIMIT_IP_PER_MIN' | 'RATE_LIMIT_TRUST_PROXY' | 'CHAT_CONCURRENCY' | 'CHAT_QUEUE_MAX' | 'WEBHOOK_ALLOW_HOSTS' | 'ORDER_MAX_FEN'
       >
     >;
   tokens: TokenIssuer;

@@ -32,6 +32,12 @@ describe('configuration', () => {
     );
   });
 
+  it('holds orders from the events to ORDER_MAX_FEN, ¥100,000 unless set', () => {
+    expect(loadConfig({}).ORDER_MAX_FEN).toBe(10_000_000);
+    expect(loadConfig({ ORDER_MAX_FEN: '500000' }).ORDER_MAX_FEN).toBe(500_000);
+    expect(() => loadConfig({ ORDER_MAX_FEN: '0' })).toThrow(/ORDER_MAX_FEN/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(8787);
   });
