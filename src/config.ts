@@ -1,5 +1,6 @@
 // The one place that reads process.env. Parsed once at start; everything else receives the result.
 import { z } from 'zod';
+import { parseAllowedHost, type AllowedHost } from './net/destinationGuard.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -7,6 +8,9 @@ const bool = z
 
 /** Also used by apps built without a full config. */
 export const CHAT_QUEUE_MAX_DEFAULT = 1000;
+
+/** ¥100,000: also used by apps built without a full config. */
+export const ORDER_MAX_FEN_DEFAULT = 10_000_000;
 
 /** Also used by apps built without a full config (tests of other routes). */
 export const RATE_LIMIT_DEFAULTS = { RATE_LIMIT_SHOPPER_PER_MIN: 20, RATE_LIMIT_IP_PER_MIN: 60, RATE_LIMIT_TRUST_PROXY: false } as const;
@@ -47,6 +51,25 @@ const schema = z.object({
   // The in-process daily reminder run and outbox worker (src/jobs/reminders.ts). Off for a replica
   // that should only serve HTTP; replicas that all run it share the work safely (SKIP LOCKED).
   REMINDERS_SCHEDULER: bool.default(true),
+  // The most one order from the mall's events may come to, in fen (its items, any amount, the total):
+  // a larger one is rejected as one that will never apply (src/domain/events/schemas.ts).
+  ORDER_MAX_FEN: z.coerce.number().int().min(1).max(1e12).default(ORDER_MAX_FEN_DEFAULT),
+  // Hosts the reminders webhook may reach although they are inside the network or on another port
+  // than 80/443 (src/net/destinationGuard.ts): comma-separated `name`, `name:port` or `address:port`.
+  WEBHOOK_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((list, ctx): AllowedHost[] => {
+      const hosts: AllowedHost[] = [];
+      for (const entry of list.split(',').map((e) => e.trim()).filter(Boolean)) {
+        try {
+          hosts.push(parseAllowedHost(entry));
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        }
+      }
+      return hosts;
+    }),
   // How long SIGTERM waits for in-flight requests before giving up (under Kubernetes' default 30 s
   // grace period, so the process ends on its own terms).
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),

@@ -21,6 +21,7 @@ import { createLiveHub } from './domain/live/hub.ts';
 import { createModels } from './agent/models.ts';
 import { createReminderJobs } from './jobs/reminders.ts';
 import { createLogger, type Logger } from './log.ts';
+import { createDestinationGuard } from './net/destinationGuard.ts';
 
 export interface RunningServer {
   url: string;
@@ -73,7 +74,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   // Started once the server listens, so a catch-up run at start does not delay serving.
-  const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, models }) : null;
+  const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
+  const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, models, webhookGuard }) : null;
   await jobs?.start();
 
   let closing: Promise<void> | undefined;
@@ -104,6 +106,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         // another replica, or to this one restarted) and resume from Last-Event-ID.
         await live.stop();
         await Promise.all([jobsStopped, drained]);
+        await webhookGuard.close();
         await db.close();
       })();
       return closing;

@@ -5,13 +5,22 @@ import { z } from 'zod';
 import { ROLES, type Caller } from '../context.ts';
 import { Unauthorized } from '../errors.ts';
 
-const claims = z.object({
-  sub: z.string().min(1).max(64),
-  shop: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/),
-  role: z.enum(ROLES),
-  // Every token we mint expires; one without an expiry is not ours to honour.
-  exp: z.number(),
-});
+// An id is taken only in its one canonical spelling: a shopper's is our numeric key as written
+// ("42", never "042", "42.0", " 42", "+42" or "4.2e1"), a staff member's the same or a name that
+// starts with a letter. Another spelling of the same id would be another identity to whatever
+// keys on the string, such as the rate limiter's buckets.
+const SHOPPER_ID = /^[1-9]\d{0,14}$/;
+const STAFF_ID = /^(?:[1-9]\d{0,14}|[A-Za-z][A-Za-z0-9._@-]{0,63})$/;
+
+const claims = z
+  .object({
+    sub: z.string().min(1).max(64),
+    shop: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/),
+    role: z.enum(ROLES),
+    // Every token we mint expires; one without an expiry is not ours to honour.
+    exp: z.number(),
+  })
+  .refine((c) => (c.role === 'shopper' ? SHOPPER_ID : STAFF_ID).test(c.sub), { message: 'sub is not a canonical id', path: ['sub'] });
 
 export interface TokenIssuer {
   mint(caller: Caller, ttlSeconds?: number): Promise<string>;

@@ -11,6 +11,7 @@ import { runOutboxOnce } from '../domain/reminders/outbox.ts';
 import { runReminders, type RunReport } from '../domain/reminders/run.ts';
 import { createEmbedder } from '../embed/index.ts';
 import { createLogger } from '../log.ts';
+import { createDestinationGuard } from '../net/destinationGuard.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,10 +36,11 @@ function print(r: RunReport): void {
 const config = loadConfigOrExit();
 const log = createLogger('warn');
 const db = await openDb(config);
+const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
 try {
   await migrate(db);
   const models = createModels(config, createEmbedder(config), log);
-  const deps = { db, clock: systemClock, log, models };
+  const deps = { db, clock: systemClock, log, models, webhookGuard };
   const report = await runReminders(deps, { shopId: values.shop!, date: values.date, dryRun: values['dry-run'], sampleSize: Number(values.show) });
   print(report);
   if (values.deliver && !report.dryRun) {
@@ -49,5 +51,6 @@ try {
   console.error(e instanceof Error ? e.message : e);
   process.exitCode = 1;
 } finally {
+  await webhookGuard.close();
   await db.close();
 }

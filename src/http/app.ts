@@ -6,6 +6,7 @@ import { CHAT_QUEUE_MAX_DEFAULT, RATE_LIMIT_DEFAULTS, type Config } from '../con
 import type { Models } from '../agent/models.ts';
 import type { Deps } from '../context.ts';
 import type { LiveHub } from '../domain/live/hub.ts';
+import { createDestinationGuard } from '../net/destinationGuard.ts';
 import { createShopCards } from '../domain/shops/cards.ts';
 import { adminRoutes } from './admin.ts';
 import { chatRoutes } from './chat.ts';
@@ -13,6 +14,7 @@ import { errorBody, errorHandler, notFoundHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
 import { healthRoutes } from './health.ts';
 import { knowledgeRoutes } from './knowledge.ts';
+import { noSniff } from './noSniff.ts';
 import { liveRoutes } from './live.ts';
 import { openaiCompatRoutes } from './openaiCompat.ts';
 import { pageRoutes } from './pages/routes.ts';
@@ -34,6 +36,8 @@ export interface AppDeps extends Deps {
         | 'CHAT_QUEUE_MAX'
         | 'LIVE_STREAMS_PER_USER'
         | 'LIVE_STREAMS_PER_SHOP'
+        | 'WEBHOOK_ALLOW_HOSTS'
+        | 'ORDER_MAX_FEN'
       >
     >;
   tokens: TokenIssuer;
@@ -45,6 +49,8 @@ export interface AppDeps extends Deps {
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  // Outermost: it also marks what the other middleware answers (413, 429) and the error handler's answers.
+  app.use('*', noSniff());
   app.use('*', requestLog(deps.log));
   const limits = { ...RATE_LIMIT_DEFAULTS, ...deps.config };
   const chatLimit = rateLimit({
@@ -78,7 +84,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', knowledgeRoutes(deps));
   app.route('/', eventRoutes(deps));
   app.route('/', adminRoutes(deps));
-  app.route('/', reminderRoutes(deps));
+  app.route('/', reminderRoutes({ ...deps, webhookGuard: createDestinationGuard({ allowHosts: deps.config.WEBHOOK_ALLOW_HOSTS ?? [] }) }));
   app.route('/', staffRoutes(agent));
   if (deps.live) app.route('/', liveRoutes({ ...deps, live: deps.live }));
   app.route('/', pageRoutes(deps));

@@ -3,6 +3,7 @@
 // credential's, never the body's. Always 200 with { accepted, duplicate, rejected } once the envelope
 // is valid: each event stands or falls on its own.
 import { Hono, type MiddlewareHandler } from 'hono';
+import { ORDER_MAX_FEN_DEFAULT } from '../config.ts';
 import type { Caller } from '../context.ts';
 import { shopOfIntegrationKey } from '../domain/events/integrationKeys.ts';
 import { ingestEvents } from '../domain/events/ingest.ts';
@@ -13,7 +14,7 @@ import { bearerAuth } from './auth.ts';
 import { jsonBody } from './errors.ts';
 
 type EventsEnv = { Variables: { caller: Caller; shopId: string } };
-type EventDeps = Pick<AppDeps, 'db' | 'embedder' | 'clock' | 'log' | 'tokens'>;
+type EventDeps = Pick<AppDeps, 'db' | 'embedder' | 'clock' | 'log' | 'tokens' | 'config'>;
 
 /** A shop integration key when the header is present; otherwise a staff or admin token. */
 function eventsAuth(deps: EventDeps): MiddlewareHandler<EventsEnv> {
@@ -38,7 +39,13 @@ export function eventRoutes(deps: EventDeps) {
   app.post('/v1/events', eventsAuth(deps), async (c) => {
     const { events } = await jsonBody(c, eventBatchSchema);
     const result = await ingestEvents(
-      { db: deps.db, embedder: deps.embedder, log: deps.log, now: deps.clock.now() },
+      {
+        db: deps.db,
+        embedder: deps.embedder,
+        log: deps.log,
+        now: deps.clock.now(),
+        limits: { orderMaxFen: deps.config.ORDER_MAX_FEN ?? ORDER_MAX_FEN_DEFAULT },
+      },
       c.get('shopId'),
       events,
     );

@@ -77,8 +77,9 @@ function limited(c: Context, retryAfter: number, who: string) {
 
 /**
  * The chat endpoints' limiter. The IP limit runs first (it needs no token, so it also caps floods of
- * bad tokens); the shopper limit keys on the token's shop and user. A missing or invalid token is
- * left for the route's own authentication to answer with 401.
+ * bad tokens); the shopper limit keys on the token's shop and user id, which verification takes only
+ * in its canonical spelling (src/auth/tokens.ts), so "07" is no second bucket for shopper 7. A
+ * missing or invalid token is left for the route's own authentication to answer with 401.
  */
 export function rateLimit(opts: RateLimitOptions): MiddlewareHandler {
   const now = opts.now ?? Date.now;

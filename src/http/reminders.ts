@@ -15,11 +15,14 @@ import { loadReminderSettings, saveReminderSettings, type StoredReminderSettings
 import { runReminders, type ReminderDeps } from '../domain/reminders/run.ts';
 import { isIsoDate } from '../domain/reminders/time.ts';
 import { NotFound } from '../errors.ts';
+import type { DestinationGuard } from '../net/destinationGuard.ts';
 import { bearerAuth, type CallerEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
 export interface ReminderRouteDeps extends ReminderDeps {
   tokens: TokenIssuer;
+  /** Where a shop's webhook may point (WEBHOOK_ALLOW_HOSTS). */
+  webhookGuard: Pick<DestinationGuard, 'check'>;
 }
 
 const runBody = z.strictObject({
@@ -65,6 +68,7 @@ export function reminderRoutes(deps: ReminderRouteDeps) {
       c.get('caller').shopId,
       { settings: body.settings, expectedVersion: body.version, webhook: body.webhook },
       deps.clock.now(),
+      deps.webhookGuard,
     );
     return c.json(settingsView(saved));
   });

@@ -11,7 +11,7 @@ import { loadReminderSettings } from '../domain/reminders/repo.ts';
 import { runReminders, type ReminderDeps, type RunReport } from '../domain/reminders/run.ts';
 import { localClock, toMinutes } from '../domain/reminders/time.ts';
 
-export interface ReminderJobsDeps extends ReminderDeps, Pick<OutboxDeps, 'fetch'> {}
+export interface ReminderJobsDeps extends ReminderDeps, Pick<OutboxDeps, 'webhookGuard'> {}
 
 export interface ReminderJobsOptions {
   /** Identifies this process's outbox claims; unique per replica. */

@@ -37,6 +37,34 @@ describeDb('events in', (db) => {
     expect(items.rows).toEqual([{ quantity: 2 }]);
   });
 
+  it("rejects an order over the operator's ceiling (ORDER_MAX_FEN) as one that will never apply, and takes one at it", async () => {
+    const never = (what: string) => `data: ${what} fen is over the ceiling of 50000 fen per order (ORDER_MAX_FEN): this event will never apply`;
+    const order = (no: string, data: Record<string, unknown>) => ev.order('created', no, '2026-03-10T01:00:00Z', { openid: 'o-big', ...data }, no);
+    const r = await ingest(
+      db(),
+      shop,
+      [
+        ev.registered('o-big', '2026-03-01T01:00:00Z'),
+        order('BIG-ITEMS', { items: [{ sku: 'SERUM-1', quantity: 4, unitPriceFen: 12_900 }] }),
+        order('BIG-SHIPPING', { items: [{ sku: 'MASK-1', quantity: 1, unitPriceFen: 4_400 }], amounts: { shippingFen: 60_000 } }),
+        order('BIG-TOTAL', { items: [{ sku: 'SERUM-1', quantity: 3, unitPriceFen: 12_900 }], amounts: { shippingFen: 15_000 } }),
+        order('BIG-QUANTITY', { items: [{ sku: 'MASK-1', quantity: 1_000, unitPriceFen: 1 }] }),
+        order('AT-CEILING', { items: [{ sku: 'SERUM-1', quantity: 1, unitPriceFen: 50_000 }] }),
+      ],
+      NOW,
+      50_000,
+    );
+    expect(r.rejected).toEqual([
+      { id: 'BIG-ITEMS', index: 1, reason: never('items total 51600') },
+      { id: 'BIG-SHIPPING', index: 2, reason: never('amounts.shippingFen 60000') },
+      { id: 'BIG-TOTAL', index: 3, reason: never('order total 53700') },
+      { id: 'BIG-QUANTITY', index: 4, reason: 'data.items.0.quantity: at most 999 of one item in an order: this event will never apply' },
+    ]);
+    expect(r.accepted).toHaveLength(2);
+    const { rows } = await db().query<{ order_no: string }>("SELECT order_no FROM orders WHERE shop_id = $1 AND order_no LIKE 'BIG-%'", [shop]);
+    expect(rows).toEqual([]);
+  });
+
   it('acknowledges a replayed event as duplicate and applies it only once', async () => {
     const view = ev.behaviour('viewed', 'o-life', '2026-03-13T01:00:00Z', { sku: 'SERUM-1', dwellSeconds: 60 }, 'view-once');
     const first = await ingest(db(), shop, [view], NOW);

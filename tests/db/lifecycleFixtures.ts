@@ -1,5 +1,6 @@
 // Builders for the lifecycle suites (events, tiers, policies, community): events as the mall sends
 // them, and a one-call ingest with the local embedder and a silent log.
+import { ORDER_MAX_FEN_DEFAULT } from '../../src/config.ts';
 import type { Db, Queryable } from '../../src/db/db.ts';
 import { ingestEvents, type IngestResult } from '../../src/domain/events/ingest.ts';
 import { createLocalEmbedder } from '../../src/embed/local.ts';
@@ -30,8 +31,8 @@ export async function addProduct(
   return rows[0]!.id;
 }
 
-export function ingest(db: Db, shopId: string, events: readonly unknown[], now: string | Date): Promise<IngestResult> {
-  return ingestEvents({ db, embedder, log: silentLogger, now: new Date(now) }, shopId, events);
+export function ingest(db: Db, shopId: string, events: readonly unknown[], now: string | Date, orderMaxFen = ORDER_MAX_FEN_DEFAULT): Promise<IngestResult> {
+  return ingestEvents({ db, embedder, log: silentLogger, now: new Date(now), limits: { orderMaxFen } }, shopId, events);
 }
 
 let eventSeq = 0;

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/context.ts';
 import type { Db } from '../../src/db/db.ts';
 import { appendMessage, startConversation } from '../../src/domain/conversations/repo.ts';
@@ -14,6 +15,7 @@ import { runReminders } from '../../src/domain/reminders/run.ts';
 import type { ReminderSettingsInput } from '../../src/domain/reminders/settings.ts';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../src/domain/reminders/webhook.ts';
 import { silentLogger } from '../../src/log.ts';
+import { createDestinationGuard, type DestinationGuard } from '../../src/net/destinationGuard.ts';
 import { describeDb } from '../helpers/db.ts';
 import { createShop, createShopper } from '../helpers/fixtures.ts';
 
@@ -36,6 +38,8 @@ interface Receiver {
 }
 let server: Server;
 const receiver: Receiver = { url: '', failFirst: 0, requests: [] };
+// The receiver is inside the network: allowed the way an operator would, in WEBHOOK_ALLOW_HOSTS.
+let webhookGuard: DestinationGuard;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -54,14 +58,19 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/laotie/reminders`;
+  const port = (server.address() as AddressInfo).port;
+  receiver.url = `http://127.0.0.1:${port}/laotie/reminders`;
+  webhookGuard = createDestinationGuard({ allowHosts: loadConfig({ WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${port}` }).WEBHOOK_ALLOW_HOSTS });
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(async () => {
+  await webhookGuard.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 async function shopWithBirthdays(db: Db, n: number, o: { settings?: ReminderSettingsInput; webhook?: boolean } = {}) {
   const { id: shopId } = await createShop(db);
   if (o.settings || o.webhook) {
-    await saveReminderSettings(db, shopId, { settings: o.settings ?? {}, webhook: o.webhook ? { url: receiver.url, secret: SECRET } : undefined }, new Date());
+    await saveReminderSettings(db, shopId, { settings: o.settings ?? {}, webhook: o.webhook ? { url: receiver.url, secret: SECRET } : undefined }, new Date(), webhookGuard);
   }
   const shoppers: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -100,7 +109,7 @@ describeDb('reminder delivery', (db) => {
     const talk = await startConversation(db(), shopId, shoppers[0]!);
     await appendMessage(db(), shopId, talk.id, { role: 'user', content: '有适合干皮的面霜吗' });
     await plan(db(), shopId, clock);
-    const deps = { db: db(), clock, log: silentLogger };
+    const deps = { db: db(), clock, log: silentLogger, webhookGuard };
     expect(await runOutboxOnce(deps, { workerId: 'w1' })).toMatchObject({ claimed: 2, sent: 2 });
     expect(await runOutboxOnce(deps, { workerId: 'w1' })).toMatchObject({ claimed: 0 });
     const msgs = await reminderMessages(db(), shopId);
@@ -118,7 +127,7 @@ describeDb('reminder delivery', (db) => {
     const clock = clockAt('2026-09-17T02:00:00Z');
     const { shopId } = await shopWithBirthdays(db(), 1);
     await plan(db(), shopId, clock);
-    const deps = { db: db(), clock, log: silentLogger };
+    const deps = { db: db(), clock, log: silentLogger, webhookGuard };
     const [claimedByA] = await claimDue(db(), 'worker-a', clock.now(), 10, 60_000);
     expect(claimedByA).toBeDefined();
     // A "dies" here. Within the lease nobody else takes the row.
@@ -135,7 +144,7 @@ describeDb('reminder delivery', (db) => {
     const clock = clockAt('2026-09-17T02:00:00Z');
     const { shopId, shoppers } = await shopWithBirthdays(db(), 8);
     await Promise.all([plan(db(), shopId, clock), plan(db(), shopId, clock)]);
-    const deps = { db: db(), clock, log: silentLogger };
+    const deps = { db: db(), clock, log: silentLogger, webhookGuard };
     for (let pass = 0; pass < 4; pass++) {
       await Promise.all([
         runOutboxOnce(deps, { workerId: 'w1', batchSize: 3 }),
@@ -154,7 +163,7 @@ describeDb('reminder delivery', (db) => {
     const clock = clockAt('2026-09-17T02:00:00Z');
     const { shopId, shoppers } = await shopWithBirthdays(db(), 1, { webhook: true, settings: { subscribe: { templateIds: { birthday: 'tmpl-bday' } } } });
     await plan(db(), shopId, clock);
-    const deps = { db: db(), clock, log: silentLogger };
+    const deps = { db: db(), clock, log: silentLogger, webhookGuard };
     expect(await runOutboxOnce(deps, { workerId: 'w' })).toMatchObject({ claimed: 2, sent: 1, failed: 1 });
     let hook = (await outboxRows(db(), shopId)).find((r) => r.channel === 'webhook')!;
     expect(hook).toMatchObject({ state: 'failed', attempts: 1, last_error: 'HTTP 503' });
@@ -190,7 +199,7 @@ describeDb('reminder delivery', (db) => {
     const clock = clockAt('2026-09-17T02:00:00Z');
     const { shopId } = await shopWithBirthdays(db(), 1, { webhook: true });
     await plan(db(), shopId, clock);
-    const deps = { db: db(), clock, log: silentLogger };
+    const deps = { db: db(), clock, log: silentLogger, webhookGuard };
     for (let i = 0; i < 5; i++) {
       await runOutboxOnce(deps, { workerId: 'w' });
       clock.advance(3_600_000);
@@ -214,7 +223,7 @@ describeDb('reminder delivery', (db) => {
     const clock = clockAt('2026-09-17T13:59:50Z');
     const { shopId } = await shopWithBirthdays(db(), 1, { webhook: true });
     await plan(db(), shopId, clock);
-    const deps = { db: db(), clock, log: silentLogger };
+    const deps = { db: db(), clock, log: silentLogger, webhookGuard };
     await runOutboxOnce(deps, { workerId: 'w' });
     const hook = (await outboxRows(db(), shopId)).find((r) => r.channel === 'webhook')!;
     expect(hook).toMatchObject({ state: 'failed', attempts: 1 });

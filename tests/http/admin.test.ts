@@ -15,7 +15,10 @@ describeDb('/v1/admin lifecycle routes', (db) => {
   let shop: string;
   let other: string;
   let app: ReturnType<typeof buildApp>;
-  const auth = async (role: Role, shopId = shop) => ({ authorization: `Bearer ${await tokens.mint({ shopId, role, userId: 'op-1' })}` });
+  // A shopper's token names a shopper id; staff and admins have names.
+  const auth = async (role: Role, shopId = shop) => ({
+    authorization: `Bearer ${await tokens.mint({ shopId, role, userId: role === 'shopper' ? '1' : 'op-1' })}`,
+  });
   const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
     const res = await app.request(path, {
       method,

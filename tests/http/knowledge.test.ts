@@ -21,7 +21,8 @@ const DOC = { docKey: 'shipping', title: '发货与物流', content: '## 下单�
 
 async function call(method: string, path: string, o: { role?: Role; shopId?: string; body?: unknown; raw?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (o.role) headers.authorization = `Bearer ${await tokens.mint({ shopId: o.shopId ?? shopA, role: o.role, userId: 'op-1' })}`;
+  // A shopper's token names a shopper id; staff and admins have names.
+  if (o.role) headers.authorization = `Bearer ${await tokens.mint({ shopId: o.shopId ?? shopA, role: o.role, userId: o.role === 'shopper' ? '1' : 'op-1' })}`;
   const body = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
   return app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
 }

@@ -8,7 +8,10 @@ import type { Db } from '../../src/db/db.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openPglite } from '../../src/db/pglite.ts';
 import { findShopperIdByOpenid } from '../../src/domain/seed/index.ts';
+import { bearerAuth, type CallerEnv } from '../../src/http/auth.ts';
+import { errorHandler } from '../../src/http/errors.ts';
 import { rateLimit } from '../../src/http/rateLimit.ts';
+import { silentLogger } from '../../src/log.ts';
 import { DEMO_SNAPSHOT_FILE } from '../helpers/paths.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -101,6 +104,20 @@ describe('the token bucket', () => {
     expect((await send(token)).headers.get('retry-after')).toBe('1');
     t += 1_000;
     expect((await send(token)).status).toBe(200);
+  });
+
+  it('keys a shopper on the one spelling of their id: a token for "07" is no second shopper 7 with turns of its own', async () => {
+    const guarded = new Hono<CallerEnv>();
+    guarded.use('/v1/chat', rateLimit({ tokens, perShopperPerMinute: 1, perIpPerMinute: 0, now: () => t }));
+    guarded.post('/v1/chat', bearerAuth({ tokens }), (c) => c.json(c.get('caller')));
+    guarded.onError(errorHandler(silentLogger));
+    const chat = async (userId: string) =>
+      (await guarded.request('/v1/chat', { method: 'POST', headers: { authorization: `Bearer ${await tokens.mint({ shopId: 'demo', role: 'shopper', userId })}` } }))
+        .status;
+    t += 600_000;
+    expect(await chat('7')).toBe(200);
+    expect(await chat('7')).toBe(429);
+    for (const spelling of ['07', '007', '7.0', '+7', ' 7', '7e0']) expect([spelling, await chat(spelling)]).toEqual([spelling, 401]);
   });
 
   it("keys the IP limit on the proxy's last X-Forwarded-For entry, not the client's own", async () => {

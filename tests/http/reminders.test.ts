@@ -44,10 +44,10 @@ describeDb('reminder admin routes', (db) => {
     const fresh = await call('GET', '/v1/admin/reminders/settings');
     expect(fresh.body).toMatchObject({ version: 0, webhook: null, settings: { caps: { perDay: 1, perWeek: 3 } } });
     const saved = await call('PUT', '/v1/admin/reminders/settings', {
-      body: { version: 0, settings: { caps: { perDay: 1, perWeek: 2 } }, webhook: { url: 'http://127.0.0.1:9/hook', secret: 'whsec_0123456789abcdef' } },
+      body: { version: 0, settings: { caps: { perDay: 1, perWeek: 2 } }, webhook: { url: 'https://mall.example.com/laotie/reminders', secret: 'whsec_0123456789abcdef' } },
     });
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ version: 1, webhook: { url: 'http://127.0.0.1:9/hook', hasSecret: true }, settings: { caps: { perWeek: 2 } } });
+    expect(saved.body).toMatchObject({ version: 1, webhook: { url: 'https://mall.example.com/laotie/reminders', hasSecret: true }, settings: { caps: { perWeek: 2 } } });
     expect(JSON.stringify(saved.body)).not.toContain('whsec_');
     const stale = await call('PUT', '/v1/admin/reminders/settings', { body: { version: 0, settings: {} } });
     expect(stale.status).toBe(409);
@@ -57,6 +57,33 @@ describeDb('reminder admin routes', (db) => {
     // Another shop still has its defaults.
     expect((await call('GET', '/v1/admin/reminders/settings', { shop: shopB })).body.version).toBe(0);
     await call('PUT', '/v1/admin/reminders/settings', { body: { version: 1, settings: {}, webhook: null } });
+  });
+
+  it('refuses a webhook inside the network, unless the operator allows the host in WEBHOOK_ALLOW_HOSTS', async () => {
+    const webhook = { url: 'http://127.0.0.1:9/hook', secret: 'whsec_0123456789abcdef' };
+    const refused = await call('PUT', '/v1/admin/reminders/settings', { body: { settings: {}, webhook } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.fields).toEqual([
+      { path: 'webhook.url', message: expect.stringMatching(/^refused destination: 127\.0\.0\.1 is a loopback address .*WEBHOOK_ALLOW_HOSTS/) },
+    ]);
+    expect((await call('GET', '/v1/admin/reminders/settings')).body.webhook).toBeNull();
+    const allowing = await startTestServer(db(), { env: { WEBHOOK_ALLOW_HOSTS: 'mall.internal, 127.0.0.1:9' } });
+    try {
+      const token = await allowing.token('7', { shop: shopA, role: 'admin' });
+      const put = (url: string) =>
+        fetch(`${allowing.url}/v1/admin/reminders/settings`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ settings: {}, webhook: { ...webhook, url } }),
+        });
+      expect((await put('http://127.0.0.1:9/hook')).status).toBe(200);
+      expect((await put('http://mall.internal:8080/hook')).status).toBe(200);
+      // Allowed is the listed host and port, not the address at large.
+      expect((await put('http://127.0.0.1:10/hook')).status).toBe(400);
+    } finally {
+      await allowing.close();
+    }
+    await call('PUT', '/v1/admin/reminders/settings', { body: { settings: {}, webhook: null } });
   });
 
   it('runs a day dry, then for real, for the caller’s shop only', async () => {

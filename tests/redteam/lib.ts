@@ -23,7 +23,18 @@ export const OWASP_API = {
   API3: 'API3 broken property level authorization',
   API4: 'API4 unrestricted resource consumption',
 } as const;
-export type Category = (typeof OWASP)[keyof typeof OWASP] | (typeof OWASP_API)[keyof typeof OWASP_API];
+/** OWASP Top 10 (2021), for the service's web side: routes, tokens, events, outgoing requests. */
+export const OWASP_WEB = {
+  A01: 'A01 broken access control',
+  A04: 'A04 insecure design',
+  A05: 'A05 security misconfiguration',
+  A07: 'A07 authentication failures',
+  A10: 'A10 server-side request forgery',
+} as const;
+export type Category =
+  | (typeof OWASP)[keyof typeof OWASP]
+  | (typeof OWASP_API)[keyof typeof OWASP_API]
+  | (typeof OWASP_WEB)[keyof typeof OWASP_WEB];
 
 export interface Scoreboard {
   /** Runs one attack; a failed expectation is recorded (and reported by assertAllSafe), not thrown. */

@@ -26,6 +26,24 @@ describe('configuration', () => {
     expect(() => loadConfig({ LIVE_STREAMS_PER_USER: '-1' })).toThrow(/LIVE_STREAMS_PER_USER/);
   });
 
+  it('reads the hosts a webhook may reach inside the network, and names a bad entry', () => {
+    expect(loadConfig({}).WEBHOOK_ALLOW_HOSTS).toEqual([]);
+    expect(loadConfig({ WEBHOOK_ALLOW_HOSTS: 'mall.internal, 10.0.0.5:8080,[fd00::1]:443' }).WEBHOOK_ALLOW_HOSTS).toEqual([
+      { host: 'mall.internal', port: null },
+      { host: '10.0.0.5', port: 8080 },
+      { host: 'fd00::1', port: 443 },
+    ]);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_HOSTS: 'mall.internal,http://10.0.0.5/hook' })).toThrow(
+      /WEBHOOK_ALLOW_HOSTS: "http:\/\/10\.0\.0\.5\/hook" is not a host name or host:port/,
+    );
+  });
+
+  it('holds orders from the events to ORDER_MAX_FEN, ¥100,000 unless set', () => {
+    expect(loadConfig({}).ORDER_MAX_FEN).toBe(10_000_000);
+    expect(loadConfig({ ORDER_MAX_FEN: '500000' }).ORDER_MAX_FEN).toBe(500_000);
+    expect(() => loadConfig({ ORDER_MAX_FEN: '0' })).toThrow(/ORDER_MAX_FEN/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(8787);
   });

@@ -43,6 +43,19 @@ describe('bearer tokens', () => {
     await expect(tokens.verify(`${header}.${forged}.${signature}`)).rejects.toThrow('invalid token');
   });
 
+  it('takes a sub only in its canonical spelling: "01", "1.0", " 1", "+1", "1e0" are not shopper 1', async () => {
+    const tokens = createTokenIssuer(SECRET);
+    const as = async (role: 'shopper' | 'staff' | 'admin', userId: string) => tokens.verify(await tokens.mint({ shopId: 'demo', role, userId }));
+    expect(await as('shopper', '1')).toEqual({ shopId: 'demo', role: 'shopper', userId: '1' });
+    for (const sub of ['01', '1.0', ' 1', '1 ', '+1', '1e0', '0x1', '0', '-1', 'one', '1234567890123456']) {
+      await expect(as('shopper', sub), JSON.stringify(sub)).rejects.toThrow('invalid token');
+    }
+    // Staff ids may be names; a number among them is still written one way.
+    expect((await as('staff', 'op-1')).userId).toBe('op-1');
+    expect((await as('admin', '7')).userId).toBe('7');
+    for (const sub of ['07', ' op-1', 'op 1', '-op']) await expect(as('staff', sub), JSON.stringify(sub)).rejects.toThrow('invalid token');
+  });
+
   it('refuses a token without an expiry, and one signed with another secret', async () => {
     const tokens = createTokenIssuer(SECRET);
     const key = new TextEncoder().encode(SECRET);

@@ -10,7 +10,7 @@ import { currentRules } from '../lifecycle/rules.ts';
 import { getShop } from '../shops/repo.ts';
 import { applyEvent, type Applied, type BatchContext } from './apply.ts';
 import { EventRejected } from './rejected.ts';
-import { parseEvent, type ShopEvent } from './schemas.ts';
+import { parseEvent, type EventLimits, type ShopEvent } from './schemas.ts';
 
 export interface IngestResult {
   accepted: string[];
@@ -23,6 +23,7 @@ export interface IngestDeps {
   embedder: Embedder;
   log: Logger;
   now: Date;
+  limits: EventLimits;
 }
 
 // Clocks of the mall and ours differ a little; an event from further ahead is a bad timestamp.
@@ -77,7 +78,7 @@ export async function ingestEvents(deps: IngestDeps, shopId: string, raw: readon
   const result: IngestResult = { accepted: [], duplicate: [], rejected: [] };
   const profiles = new Set<number>();
   for (const [index, item] of raw.entries()) {
-    const parsed = parseEvent(item);
+    const parsed = parseEvent(item, deps.limits);
     if (!parsed.ok) {
       result.rejected.push({ id: parsed.id, index, reason: parsed.reason });
       continue;

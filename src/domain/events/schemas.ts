@@ -5,6 +5,16 @@ import { SHIPMENT_STATUSES } from '../orders/status.ts';
 import { parseLocalDay } from '../policy/calendar.ts';
 
 export const MAX_EVENTS_PER_BATCH = 500;
+/** Of one item in one order: more is no shopper's order but a mistake or an attack. */
+export const MAX_ITEM_QUANTITY = 999;
+
+/** Bounds an order must stay within; the operator sets the ceiling (ORDER_MAX_FEN). */
+export interface EventLimits {
+  orderMaxFen: number;
+}
+
+// Said of every event refused for its size: sending it again cannot help.
+const NEVER = 'this event will never apply';
 
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const openid = z.string().min(1).max(64);
@@ -22,7 +32,7 @@ const NEEDS_SHOPPER = { message: 'openid or shopperId is required' };
 
 const orderItem = z.object({
   sku,
-  quantity: z.number().int().min(1).max(9999),
+  quantity: z.number().int().min(1).max(MAX_ITEM_QUANTITY, `at most ${MAX_ITEM_QUANTITY} of one item in an order: ${NEVER}`),
   unitPriceFen: fen,
 });
 
@@ -160,15 +170,39 @@ function reasonOf(error: z.ZodError, prefix = ''): string {
   return error.issues.map((i) => `${[prefix, ...i.path.map(String)].filter(Boolean).join('.') || 'event'}: ${i.message}`).join('; ');
 }
 
-/** Validates one raw event: envelope first, then the data of its kind. */
-export function parseEvent(raw: unknown): ParsedEvent {
+/**
+ * Why an order's money is over the ceiling, or null. Every amount the event names, the items' sum
+ * and the total they make are held to it: an order of 9,999 × 10¹² fen would otherwise be stored,
+ * counted in a shopper's spend and tier, and paid out in referral rewards.
+ */
+function overCeiling(d: OrderData, maxFen: number): string | null {
+  const itemsFen = d.items?.reduce((sum, i) => sum + i.unitPriceFen * i.quantity, 0);
+  const amounts: Array<[string, number | undefined]> = [
+    ['items total', itemsFen],
+    ['amounts.itemsFen', d.amounts?.itemsFen],
+    ['amounts.discountFen', d.amounts?.discountFen],
+    ['amounts.shippingFen', d.amounts?.shippingFen],
+    ['amounts.payFen', d.amounts?.payFen],
+    ['order total', itemsFen === undefined ? undefined : itemsFen - (d.amounts?.discountFen ?? 0) + (d.amounts?.shippingFen ?? 0)],
+  ];
+  const over = amounts.find(([, fen]) => fen !== undefined && fen > maxFen);
+  return over ? `data: ${over[0]} ${over[1]} fen is over the ceiling of ${maxFen} fen per order (ORDER_MAX_FEN): ${NEVER}` : null;
+}
+
+/** Validates one raw event: envelope first, then the data of its kind, then an order's bounds. */
+export function parseEvent(raw: unknown, limits: EventLimits): ParsedEvent {
   const rawId = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
   const id = typeof rawId === 'string' && rawId.length >= 1 && rawId.length <= 100 ? rawId : null;
   const env = envelope.safeParse(raw);
   if (!env.success) return { ok: false, id, reason: reasonOf(env.error) };
   const data = DATA_SCHEMAS[env.data.type].safeParse(env.data.data);
   if (!data.success) return { ok: false, id, reason: reasonOf(data.error, 'data') };
-  return { ok: true, event: { ...env.data, data: data.data } as ShopEvent };
+  const event = { ...env.data, data: data.data } as ShopEvent;
+  if (event.type.startsWith('order.')) {
+    const reason = overCeiling(event.data as OrderData, limits.orderMaxFen);
+    if (reason) return { ok: false, id, reason };
+  }
+  return { ok: true, event };
 }
 
 /** The request body: the envelope only; the events inside are validated one by one. */

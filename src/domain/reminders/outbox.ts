@@ -2,12 +2,14 @@
 // so several replicas share the load and a worker that dies after claiming loses nothing — its rows
 // are due again when the lease runs out. In-card delivery and the 'sent' mark are one transaction
 // (never twice); a webhook carries its delivery id for the receiver to dedupe. Failures retry with
-// exponential backoff and go to 'dead' after the shop's maxAttempts (DOMAIN.md §5 defaults: 5);
-// re-drive moves a dead row back to pending.
+// exponential backoff and go to 'dead' after the shop's maxAttempts (DOMAIN.md §5 defaults: 5); what
+// a retry cannot change (a 4xx, a destination the guard refuses) goes to 'dead' at once. Re-drive
+// moves a dead row back to pending.
 import type { Clock } from '../../context.ts';
 import type { Db, Queryable } from '../../db/db.ts';
 import { Conflict, NotFound } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
+import { createDestinationGuard, type DestinationGuard } from '../../net/destinationGuard.ts';
 import { findShop } from '../shops/repo.ts';
 import { mapLimit } from './concurrency.ts';
 import { deliverInCard } from './inCard.ts';
@@ -23,7 +25,8 @@ export interface OutboxDeps {
   db: Db;
   clock: Clock;
   log: Logger;
-  fetch?: typeof fetch;
+  /** Where webhooks may go (WEBHOOK_ALLOW_HOSTS); without one, only public addresses on 80 and 443. */
+  webhookGuard?: DestinationGuard;
 }
 
 export interface WorkerOptions {
@@ -153,15 +156,21 @@ export async function deliver(deps: OutboxDeps, d: ClaimedDelivery, o: WorkerOpt
   }
   const hook = cfg.stored.webhook;
   if (!hook) return fail(db, d, o.workerId, now, 'no webhook configured', false, cfg);
-  const r = await postWebhook({
-    url: hook.url,
-    secret: hook.secret,
-    deliveryId: String(d.id),
-    payload: d.payload,
-    sentAt: now,
-    timeoutMs: o.webhookTimeoutMs,
-    fetch: deps.fetch,
-  });
+  const guard = deps.webhookGuard ?? createDestinationGuard({ allowHosts: [] });
+  let r: Awaited<ReturnType<typeof postWebhook>>;
+  try {
+    r = await postWebhook({
+      url: hook.url,
+      secret: hook.secret,
+      deliveryId: String(d.id),
+      payload: d.payload,
+      sentAt: now,
+      timeoutMs: o.webhookTimeoutMs,
+      fetch: guard.fetch,
+    });
+  } finally {
+    if (!deps.webhookGuard) await guard.close();
+  }
   if (r.ok) {
     const ok = await settle(db, d, o.workerId, deps.clock.now(), `state = 'sent', sent_at = $3, last_error = NULL, result = $4::jsonb`, [
       JSON.stringify({ status: r.status }),

@@ -1,6 +1,7 @@
 // Data access for a shop's reminder settings and for reading reminders back (admin, CLI).
 import type { Queryable } from '../../db/db.ts';
 import { Conflict, Invalid } from '../../errors.ts';
+import { createDestinationGuard, type DestinationGuard } from '../../net/destinationGuard.ts';
 import { parseReminderSettings, reminderSettingsSchema, type OccasionName, type ReminderSettings } from './settings.ts';
 
 export interface WebhookTarget {
@@ -37,7 +38,17 @@ export interface SettingsUpdate {
   webhook?: { url: string; secret?: string } | null;
 }
 
-export async function saveReminderSettings(db: Queryable, shopId: string, u: SettingsUpdate, now: Date): Promise<StoredReminderSettings> {
+/**
+ * `destinations` decides where a webhook may point (the operator's WEBHOOK_ALLOW_HOSTS); by default
+ * only public addresses on ports 80 and 443.
+ */
+export async function saveReminderSettings(
+  db: Queryable,
+  shopId: string,
+  u: SettingsUpdate,
+  now: Date,
+  destinations: Pick<DestinationGuard, 'check'> = createDestinationGuard({ allowHosts: [] }),
+): Promise<StoredReminderSettings> {
   const parsed = reminderSettingsSchema.safeParse(u.settings ?? {});
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => ({ path: ['settings', ...i.path].join('.'), message: i.message }));
@@ -50,6 +61,11 @@ export async function saveReminderSettings(db: Queryable, shopId: string, u: Set
   let webhook = current.webhook;
   if (u.webhook === null) webhook = null;
   else if (u.webhook) {
+    const verdict = destinations.check(u.webhook.url);
+    if (!verdict.ok) {
+      const message = `refused destination: ${verdict.reason} (a receiver inside the network must be allowed by the operator in WEBHOOK_ALLOW_HOSTS)`;
+      throw new Invalid(`webhook.url: ${message}`, { fields: [{ path: 'webhook.url', message }] });
+    }
     const secret = u.webhook.secret ?? (current.webhook?.url === u.webhook.url ? current.webhook.secret : undefined);
     if (!secret) throw new Invalid('webhook.secret is required with a new webhook url');
     webhook = { url: u.webhook.url, secret };

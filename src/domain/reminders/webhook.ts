@@ -4,6 +4,7 @@
 // outbox row's id: a retry after a lost acknowledgement carries the same id, for the receiver to
 // drop as a duplicate.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { refusalIn, type DestinationGuard } from '../../net/destinationGuard.ts';
 
 export const SIGNATURE_HEADER = 'x-laotie-signature';
 export const TIMESTAMP_HEADER = 'x-laotie-timestamp';
@@ -28,19 +29,21 @@ export interface WebhookDelivery {
   payload: Record<string, unknown>;
   sentAt: Date;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  /** The guard's fetch: it connects only to destinations the guard allows. */
+  fetch: DestinationGuard['fetch'];
 }
 
 export type WebhookResult =
   | { ok: true; status: number }
-  /** retryable false: the receiver refused the request itself (4xx), a retry would get the same. */
+  /** retryable false: the receiver refused the request itself (4xx), or the destination is refused:
+   *  a retry would get the same. */
   | { ok: false; status: number | null; retryable: boolean; error: string };
 
 export async function postWebhook(d: WebhookDelivery): Promise<WebhookResult> {
   const timestamp = String(Math.floor(d.sentAt.getTime() / 1000));
   const body = JSON.stringify({ ...d.payload, deliveryId: d.deliveryId, timestamp: Number(timestamp) });
   try {
-    const res = await (d.fetch ?? fetch)(d.url, {
+    const res = await d.fetch(d.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json; charset=utf-8',
@@ -50,7 +53,6 @@ export async function postWebhook(d: WebhookDelivery): Promise<WebhookResult> {
         [DELIVERY_HEADER]: d.deliveryId,
       },
       body,
-      redirect: 'error',
       signal: AbortSignal.timeout(d.timeoutMs ?? 10_000),
     });
     await res.body?.cancel().catch(() => {});
@@ -58,6 +60,9 @@ export async function postWebhook(d: WebhookDelivery): Promise<WebhookResult> {
     const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
     return { ok: false, status: res.status, retryable, error: `HTTP ${res.status}` };
   } catch (e) {
+    // Only the refusal is told, never the socket's error: that would tell open ports from closed ones.
+    const refused = refusalIn(e);
+    if (refused) return { ok: false, status: null, retryable: false, error: refused.message };
     const err = e as Error & { cause?: { code?: string } };
     return { ok: false, status: null, retryable: true, error: `${err.name}: ${err.cause?.code ?? err.message}`.slice(0, 300) };
   }

@@ -4,7 +4,8 @@ import type { Queryable } from '../../db/db.ts';
 /** The shopper behind a verified token, with the tier as stored now; null when unknown in that shop or erased. */
 /** A token's user id as a shopper id; null when it cannot be one. */
 export function shopperIdOf(userId: string): number | null {
-  return /^\d{1,15}$/.test(userId) ? Number(userId) : null;
+  // Only the canonical spelling (as src/auth/tokens.ts takes it): "042" is not shopper 42.
+  return /^[1-9]\d{0,14}$/.test(userId) ? Number(userId) : null;
 }
 
 export async function resolveShopperCaller(db: Queryable, shopId: string, userId: string): Promise<ShopperCaller | null> {
