@@ -22,6 +22,7 @@ import { runReminders } from '../src/domain/reminders/run.ts';
 import { silentLogger } from '../src/log.ts';
 import { emitResult } from './lib/result.ts';
 import { BENCH_PG_URL } from './lib/pgUrl.ts';
+import { reminderWriters } from '../src/agent/reminderWriter.ts';
 
 const { values } = parseArgs({
   options: {
@@ -106,7 +107,7 @@ async function bench(name: 'pg' | 'pglite'): Promise<void> {
               (SELECT count(*) FROM shopper_profile_embeddings) AS profiles`,
     );
     console.log(`[${name}] generated ${JSON.stringify(rows[0])} in ${secs(tGen)} s, peak RSS ${mb()} MB`);
-    const deps = { db, clock: fixedClock(`${DATE}T00:00:00Z`), log: silentLogger };
+    const deps = { db, clock: fixedClock(`${DATE}T00:00:00Z`), log: silentLogger, writers: reminderWriters(undefined, silentLogger) };
     const tRun = performance.now();
     const report = await runReminders(deps, { shopId: SHOP, date: DATE, sampleSize: 3 });
     const runS = secs(tRun);

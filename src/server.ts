@@ -22,6 +22,7 @@ import { createModels } from './agent/models.ts';
 import { createReminderJobs } from './jobs/reminders.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createDestinationGuard } from './net/destinationGuard.ts';
+import { reminderWriters } from './agent/reminderWriter.ts';
 
 export interface RunningServer {
   url: string;
@@ -75,7 +76,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   // Started once the server listens, so a catch-up run at start does not delay serving.
   const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
-  const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, models, webhookGuard }) : null;
+  const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, writers: reminderWriters(models, log), webhookGuard }) : null;
   await jobs?.start();
 
   let closing: Promise<void> | undefined;

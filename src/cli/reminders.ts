@@ -12,6 +12,7 @@ import { runReminders, type RunReport } from '../domain/reminders/run.ts';
 import { createEmbedder } from '../embed/index.ts';
 import { createLogger } from '../log.ts';
 import { createDestinationGuard } from '../net/destinationGuard.ts';
+import { reminderWriters } from '../agent/reminderWriter.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,7 +41,7 @@ const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_H
 try {
   await migrate(db);
   const models = createModels(config, createEmbedder(config), log);
-  const deps = { db, clock: systemClock, log, models, webhookGuard };
+  const deps = { db, clock: systemClock, log, writers: reminderWriters(models, log), webhookGuard };
   const report = await runReminders(deps, { shopId: values.shop!, date: values.date, dryRun: values['dry-run'], sampleSize: Number(values.show) });
   print(report);
   if (values.deliver && !report.dryRun) {

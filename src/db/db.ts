@@ -28,6 +28,8 @@ export interface Db extends Queryable {
    * on its own; `onResume` runs after each reconnect, since NOTIFYs sent meanwhile are lost.
    */
   listen(channel: string, onPayload: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
+  /** Answers when the database answers (a readiness probe), throws when it does not. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -12,22 +12,59 @@ export interface Migration {
   version: string;
   name: string;
   sql: string;
+  /** Of the statements only: a migration's comments may be corrected after it was applied. */
   checksum: string;
+  /** Of the whole file, as earlier versions of this module recorded it; accepted once, then replaced. */
+  legacyChecksum?: string;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The statements of a migration without its comments and blank lines: what the checksum covers. A
+ * `--` inside a quoted string or a dollar-quoted body is not a comment; our migrations keep comments
+ * on lines of their own or at the end of a line outside quotes.
+ */
+export function statementsOf(sql: string): string {
+  const out: string[] = [];
+  let inDollar = false;
+  for (const line of sql.split('\n')) {
+    let code = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      if (line.startsWith('$$', i)) {
+        inDollar = !inDollar;
+        code += '$$';
+        i++;
+        continue;
+      }
+      const ch = line[i]!;
+      if (!inDollar && ch === "'") quoted = !quoted;
+      if (!inDollar && !quoted && line.startsWith('--', i)) break;
+      code += ch;
+    }
+    const trimmed = code.trimEnd();
+    if (trimmed.trim()) out.push(trimmed);
+  }
+  return out.join('\n');
+}
+
+/** A migration file (`0001_init.sql`) with its text. */
+export function toMigration(file: string, sql: string): Migration {
+  return {
+    version: file.slice(0, 4),
+    name: file.replace(/\.sql$/, ''),
+    sql,
+    checksum: sha256(statementsOf(sql)),
+    legacyChecksum: sha256(sql),
+  };
 }
 
 export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
   return readdirSync(dir)
     .filter((f) => /^\d{4}_.+\.sql$/.test(f))
     .sort()
-    .map((file) => {
-      const sql = readFileSync(dir + file, 'utf8');
-      return {
-        version: file.slice(0, 4),
-        name: file.replace(/\.sql$/, ''),
-        sql,
-        checksum: createHash('sha256').update(sql).digest('hex'),
-      };
-    });
+    .map((file) => toMigration(file, readFileSync(dir + file, 'utf8')));
 }
 
 /** Applies the pending migrations in one transaction; returns the names applied. */
@@ -47,10 +84,13 @@ export async function migrate(db: Db, migrations = listMigrations()): Promise<st
     for (const m of migrations) {
       const prior = applied.get(m.version);
       if (prior) {
-        if (prior.checksum !== m.checksum) {
-          throw new Error(`migration ${m.name} was changed after it was applied; add a new migration instead`);
+        if (prior.checksum === m.checksum) continue;
+        // Recorded over the whole file, and the file unchanged since: record it the current way.
+        if (m.legacyChecksum !== undefined && prior.checksum === m.legacyChecksum) {
+          await tx.query('UPDATE schema_migrations SET checksum = $2 WHERE version = $1', [m.version, m.checksum]);
+          continue;
         }
-        continue;
+        throw new Error(`migration ${m.name} was changed after it was applied; add a new migration instead`);
       }
       await tx.exec(m.sql);
       await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [

@@ -222,6 +222,9 @@ export async function openPg(url: string, { poolSize = 10, schema, queryTimeoutM
       listeners.add(once);
       return once;
     },
+    async ping() {
+      await base.query('SELECT 1');
+    },
     async close() {
       // Listen connections live outside the pool: left open, they would keep the process alive.
       await Promise.all([...listeners].map((u) => u()));

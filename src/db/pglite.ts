@@ -164,6 +164,9 @@ export async function openPglite({ dataDir, loadDataDir }: PgliteOptions = {}): 
       const unlisten = await pg.listen(channel, onPayload);
       return () => unlisten();
     },
+    async ping() {
+      await base.query('SELECT 1');
+    },
     close: () => pg.close(),
   };
 }

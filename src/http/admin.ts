@@ -15,6 +15,7 @@ import { resolvePeriod, tierReport } from '../domain/lifecycle/reports.ts';
 import { currentRules, lifecycleRulesSchema, patchRules, saveRules } from '../domain/lifecycle/rules.ts';
 import { issueBirthdayCoupons } from '../domain/policy/birthday.ts';
 import { issueDiscountDayCoupons } from '../domain/policy/discountDay.ts';
+import { eraseShopper } from '../domain/shoppers/erasure.ts';
 import { NotFound } from '../errors.ts';
 import type { AppDeps } from './app.ts';
 import { bearerAuth, type CallerEnv } from './auth.ts';
@@ -99,6 +100,14 @@ export function adminRoutes(deps: AdminDeps) {
     const { k } = parseOr400(similarQuery, c.req.query(), 'query');
     await shopperProfileView(db, shopId, shopperId); // 404 for a shopper of another shop
     return c.json({ similar: await similarShoppers(db, shopId, shopperId, k) });
+  });
+
+  // PIPL erasure (个人信息删除): the person goes, the money trail stays de-identified (erasure.ts).
+  app.delete('/v1/admin/shoppers/:id', admin, async (c) => {
+    const shopperId = id.safeParse(c.req.param('id'));
+    if (!shopperId.success) throw new NotFound('shopper');
+    const caller = c.get('caller');
+    return c.json(await eraseShopper(db, caller.shopId, shopperId.data, `admin:${caller.userId}`, clock.now()));
   });
 
   app.post('/v1/admin/shoppers/:id/badges', staff, async (c) => {

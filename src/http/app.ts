@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { CHAT_QUEUE_MAX_DEFAULT, RATE_LIMIT_DEFAULTS, type Config } from '../config.ts';
 import type { Models } from '../agent/models.ts';
+import { reminderWriters } from '../agent/reminderWriter.ts';
 import type { Deps } from '../context.ts';
 import type { LiveHub } from '../domain/live/hub.ts';
 import { createDestinationGuard } from '../net/destinationGuard.ts';
@@ -84,7 +85,14 @@ export function createApp(deps: AppDeps) {
   app.route('/', knowledgeRoutes(deps));
   app.route('/', eventRoutes(deps));
   app.route('/', adminRoutes(deps));
-  app.route('/', reminderRoutes({ ...deps, webhookGuard: createDestinationGuard({ allowHosts: deps.config.WEBHOOK_ALLOW_HOSTS ?? [] }) }));
+  app.route(
+    '/',
+    reminderRoutes({
+      ...deps,
+      writers: reminderWriters(deps.models, deps.log),
+      webhookGuard: createDestinationGuard({ allowHosts: deps.config.WEBHOOK_ALLOW_HOSTS ?? [] }),
+    }),
+  );
   app.route('/', staffRoutes(agent));
   if (deps.live) app.route('/', liveRoutes({ ...deps, live: deps.live }));
   app.route('/', pageRoutes(deps));

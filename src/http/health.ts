@@ -23,7 +23,7 @@ export function healthRoutes(db: Db) {
     let migrated: boolean;
     try {
       migrated = await withinBound(
-        db.query('SELECT 1').then(() => migrationsApplied(db)),
+        db.ping().then(() => migrationsApplied(db)),
         READY_TIMEOUT_MS,
       );
     } catch {

@@ -10,7 +10,6 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { listDeliveries, redrive } from '../domain/reminders/outbox.ts';
-import { eraseShopper } from '../domain/reminders/privacy.ts';
 import { loadReminderSettings, saveReminderSettings, type StoredReminderSettings } from '../domain/reminders/repo.ts';
 import { runReminders, type ReminderDeps } from '../domain/reminders/run.ts';
 import { isIsoDate } from '../domain/reminders/time.ts';
@@ -83,14 +82,6 @@ export function reminderRoutes(deps: ReminderRouteDeps) {
     if (!id.success) throw new NotFound('delivery');
     await redrive(deps.db, c.get('caller').shopId, id.data, deps.clock.now());
     return c.json({ id: id.data, state: 'pending' });
-  });
-
-  app.delete('/v1/admin/shoppers/:id', admin, async (c) => {
-    const id = idParam.safeParse(c.req.param('id'));
-    if (!id.success) throw new NotFound('shopper');
-    const caller = c.get('caller');
-    const receipt = await eraseShopper(deps.db, caller.shopId, id.data, `admin:${caller.userId}`, deps.clock.now());
-    return c.json(receipt);
   });
 
   return app;

@@ -10,6 +10,7 @@ import { runOutboxOnce, type OutboxDeps, type WorkerReport } from '../domain/rem
 import { loadReminderSettings } from '../domain/reminders/repo.ts';
 import { runReminders, type ReminderDeps, type RunReport } from '../domain/reminders/run.ts';
 import { localClock, toMinutes } from '../domain/reminders/time.ts';
+import { listShops } from '../domain/shops/repo.ts';
 
 export interface ReminderJobsDeps extends ReminderDeps, Pick<OutboxDeps, 'webhookGuard'> {}
 
@@ -64,9 +65,8 @@ export function createReminderJobs(deps: ReminderJobsDeps, o: ReminderJobsOption
   const drainOnce = () => runOutboxOnce(deps, { workerId, batchSize });
 
   async function sync(first: boolean): Promise<void> {
-    const { rows } = await deps.db.query<{ id: string; timezone: string }>('SELECT id, timezone FROM shops ORDER BY id');
     const seen = new Set<string>();
-    for (const shop of rows) {
+    for (const shop of await listShops(deps.db)) {
       seen.add(shop.id);
       const { settings } = await loadReminderSettings(deps.db, shop.id);
       const key = `${shop.timezone} ${settings.runAt} ${settings.enabled}`;

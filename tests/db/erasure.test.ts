@@ -1,4 +1,4 @@
-// PIPL erasure that keeps the money trail (issue 5, src/domain/reminders/privacy.ts): the person is
+// PIPL erasure that keeps the money trail (issue 5, src/domain/shoppers/erasure.ts): the person is
 // gone from every table, their orders and the rewards others earned from them stay, de-identified.
 import { expect, it } from 'vitest';
 import { fixedClock } from '../../src/context.ts';
@@ -7,7 +7,7 @@ import { applyRegistration } from '../../src/domain/events/shoppers.ts';
 import { findShopper } from '../../src/domain/events/resolve.ts';
 import { tierReport } from '../../src/domain/lifecycle/reports.ts';
 import { ledgerBalances, ledgerEntries, rewardTotals, settleDue } from '../../src/domain/referral/index.ts';
-import { ERASED_NICKNAME, eraseShopper, remainingRows } from '../../src/domain/reminders/privacy.ts';
+import { ERASED_NICKNAME, eraseShopper, remainingRows } from '../../src/domain/shoppers/erasure.ts';
 import { runReminders } from '../../src/domain/reminders/run.ts';
 import { resolveShopperCaller } from '../../src/domain/shoppers/repo.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -15,6 +15,9 @@ import { describeDb } from '../helpers/db.ts';
 import { createOrder, createShop, createShopper } from '../helpers/fixtures.ts';
 import { ev, ingest } from './lifecycleFixtures.ts';
 import { createReferralOrder, createReferralShop, createReferralShopper, daysAfter, deliverOrder, payOrder } from './referralFixtures.ts';
+import { reminderWriters } from '../../src/agent/reminderWriter.ts';
+
+const TEMPLATES = reminderWriters(undefined, silentLogger);
 
 const ERASED_AT = new Date('2026-09-18T00:00:00Z');
 
@@ -105,7 +108,7 @@ async function tracedShopper(db: Db, shopId: string, c: { nickname: string; phon
 
 describeDb('PIPL erasure', (db) => {
   const run = (shopId: string, date: string) =>
-    runReminders({ db: db(), clock: fixedClock(`${date}T02:00:00Z`), log: silentLogger }, { shopId, date });
+    runReminders({ db: db(), clock: fixedClock(`${date}T02:00:00Z`), log: silentLogger, writers: TEMPLATES }, { shopId, date });
 
   it('leaves no trace of the person in any column of any table, and keeps their order de-identified', async () => {
     const shop = (await createShop(db())).id;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { listMigrations, migrate, migrationsApplied } from '../../src/db/migrate.ts';
+import { listMigrations, migrate, migrationsApplied, statementsOf, toMigration } from '../../src/db/migrate.ts';
 import { openPg } from '../../src/db/pg.ts';
 import { describeDb } from '../helpers/db.ts';
 
@@ -51,6 +51,29 @@ describeDb('migrations', (db) => {
   it('refuse a migration that was edited after it was applied', async () => {
     const edited = listMigrations().map((m, i) => (i === 0 ? { ...m, checksum: 'changed' } : m));
     await expect(migrate(db(), edited)).rejects.toThrow(/changed after it was applied/);
+  });
+
+  it('accept a migration whose comments alone changed, and refuse one whose statements changed', async () => {
+    const first = listMigrations()[0]!;
+    const recommented = { ...first, sql: `-- a corrected comment\n${first.sql.replace(/--[^\n]*/g, '-- reworded')}` };
+    expect(toMigration(`${first.name}.sql`, recommented.sql).checksum).toBe(first.checksum);
+    expect(await migrate(db(), [toMigration(`${first.name}.sql`, recommented.sql)])).toEqual([]);
+    const restated = toMigration(`${first.name}.sql`, first.sql.replace('CREATE TABLE', 'CREATE UNLOGGED TABLE'));
+    expect(restated.checksum).not.toBe(first.checksum);
+    await expect(migrate(db(), [restated])).rejects.toThrow(/changed after it was applied/);
+  });
+
+  it('keep "--" inside quotes and dollar-quoted bodies as statements', () => {
+    expect(statementsOf("SELECT '--not a comment' -- a comment\n\n-- only a comment\nSELECT 1")).toBe("SELECT '--not a comment'\nSELECT 1");
+    expect(statementsOf('DO $$ BEGIN\n  -- kept: inside the body\nEND $$;')).toBe('DO $$ BEGIN\n  -- kept: inside the body\nEND $$;');
+  });
+
+  it('take a database that recorded the whole file, and record it the current way', async () => {
+    const first = listMigrations()[0]!;
+    await db().query('UPDATE schema_migrations SET checksum = $2 WHERE version = $1', [first.version, first.legacyChecksum]);
+    expect(await migrate(db())).toEqual([]);
+    const { rows } = await db().query<{ checksum: string }>('SELECT checksum FROM schema_migrations WHERE version = $1', [first.version]);
+    expect(rows[0]!.checksum).toBe(first.checksum);
   });
 
   it('keep money as integers and dates as plain days on this driver', async () => {

@@ -18,6 +18,9 @@ import { silentLogger } from '../../src/log.ts';
 import { createDestinationGuard, type DestinationGuard } from '../../src/net/destinationGuard.ts';
 import { describeDb } from '../helpers/db.ts';
 import { createShop, createShopper } from '../helpers/fixtures.ts';
+import { reminderWriters } from '../../src/agent/reminderWriter.ts';
+
+const TEMPLATES = reminderWriters(undefined, silentLogger);
 
 const SECRET = 'whsec_0123456789abcdef';
 
@@ -82,7 +85,7 @@ async function shopWithBirthdays(db: Db, n: number, o: { settings?: ReminderSett
 }
 
 async function plan(db: Db, shopId: string, clock: Clock) {
-  return runReminders({ db, clock, log: silentLogger }, { shopId, date: '2026-09-17' });
+  return runReminders({ db, clock, log: silentLogger, writers: TEMPLATES }, { shopId, date: '2026-09-17' });
 }
 
 async function reminderMessages(db: Db, shopId: string) {

@@ -6,6 +6,9 @@ import { createReminderJobs } from '../../src/jobs/reminders.ts';
 import { silentLogger } from '../../src/log.ts';
 import { describeDb } from '../helpers/db.ts';
 import { createShop, createShopper } from '../helpers/fixtures.ts';
+import { reminderWriters } from '../../src/agent/reminderWriter.ts';
+
+const TEMPLATES = reminderWriters(undefined, silentLogger);
 
 describeDb('reminder jobs', (db) => {
   it('catch up the day on start, deliver in the outbox loop, and stop cleanly', async () => {
@@ -13,7 +16,7 @@ describeDb('reminder jobs', (db) => {
     const { id } = await createShopper(db(), { shopId, tier: 'laotie', nickname: '阿强' });
     await db().query(`UPDATE shoppers SET birthday = '1990-09-17', registered_at = '2024-01-01' WHERE id = $1`, [id]);
     // 10:00 in Shanghai: past the 08:00 run time.
-    const jobs = createReminderJobs({ db: db(), clock: fixedClock('2026-09-17T02:00:00Z'), log: silentLogger }, { workerId: 'test', outboxIntervalMs: 50 });
+    const jobs = createReminderJobs({ db: db(), clock: fixedClock('2026-09-17T02:00:00Z'), log: silentLogger, writers: TEMPLATES }, { workerId: 'test', outboxIntervalMs: 50 });
     await jobs.start();
     const deadline = Date.now() + 20_000;
     let sent = 0;

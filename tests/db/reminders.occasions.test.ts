@@ -4,17 +4,20 @@ import { expect, it } from 'vitest';
 import { fixedClock, type Tier } from '../../src/context.ts';
 import type { Db } from '../../src/db/db.ts';
 import { toVector } from '../../src/db/db.ts';
-import { eraseShopper, remainingRows } from '../../src/domain/reminders/privacy.ts';
+import { eraseShopper, remainingRows } from '../../src/domain/shoppers/erasure.ts';
 import { saveReminderSettings } from '../../src/domain/reminders/repo.ts';
 import { runReminders, type RunReport } from '../../src/domain/reminders/run.ts';
 import type { ReminderSettingsInput } from '../../src/domain/reminders/settings.ts';
 import { silentLogger } from '../../src/log.ts';
 import { describeDb } from '../helpers/db.ts';
 import { createOrder, createProduct, createShop, createShopper } from '../helpers/fixtures.ts';
+import { reminderWriters } from '../../src/agent/reminderWriter.ts';
+
+const TEMPLATES = reminderWriters(undefined, silentLogger);
 
 /** Runs the day at 10:00 Shanghai time (02:00 UTC) unless `now` says otherwise. */
 function run(db: Db, shopId: string, date: string | undefined, now = `${date}T02:00:00Z`, dryRun = false): Promise<RunReport> {
-  return runReminders({ db, clock: fixedClock(now), log: silentLogger }, { shopId, date, dryRun });
+  return runReminders({ db, clock: fixedClock(now), log: silentLogger, writers: TEMPLATES }, { shopId, date, dryRun });
 }
 
 async function shopWith(db: Db, o: { timezone?: string; settings?: ReminderSettingsInput; shopSettings?: Record<string, unknown> } = {}) {

@@ -24,6 +24,7 @@ export function countingDb(inner: Db, pattern: RegExp): CountingDb {
     driver: inner.driver,
     transaction: (fn) => inner.transaction((tx) => fn(wrap(tx))),
     listen: (channel, onPayload, onResume) => inner.listen(channel, onPayload, onResume),
+    ping: () => inner.ping(),
     close: () => inner.close(),
   };
   return {

@@ -16,6 +16,9 @@ import { describeDb } from '../helpers/db.ts';
 import { createShop, createShopper } from '../helpers/fixtures.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { OWASP_WEB, scoreboard } from './lib.ts';
+import { reminderWriters } from '../../src/agent/reminderWriter.ts';
+
+const TEMPLATES = reminderWriters(undefined, silentLogger);
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -124,7 +127,7 @@ describeDb('red team: the web side', (db) => {
         `INSERT INTO reminder_settings (shop_id, settings, version, webhook_url, webhook_secret, updated_at) VALUES ($1, '{}', 1, $2, $3, now())`,
         [shopId, url, SECRET],
       );
-      await runReminders({ db: db(), clock, log: silentLogger }, { shopId, date: '2026-09-17' });
+      await runReminders({ db: db(), clock, log: silentLogger, writers: TEMPLATES }, { shopId, date: '2026-09-17' });
       await runOutboxOnce({ db: db(), clock, log: silentLogger }, { workerId: 'redteam' });
       const admin = await server.token(1, { shop: shopId, role: 'admin' });
       const outbox = JSON.parse((await req('/v1/admin/outbox', { auth: admin })).text) as {

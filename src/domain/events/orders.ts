@@ -124,7 +124,7 @@ export async function applyOrderEvent(tx: Queryable, shopId: string, type: Order
     if (!order && target === 'paid') order = await createOrder(tx, shopId, d, at);
     if (!order) throw new EventRejected(`unknown order ${d.orderNo}`);
     // An erased shopper's order still moves (a refund must still claw back its rewards), but the
-    // mall's old openid leads to no one any more (reminders/privacy.ts): nothing to compare.
+    // mall's old openid leads to no one any more (shoppers/erasure.ts): nothing to compare.
     if ((d.openid !== undefined || d.shopperId !== undefined) && !(await isErased(tx, shopId, order.shopper_id))) {
       const shopper = await requireShopper(tx, shopId, d);
       if (shopper.id !== order.shopper_id) throw new EventRejected(`order ${d.orderNo} belongs to another shopper`);

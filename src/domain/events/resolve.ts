@@ -24,7 +24,7 @@ export async function findShopper(tx: Queryable, shopId: string, ref: ShopperRef
   return rows[0] ? { id: rows[0].id, tier: rows[0].tier, referrerId: rows[0].referrer_id } : null;
 }
 
-/** True when the shopper is an erased tombstone (reminders/privacy.ts). */
+/** True when the shopper is an erased tombstone (shoppers/erasure.ts). */
 export async function isErased(tx: Queryable, shopId: string, shopperId: number): Promise<boolean> {
   const { rows } = await tx.query('SELECT 1 FROM shoppers WHERE shop_id = $1 AND id = $2 AND erased_at IS NOT NULL', [shopId, shopperId]);
   return rows.length > 0;

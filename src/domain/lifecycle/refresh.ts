@@ -35,7 +35,7 @@ export async function refreshShopper(
 ): Promise<RefreshResult | null> {
   // The row lock serialises two events of one shopper, so their recomputations cannot interleave.
   const { rows } = await tx.query<{ tier: Tier; potential_score: PotentialScore | null; profile_summary: string }>(
-    // An erased shopper (a tombstone, reminders/privacy.ts) gets no profile or tier again.
+    // An erased shopper (a tombstone, shoppers/erasure.ts) gets no profile or tier again.
     'SELECT tier, potential_score, profile_summary FROM shoppers WHERE shop_id = $1 AND id = $2 AND erased_at IS NULL FOR NO KEY UPDATE',
     [shopId, shopperId],
   );

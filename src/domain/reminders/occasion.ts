@@ -25,7 +25,7 @@ export type Bind = (value: unknown) => string;
 /**
  * A shopper who may be reminded of the occasion: in the shop and one of its tiers, registered by
  * the day, with marketing consent, and not opted out of this occasion nor of all reminders.
- * Erased shoppers (privacy.ts) are tombstones with consent off, and are left out by name too.
+ * Erased shoppers (shoppers/erasure.ts) are tombstones with consent off, and are left out by name too.
  */
 export function eligibleShopper(s: string): string {
   return `${s}.shop_id = $1 AND ${s}.tier = ANY($5::text[]) AND ${s}.registered_at < $3::timestamptz AND ${s}.erased_at IS NULL

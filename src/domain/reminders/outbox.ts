@@ -128,7 +128,7 @@ export async function deliver(deps: OutboxDeps, d: ClaimedDelivery, o: WorkerOpt
   if (!cfg) return 'lost';
   const now = deps.clock.now();
   const t = await target(db, d);
-  // The shopper was erased meanwhile: the row went with them (privacy.ts), nothing to record.
+  // The shopper was erased meanwhile: the row went with them (shoppers/erasure.ts), nothing to record.
   if (!t) return 'lost';
   if (t.optedOut) return (await settle(db, d, o.workerId, now, `state = 'cancelled', last_error = 'opted out'`, [])) ? 'cancelled' : 'lost';
   const quiet = cfg.stored.settings.quietHours;

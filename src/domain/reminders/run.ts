@@ -1,14 +1,13 @@
 // The daily run of one shop: plan the day (planner.ts), then write and queue every planned message
 // (materialize.ts). A dry run does the same inside one transaction that is rolled back, so it shows
 // exactly what would be planned and written, and changes nothing.
-import type { Models } from '../../agent/models.ts';
 import type { Clock } from '../../context.ts';
 import type { Db, Queryable } from '../../db/db.ts';
 import { Invalid } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { getShop, type Shop } from '../shops/repo.ts';
 import { mapLimit } from './concurrency.ts';
-import { createMessageWriter, type MessageWriter } from './message.ts';
+import type { MessageWriter, WriterFactory } from './message.ts';
 import { claimForWriting, queueWritten, type Written } from './materialize.ts';
 import type { PlanDay } from './occasion.ts';
 import { planDay, type OccasionPlan } from './planner.ts';
@@ -19,8 +18,8 @@ export interface ReminderDeps {
   db: Db;
   clock: Clock;
   log: Logger;
-  /** Without models (or offline ones) the templates write every message. */
-  models?: Models;
+  /** Writes the planned messages (the agent's reminder writer: templates, or a model). */
+  writers: WriterFactory;
 }
 
 export interface RunOptions {
@@ -116,15 +115,13 @@ export async function runReminders(deps: ReminderDeps, o: RunOptions): Promise<R
   const scheduledFor = deliveryTime(date, shop.timezone, stored.settings, now);
   const batchSize = o.batchSize ?? 1000;
   const sampleSize = o.sampleSize ?? 20;
-  const writerFor = async (db: Queryable, dry: boolean) =>
-    createMessageWriter({
-      // A dry run never spends model calls: it shows the templates' messages.
-      models: dry ? undefined : deps.models,
+  const writerFor = async (db: Queryable, dryRun: boolean) =>
+    deps.writers({
       persona: shop.card.persona,
       tone: shop.card.tone,
       knownNames: await knownNames(db, shop.id),
       modelBudget: stored.settings.maxModelMessagesPerRun,
-      log: deps.log,
+      dryRun,
     });
   const t0 = performance.now();
   let tPlan = t0;

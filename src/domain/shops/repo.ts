@@ -34,6 +34,12 @@ interface ShopRow {
   settings: unknown;
 }
 
+/** Every shop with its time zone, for the jobs that run once a day per shop in its own time. */
+export async function listShops(db: Queryable): Promise<{ id: string; timezone: string }[]> {
+  const { rows } = await db.query<{ id: string; timezone: string }>('SELECT id, timezone FROM shops ORDER BY id');
+  return rows;
+}
+
 export async function findShop(db: Queryable, shopId: string): Promise<Shop | null> {
   const { rows } = await db.query<ShopRow>('SELECT * FROM shops WHERE id = $1', [shopId]);
   const r = rows[0];

@@ -1,0 +1,136 @@
+// The reminder writer: the agent's side of the daily reminders. Offline, in a dry run, or when a
+// model's text fails the domain's fact check, the templates of prompts/reminders/ write the message;
+// with a model, the model writes it from the facts and checkFacts() verifies every amount and every
+// product or coupon name it used.
+import { generateText } from 'ai';
+import type { Tier } from '../context.ts';
+import { ruleText } from '../domain/coupons/templates.ts';
+import { TIER_LABELS } from '../domain/lifecycle/labels.ts';
+import { checkFacts, OCCASION_LABELS, type MessageWriter, type ReminderFacts, type WriterFactory, type WriterRequest } from '../domain/reminders/message.ts';
+import type { Logger } from '../log.ts';
+import type { Models } from './models.ts';
+import { readTurnReport } from './offline/contract.ts';
+import { loadPrompt, render } from './prompts.ts';
+
+// How the card addresses each tier (DOMAIN.md §2: 老铁 are greeted as such).
+const GREETINGS: Record<Tier, (nickname: string) => string> = {
+  new: (n) => `${n}你好`,
+  converted: (n) => `${n}你好`,
+  potential: (n) => `亲爱的${n}`,
+  core: (n) => `亲爱的${n}`,
+  laotie: (n) => `${n}老铁`,
+};
+
+/** '2026-09-25' → '9月25日' */
+function monthDay(date: string | undefined): string {
+  if (!date) return '';
+  const [, m, d] = date.split('-');
+  return `${Number(m)}月${Number(d)}日`;
+}
+
+function milestoneText(m: ReminderFacts['milestone']): string {
+  if (m?.years) return `${m.years}周年`;
+  return `${m?.days ?? 100}天`;
+}
+
+/** The template's values: every placeholder of every reminder template has one. */
+export function templateVars(f: ReminderFacts): Record<string, string | number> {
+  const couponLine = f.coupon
+    ? render(loadPrompt('reminders/coupon-line'), {
+        couponName: f.coupon.name,
+        couponRule: ruleText(f.coupon),
+        validUntil: monthDay(f.coupon.validUntil),
+      })
+    : '';
+  return {
+    greeting: GREETINGS[f.tier](f.nickname),
+    nickname: f.nickname,
+    tierLabel: TIER_LABELS[f.tier],
+    shopName: f.shopName,
+    advisorName: f.advisorName,
+    productName: f.product?.name ?? '',
+    holidayName: f.holidayName ?? '',
+    milestone: milestoneText(f.milestone),
+    firstOrderOn: monthDay(f.firstOrderOn),
+    boughtOn: monthDay(f.boughtOn),
+    runsOutOn: monthDay(f.runsOutOn),
+    discountDate: monthDay(f.discountDate),
+    daysLeft: f.daysLeft ?? 0,
+    daysSince: f.daysSince ?? 0,
+    couponLine,
+  };
+}
+
+export function templateMessage(f: ReminderFacts): string {
+  return render(loadPrompt(`reminders/${f.occasion}`), templateVars(f)).trim();
+}
+
+export interface WriterOptions extends Partial<Pick<WriterRequest, 'persona' | 'tone'>>, Pick<WriterRequest, 'knownNames' | 'modelBudget'> {
+  /** Absent or offline: templates only. */
+  models?: Models;
+  log: Logger;
+  timeoutMs?: number;
+}
+
+function usesModel(models: Models | undefined): models is Models {
+  return !!models && models.name !== models.offline.modelId;
+}
+
+/** The facts as the model reads them: plain Chinese-labelled JSON, amounts in yuan. */
+function factsForModel(f: ReminderFacts): string {
+  const v = templateVars(f);
+  return JSON.stringify({
+    场合: OCCASION_LABELS[f.occasion],
+    称呼: v.greeting,
+    等级: v.tierLabel,
+    ...(f.product ? { 商品: f.product.name } : {}),
+    ...(f.coupon ? { 券: { 名称: f.coupon.name, 规则: ruleText(f.coupon), 有效期至: monthDay(f.coupon.validUntil) } } : {}),
+    ...(f.holidayName ? { 节日: f.holidayName } : {}),
+    ...(f.milestone ? { 相识: v.milestone, 首单日期: v.firstOrderOn } : {}),
+    ...(f.runsOutOn ? { 购买日期: v.boughtOn, 预计用完: v.runsOutOn } : {}),
+    ...(f.discountDate ? { 折扣日: v.discountDate } : {}),
+    ...(f.daysSince ? { 距上次下单天数: f.daysSince } : {}),
+  });
+}
+
+export function createMessageWriter(o: WriterOptions): MessageWriter {
+  let budget = o.modelBudget;
+  return {
+    async write(facts) {
+      const fallback = { message: templateMessage(facts), writtenBy: 'template' };
+      if (!usesModel(o.models) || budget <= 0) return fallback;
+      budget--;
+      try {
+        const system = render(loadPrompt('reminders/writer'), {
+          shopName: facts.shopName,
+          advisorName: facts.advisorName,
+          persona: o.persona ?? '',
+          tone: o.tone || '亲切自然',
+          occasionLabel: OCCASION_LABELS[facts.occasion],
+        });
+        const r = await generateText({
+          model: o.models.forTurn(),
+          system,
+          prompt: `事实：${factsForModel(facts)}`,
+          maxOutputTokens: 300,
+          maxRetries: 0,
+          abortSignal: AbortSignal.timeout(o.timeoutMs ?? 20_000),
+        });
+        // The provider wrapper answers with the offline model after a failure: that is no message.
+        if (readTurnReport(r.providerMetadata)?.fallback) return fallback;
+        const text = r.text.trim();
+        const check = checkFacts(text, facts, o.knownNames);
+        if (check.ok) return { message: text, writtenBy: o.models.name };
+        o.log.warn('reminder message failed the fact check; template used', { occasion: facts.occasion, reason: check.reason });
+      } catch (e) {
+        o.log.warn('reminder message model call failed; template used', { occasion: facts.occasion, err: e as Error });
+      }
+      return fallback;
+    },
+  };
+}
+
+/** The writer factory a daily run is given: a model when the service has one (never for a dry run). */
+export function reminderWriters(models: Models | undefined, log: Logger): WriterFactory {
+  return (r) => createMessageWriter({ ...r, models: r.dryRun ? undefined : models, log });
+}
