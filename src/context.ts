@@ -54,4 +54,6 @@ export interface Deps {
 /** What every tool's execute receives: the caller it acts for, and the dependencies. */
 export interface ToolContext extends Deps {
   caller: ShopperCaller;
+  /** The conversation the call is made in (absent over MCP): a hand-off and a pending action belong to it. */
+  conversationId?: string;
 }

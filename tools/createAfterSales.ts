@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { AFTER_SALES_KIND_LABELS, AFTER_SALES_KINDS, AFTER_SALES_STATUS_LABELS } from '../src/domain/aftersales/labels.ts';
-import { AfterSalesRefused, requestAfterSales } from '../src/domain/aftersales/request.ts';
+import { AfterSalesRefused, previewAfterSales, requestAfterSales } from '../src/domain/aftersales/request.ts';
+import { itemsOfOrders, itemSummary } from '../src/domain/orders/items.ts';
 import { formatFen } from '../src/domain/orders/money.ts';
 import { defineTool } from './defineTool.ts';
 
 export const createAfterSales = defineTool({
   name: 'createAfterSales',
   effect: 'write',
-  confirm: true,
   subject: 'orders',
   orderOf: (input) => input.orderNo,
   output: z.discriminatedUnion('accepted', [
@@ -34,6 +34,19 @@ export const createAfterSales = defineTool({
     kind: z.enum(AFTER_SALES_KINDS).describe('return 退货退款 / exchange 换货 / refund 退款'),
     reason: z.string().trim().min(1).max(500).describe('顾客说的原因，如"收到破损""过敏"'),
   }),
+  confirm: {
+    async describe(ctx, input) {
+      try {
+        const { order, amountFen } = await previewAfterSales(ctx.db, ctx.caller, input, ctx.clock.now());
+        const items = itemSummary((await itemsOfOrders(ctx.db, ctx.caller.shopId, [order.id])).get(order.id) ?? []);
+        const money = input.kind === 'exchange' ? '' : `，退款 ${formatFen(amountFen)} 原路退回`;
+        return { summary: `为订单 ${order.orderNo}（${items}）申请${AFTER_SALES_KIND_LABELS[input.kind]}，原因：${input.reason}${money}` };
+      } catch (e) {
+        if (!(e instanceof AfterSalesRefused)) throw e;
+        return { refusal: refused(e) };
+      }
+    },
+  },
   async execute(ctx, input) {
     try {
       const created = await requestAfterSales(ctx.db, ctx.caller, input, ctx.clock.now());
@@ -52,12 +65,16 @@ export const createAfterSales = defineTool({
     } catch (e) {
       // A refusal is an answer for the shopper, not a failure: give the agent the reason to say.
       if (!(e instanceof AfterSalesRefused)) throw e;
-      return {
-        accepted: false as const,
-        reason: e.refusal.code,
-        message: e.refusal.message,
-        windowClosedAt: e.refusal.windowClosedAt?.toISOString() ?? null,
-      };
+      return refused(e);
     }
   },
 });
+
+function refused(e: AfterSalesRefused) {
+  return {
+    accepted: false as const,
+    reason: e.refusal.code,
+    message: e.refusal.message,
+    windowClosedAt: e.refusal.windowClosedAt?.toISOString() ?? null,
+  };
+}

@@ -6,8 +6,9 @@
 // from the verified token, so the model can never choose whose data a tool reads. toAiTools() adapts
 // the definitions to the AI SDK, closing over ctx per request.
 import { tool, type Tool } from 'ai';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ToolContext, Tier } from '../src/context.ts';
+import { proposeAction } from '../src/domain/confirmations/pendingActions.ts';
 import { AppError } from '../src/errors.ts';
 
 /** What a tool returns instead of throwing: a structured error the model can explain. */
@@ -25,9 +26,12 @@ export interface ToolDef<Name extends string = string, I extends z.ZodType = z.Z
   effect: 'read' | 'write';
   /**
    * A write that spends or cannot be undone (points, an after-sales request, a vote): it runs only
-   * after the shopper has confirmed the exact action (docs/domain.md, "Confirmation").
+   * after the shopper has confirmed the exact action (docs/domain.md §14 Confirmation). `describe`
+   * states that action in the shopper's words (the order number and items, the kind and reason, the
+   * coupon and its cost, the product) — or answers at once with the refusal the write would give, so
+   * nobody is asked to confirm what cannot happen. It only reads.
    */
-  confirm?: boolean;
+  confirm?: { describe(ctx: ToolContext, input: z.infer<I>): Promise<ActionPreview<z.infer<O>>> };
   /** Tools about the shopper's orders: when one breaks, a person takes over (a tool_failure hand-off). */
   subject?: 'orders';
   /** The order a call is about, when its input names one. */
@@ -36,6 +40,9 @@ export interface ToolDef<Name extends string = string, I extends z.ZodType = z.Z
   tiers?: readonly Tier[];
   execute(ctx: ToolContext, input: z.infer<I>): Promise<z.infer<O> | ToolError>;
 }
+
+/** What a write waiting for the shopper's yes would do, or the refusal it would give. */
+export type ActionPreview<Out> = { summary: string } | { refusal: Out };
 
 /** Any tool definition, whatever its schemas. */
 export type AnyToolDef = ToolDef<string, any, any>;
@@ -56,8 +63,8 @@ export function isToolError(v: unknown): v is ToolError {
   return typeof v === 'object' && v !== null && 'error' in v;
 }
 
-/** Runs a tool with zod validation of the (untrusted) input; errors become ToolError results. */
-export async function runTool<T extends AnyToolDef>(def: T, ctx: ToolContext, rawInput: unknown): Promise<ToolOutput<T> | ToolError> {
+/** The caller's tier may use the tool and the (untrusted) input parses: the input, or why not. */
+function admit<T extends AnyToolDef>(def: T, ctx: ToolContext, rawInput: unknown): { input: ToolInput<T> } | ToolError {
   if (def.tiers && !def.tiers.includes(ctx.caller.tier)) {
     return toolError('forbidden', `${def.name} is not available for this shopper`);
   }
@@ -66,13 +73,72 @@ export async function runTool<T extends AnyToolDef>(def: T, ctx: ToolContext, ra
     const detail = parsed.error.issues.map((i: { path: PropertyKey[]; message: string }) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
     return toolError('invalid', `invalid input for ${def.name}: ${detail}`);
   }
+  return { input: parsed.data };
+}
+
+/** Runs one step of a tool; our own typed errors become results the model can explain. */
+async function guarded<R>(def: AnyToolDef, ctx: ToolContext, run: () => Promise<R>): Promise<R | ToolError> {
   try {
-    return await def.execute(ctx, parsed.data);
+    return await run();
   } catch (e) {
     if (e instanceof AppError) return toolError(e.code, e.message);
     ctx.log.error('tool failed', { tool: def.name, err: e as Error });
     return toolError('tool_failed', `${def.name} failed; please try again later`);
   }
+}
+
+/** Runs a tool with zod validation of the (untrusted) input; errors become ToolError results. */
+export async function runTool<T extends AnyToolDef>(def: T, ctx: ToolContext, rawInput: unknown): Promise<ToolOutput<T> | ToolError> {
+  const admitted = admit(def, ctx, rawInput);
+  if ('error' in admitted) return admitted;
+  return guarded(def, ctx, () => def.execute(ctx, admitted.input));
+}
+
+/**
+ * What a write that waits for the shopper's yes answers when called: the action as stated, kept
+ * until the shopper confirms it (docs/domain.md §14 Confirmation). Nothing is written yet.
+ */
+export const pendingResultSchema = z.object({
+  pending: z.literal(true),
+  actionId: z.string(),
+  tool: z.string(),
+  summary: z.string(),
+  expiresAt: z.string(),
+  instruction: z.string(),
+});
+export type PendingResult = z.infer<typeof pendingResultSchema>;
+
+export function isPendingResult(v: unknown): v is PendingResult {
+  return pendingResultSchema.safeParse(v).success;
+}
+
+/**
+ * A call of a write that needs the shopper's yes: the input is checked, the action stated (or the
+ * refusal it would meet given at once), and kept as pending. The write itself runs later, in
+ * runConfirmed, once the shopper has confirmed — whatever the model asked for.
+ */
+export async function proposeTool<T extends AnyToolDef>(def: T, ctx: ToolContext, rawInput: unknown): Promise<PendingResult | ToolOutput<T> | ToolError> {
+  if (!def.confirm) return runTool(def, ctx, rawInput);
+  const admitted = admit(def, ctx, rawInput);
+  if ('error' in admitted) return admitted;
+  return guarded(def, ctx, async () => {
+    const preview = await def.confirm!.describe(ctx, admitted.input);
+    if ('refusal' in preview) return preview.refusal as ToolOutput<T>;
+    const { caller } = ctx;
+    const action = await proposeAction(
+      ctx.db,
+      { shopId: caller.shopId, shopperId: caller.shopperId, conversationId: ctx.conversationId ?? null, tool: def.name, input: admitted.input as Record<string, unknown>, summary: preview.summary },
+      ctx.clock.now(),
+    );
+    return {
+      pending: true as const,
+      actionId: action.id,
+      tool: def.name,
+      summary: action.summary,
+      expiresAt: action.expiresAt.toISOString(),
+      instruction: '先向顾客复述这项操作并请她确认：回复“确认”才会提交，回复别的内容就不提交。不要说已经办好。',
+    };
+  });
 }
 
 /**
@@ -81,7 +147,10 @@ export async function runTool<T extends AnyToolDef>(def: T, ctx: ToolContext, ra
  */
 export const TOOL_CALLS_PER_TURN = 20;
 
-/** The AI SDK tool set for one caller's turn: only the tools its tier may use, within the budget. */
+/**
+ * The AI SDK tool set for one caller's turn: only the tools its tier may use, within the budget; a
+ * write that needs the shopper's yes is only proposed, whatever the model does.
+ */
 export function toAiTools(defs: readonly AnyToolDef[], ctx: ToolContext, budget = TOOL_CALLS_PER_TURN): Record<string, Tool> {
   const out: Record<string, Tool> = {};
   let calls = 0;
@@ -91,7 +160,7 @@ export function toAiTools(defs: readonly AnyToolDef[], ctx: ToolContext, budget 
       description: def.description,
       inputSchema: def.input,
       execute: async (input: unknown) =>
-        ++calls > budget ? toolError('budget_exceeded', `too many tool calls in one turn (at most ${budget})`) : runTool(def, ctx, input),
+        ++calls > budget ? toolError('budget_exceeded', `too many tool calls in one turn (at most ${budget})`) : proposeTool(def, ctx, input),
     });
   }
   return out;

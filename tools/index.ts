@@ -75,7 +75,7 @@ export const READ_ONLY_TOOLS = namesWhere((d) => d.effect === 'read');
 export const WRITE_TOOLS = namesWhere((d) => d.effect === 'write');
 
 /** Writes that spend or cannot be undone: they wait for the shopper's yes. */
-export const CONFIRMED_TOOLS = namesWhere((d) => d.confirm === true);
+export const CONFIRMED_TOOLS = namesWhere((d) => d.confirm !== undefined);
 
 /** Tools that answer order questions: when one of them breaks, a person takes over (tool_failure). */
 export const ORDER_TOOLS = namesWhere((d) => d.subject === 'orders');

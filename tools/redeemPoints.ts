@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { AppError } from '../src/errors.ts';
-import { redeemPoints as redeem } from '../src/domain/policy/points.ts';
+import { previewRedemption, redeemPoints as redeem } from '../src/domain/policy/points.ts';
 import { defineTool } from './defineTool.ts';
 
 export const redeemPoints = defineTool({
   name: 'redeemPoints',
   effect: 'write',
-  confirm: true,
   output: z.discriminatedUnion('redeemed', [
     z.object({
       redeemed: z.literal(true),
@@ -25,6 +24,18 @@ export const redeemPoints = defineTool({
     templateCode: z.string().trim().min(1).max(64).optional().describe('积分券代码，取自 listTasks 的 redeem[].templateCode'),
     times: z.literal(1).optional().describe('兑换张数，只能是 1'),
   }),
+  confirm: {
+    async describe(ctx, { templateCode }) {
+      try {
+        const r = await previewRedemption(ctx.db, ctx.caller.shopId, ctx.caller.shopperId, { templateCode, now: ctx.clock.now() });
+        return { summary: `用 ${r.pointsCost} 积分兑换「${r.name}」（${r.rule}），兑换后剩余 ${r.balance - r.pointsCost} 积分` };
+      } catch (e) {
+        const refusal = refusalOf(e);
+        if (!refusal) throw e;
+        return { refusal };
+      }
+    },
+  },
   async execute(ctx, { templateCode }) {
     try {
       const r = await redeem(ctx.db, ctx.caller.shopId, ctx.caller.shopperId, { templateCode, now: ctx.clock.now() });
@@ -37,10 +48,16 @@ export const redeemPoints = defineTool({
         validUntil: r.validUntil.toISOString(),
       };
     } catch (e) {
-      // Not enough points, not for this tier, holding the limit: answers for the shopper, not failures.
-      if (!(e instanceof AppError) || !['conflict', 'forbidden', 'not_found'].includes(e.code)) throw e;
-      const message = e.code === 'not_found' ? '现在没有可以用积分兑换的券。' : e.message;
-      return { redeemed: false as const, reason: e.code, message };
+      const refusal = refusalOf(e);
+      if (!refusal) throw e;
+      return refusal;
     }
   },
 });
+
+/** Not enough points, not for this tier, holding the limit: answers for the shopper, not failures. */
+function refusalOf(e: unknown) {
+  if (!(e instanceof AppError) || !['conflict', 'forbidden', 'not_found'].includes(e.code)) return null;
+  const message = e.code === 'not_found' ? '现在没有可以用积分兑换的券。' : e.message;
+  return { redeemed: false as const, reason: e.code, message };
+}

@@ -2,16 +2,10 @@
 // after every turn (src/domain/handoff/triggers.ts); this tool lets the model do it when it judges
 // so, with a note for staff. Offered only when the shop hands this shopper off at all.
 import { z } from 'zod';
-import type { ToolContext } from '../src/context.ts';
 import { escalate } from '../src/domain/handoff/escalate.ts';
 import { HANDOFF_REASONS } from '../src/domain/handoff/settings.ts';
 import { TICKET_STATUSES } from '../src/domain/handoff/tickets.ts';
 import { defineTool, toolError } from './defineTool.ts';
-
-/** The turn's context: the tool needs the conversation it hands over. */
-export interface ConversationToolContext extends ToolContext {
-  conversationId: string;
-}
 
 export const requestHandoff = defineTool({
   name: 'requestHandoff',
@@ -36,7 +30,7 @@ export const requestHandoff = defineTool({
     note: z.string().trim().max(500).describe('给人工客服的一句话：顾客要解决什么、你已经做了什么'),
   }),
   async execute(ctx, input) {
-    const conversationId = (ctx as Partial<ConversationToolContext>).conversationId;
+    const { conversationId } = ctx;
     if (!conversationId) return toolError('unavailable', '当前不能转人工');
     const done = await escalate(
       ctx.db,

@@ -6,7 +6,8 @@ import { refreshSummary } from '../domain/handoff/escalate.ts';
 import { handOver, humanTurnResult } from './handoff.ts';
 import type { Models } from './models.ts';
 import { readTurnReport } from './offline/contract.ts';
-import type { AgentDeps, ChatTurnResult, PreparedTurn } from './turn.ts';
+import { isPendingResult } from '../../tools/defineTool.ts';
+import type { AgentDeps, ChatTurnResult, PendingActionView, PreparedTurn } from './turn.ts';
 
 /** Every tool call of the turn with its input and output, in order. */
 export function collectToolCalls(steps: readonly StepResult<ToolSet>[]): StoredToolCall[] {
@@ -60,7 +61,9 @@ export async function finishTurn(
   meta: Partial<TurnMeta>,
 ): Promise<ChatTurnResult> {
   if (prepared.human) return humanTurnResult(prepared);
-  const { caller } = prepared;
+  const { caller, confirmation } = prepared;
+  // The action the shopper confirmed ran before the model: it is the turn's first tool call.
+  if (confirmation.outcome === 'confirmed') toolCalls = [confirmation.call, ...toolCalls.filter((c) => c.id !== confirmation.call.id)];
   // The reply comes after the shopper's message, or not at all.
   await prepared.stored;
   const conversationId = prepared.conversation.id;
@@ -89,5 +92,13 @@ export async function finishTurn(
     reply: text,
     toolCalls: toolCalls.map(({ name, input, output }) => ({ name, input, output })),
     handoff: over.status,
+    pendingAction: pendingActionOf(toolCalls),
   };
+}
+
+/** The action this turn stated, waiting for the shopper's yes: the last pending result of the turn. */
+export function pendingActionOf(toolCalls: readonly StoredToolCall[]): PendingActionView | null {
+  const pending = toolCalls.map((c) => c.output).filter(isPendingResult).at(-1);
+  if (!pending) return null;
+  return { id: pending.actionId, tool: pending.tool, summary: pending.summary, expiresAt: pending.expiresAt, confirmWith: '确认' };
 }

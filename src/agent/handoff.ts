@@ -64,6 +64,7 @@ export function humanTurnResult(prepared: PreparedTurn): ChatTurnResult {
     reply: waitingNotice(human.status),
     toolCalls: [],
     handoff: human.status,
+    pendingAction: null,
   };
 }
 

@@ -8,6 +8,7 @@ import { findOpenTicket } from '../domain/handoff/tickets.ts';
 import type { PreviousTurnFacts } from '../domain/handoff/triggers.ts';
 import { loadShopCard, type ShopCard } from '../domain/shops/cards.ts';
 import { NotFound, Unauthorized } from '../errors.ts';
+import { NO_CONFIRMATION, settlePending, type Confirmation } from './confirmation.ts';
 import { humanOwner } from './handoff.ts';
 import { MEMORY_MESSAGES, rememberTurn } from './memory.ts';
 import { requestSent } from './requestSent.ts';
@@ -88,13 +89,21 @@ export async function prepareTurn(deps: AgentDeps, who: TokenShopper, input: Cha
   }
   const human = owner && owner !== 'off_duty' ? owner : null;
   if (conversation.mode === 'human' && !human) conversation = { ...conversation, mode: 'ai' };
-  const context = turnContext(deps, caller, { card, shopper, conversation, memory, assessment, ready: stored }, { offerHandoff: true });
+  // An action waiting for the shopper's yes is settled before the model answers, after the message
+  // that settles it is stored; while a person owns the chat it is theirs to act on, so it lapses.
+  let confirmation: Confirmation = NO_CONFIRMATION;
+  if (state.hasPendingAction) {
+    await stored;
+    confirmation = await settlePending(deps, caller, conversation.id, input.message, human ? 'lapse' : input.approval);
+  }
+  const context = turnContext(deps, caller, { card, shopper, conversation, memory, assessment, confirmation, ready: stored }, { offerHandoff: true });
   return {
     caller,
     conversation,
     userMessageId: userMessage.id,
     userMessage: input.message,
     assessment,
+    confirmation,
     human,
     handoffRules,
     previous: (state.lastAssistantMeta?.handoff ?? {}) as PreviousTurnFacts,

@@ -4,6 +4,7 @@
 // start, the model's own chunks (text, tool calls), whatever the turn adds after the model (a
 // handoff notice, or the honest failure line), and finish with the handoff status.
 import { streamText, type UIMessageChunk } from 'ai';
+import { isPendingResult } from '../../tools/defineTool.ts';
 import { renderPrompt } from './prompts.ts';
 import { collectToolCalls, finishTurn, turnMeta } from './finishTurn.ts';
 import { humanTurnResult } from './handoff.ts';
@@ -41,6 +42,11 @@ export async function streamTurn(deps: AgentDeps, prepared: PreparedTurn, write:
       if (chunk.type === 'error') throw new Error(chunk.errorText);
       if (chunk.type === 'text-delta') streamed += chunk.delta;
       await write(chunk);
+      // A write that waits for the shopper's yes is shown to a useChat client as a tool-approval
+      // request; its answer (addToolApprovalResponse) comes back with the action's id.
+      if (chunk.type === 'tool-output-available' && isPendingResult(chunk.output)) {
+        await write({ type: 'tool-approval-request', approvalId: chunk.output.actionId, toolCallId: chunk.toolCallId });
+      }
     }
     // What the shopper read is every step's text, in order (a model often says "我帮您查一下"
     // before its tool call); result.text would be the last step's alone.

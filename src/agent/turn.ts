@@ -14,6 +14,7 @@ import type { Ticket } from '../domain/handoff/tickets.ts';
 import type { PreviousTurnFacts } from '../domain/handoff/triggers.ts';
 import type { HandoffStatus } from '../domain/handoff/views.ts';
 import type { ShopCards } from '../domain/shops/cards.ts';
+import type { Approval, Confirmation } from './confirmation.ts';
 import type { Models } from './models.ts';
 import type { toProviderOptions } from './offline/contract.ts';
 
@@ -28,12 +29,24 @@ export interface AgentDeps extends Deps {
 export interface ChatTurnInput {
   message: string;
   conversationId?: string;
+  /** The shopper's answer to a stated action given by a button (the stream client's tool approval), not read from the text. */
+  approval?: Approval;
 }
 
 export interface ToolCallRecord {
   name: string;
   input: unknown;
   output: unknown;
+}
+
+/** An action the card stated in this turn, waiting for the shopper's yes (docs/domain.md §14 Confirmation). */
+export interface PendingActionView {
+  id: string;
+  tool: string;
+  summary: string;
+  expiresAt: string;
+  /** How to confirm: any message that only says yes ("确认", "好的", "yes"); anything else cancels. */
+  confirmWith: string;
 }
 
 export interface ChatTurnResult {
@@ -43,6 +56,8 @@ export interface ChatTurnResult {
   toolCalls: ToolCallRecord[];
   /** The conversation's open handoff ticket as the shopper may see it; null when none. */
   handoff: null | HandoffStatus;
+  /** The action this turn stated and now waits for the shopper's yes; null when none. */
+  pendingAction: null | PendingActionView;
 }
 
 /** A person owns the conversation: the shopper's message is stored for them, the model stays silent. */
@@ -67,6 +82,8 @@ export interface PreparedTurn extends TurnContext {
   userMessage: string;
   /** The one judgement of the message (mood, a person asked for), made before the model answers. */
   assessment: MessageAssessment;
+  /** What the message did to the action waiting for the shopper's yes (ran it, cancelled it …). */
+  confirmation: Confirmation;
   /** Set when a person owns the conversation: callers answer with humanTurnResult, not the model. */
   human: HumanTurn | null;
   handoffRules: ShopHandoffRules;

@@ -3,7 +3,7 @@
 // caller's tools, and the turn input the offline model reads (offline/contract.ts).
 import { zodSchema, type Tool, type ToolSet } from 'ai';
 import type { z } from 'zod';
-import type { ShopperCaller } from '../context.ts';
+import type { ShopperCaller, ToolContext } from '../context.ts';
 import type { Conversation } from '../domain/conversations/repo.ts';
 import { assessMessage, type MessageAssessment } from '../domain/handoff/assessment.ts';
 import { handoffOffered, type ShopHandoffRules } from '../domain/handoff/settings.ts';
@@ -12,7 +12,7 @@ import type { ShopCard } from '../domain/shops/cards.ts';
 import { Unauthorized } from '../errors.ts';
 import { toAiTools } from '../../tools/defineTool.ts';
 import { toolsFor } from '../../tools/index.ts';
-import type { ConversationToolContext } from '../../tools/requestHandoff.ts';
+import { confirmedMessages, NO_CONFIRMATION, type Confirmation } from './confirmation.ts';
 import { loadMemory, type TurnMemory } from './memory.ts';
 import { toProviderOptions } from './offline/contract.ts';
 import { shopCard } from './prepareTurn.ts';
@@ -26,6 +26,8 @@ export interface TurnFacts {
   conversation: Conversation;
   memory: TurnMemory;
   assessment: MessageAssessment;
+  /** What the message did to an action waiting for the shopper's yes. */
+  confirmation: Confirmation;
   /** Settles once the turn's own writes are done: tools wait for it. */
   ready: Promise<void>;
 }
@@ -48,23 +50,24 @@ export async function buildTurnContext(
   ]);
   if (!shopper) throw new Unauthorized('unknown shopper');
   const assessment = assessMessage(message, opts.handoffRules.handoff, caller.tier);
-  return turnContext(deps, caller, { card, shopper, conversation, memory, assessment, ready: Promise.resolve() }, opts);
+  return turnContext(deps, caller, { card, shopper, conversation, memory, assessment, confirmation: NO_CONFIRMATION, ready: Promise.resolve() }, opts);
 }
 
 export function turnContext(
   deps: AgentDeps,
   caller: ShopperCaller,
-  { card, shopper, conversation, memory, assessment, ready }: TurnFacts,
+  { card, shopper, conversation, memory, assessment, confirmation, ready }: TurnFacts,
   opts: { offerHandoff: boolean },
 ): TurnContext {
   const { shop, vocabulary } = card;
   const now = deps.clock.now();
   const offered = opts.offerHandoff && handoffOffered(card.handoffRules.handoff, caller.tier);
   const handoff = offered ? assessment.handoff : [];
-  const ctx: ConversationToolContext = { ...deps, caller, conversationId: conversation.id };
+  const ctx: ToolContext = { ...deps, caller, conversationId: conversation.id };
   return {
-    system: withAssessment(buildSystemPrompt(shop, shopper, now, memory.summary), assessment, handoff.length > 0),
-    messages: memory.messages,
+    system: withConfirmation(withAssessment(buildSystemPrompt(shop, shopper, now, memory.summary), assessment, handoff.length > 0), confirmation),
+    // A confirmed action ran before the model: it reads it as this turn's tool call and its result.
+    messages: confirmation.outcome === 'confirmed' ? [...memory.messages, ...confirmedMessages(confirmation.call)] : memory.messages,
     tools: afterWrites(toAiTools(toolsFor(caller, { handoff: offered }), ctx), ready),
     providerOptions: toProviderOptions({
       shopName: shop.name,
@@ -82,8 +85,20 @@ export function turnContext(
       askedForHuman: assessment.askedForHuman,
       handoffAvailable: offered,
       handoff,
+      confirmation:
+        confirmation.outcome === 'none'
+          ? { outcome: 'none' }
+          : { outcome: confirmation.outcome, tool: confirmation.action.tool, saidYes: confirmation.outcome !== 'confirmed' && confirmation.answer === 'yes' },
     }),
   };
+}
+
+/** An LLM is told what the shopper's answer did to the action the card had stated. */
+function withConfirmation(system: string, confirmation: Confirmation): string {
+  if (confirmation.outcome === 'none' || confirmation.outcome === 'dropped') return system;
+  if (confirmation.outcome === 'confirmed') return `${system}\n\n${renderPrompt('confirm-done', { summary: confirmation.action.summary })}`;
+  if (confirmation.outcome === 'declined') return `${system}\n\n${renderPrompt('confirm-declined', { summary: confirmation.action.summary })}`;
+  return confirmation.answer === 'yes' ? `${system}\n\n${renderPrompt('confirm-expired', { summary: confirmation.action.summary })}` : system;
 }
 
 /**

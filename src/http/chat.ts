@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { runTurn } from '../agent/runTurn.ts';
 import { streamTurn } from '../agent/streamTurn.ts';
 import { prepareTurn } from '../agent/prepareTurn.ts';
+import type { Approval } from '../agent/confirmation.ts';
 import type { AgentDeps } from '../agent/turn.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { allMessages, findOwnConversation } from '../domain/conversations/repo.ts';
@@ -22,16 +23,37 @@ const conversationId = z.string().uuid('conversationId must be a conversation id
 export const chatBody = z.strictObject({ message, conversationId });
 
 // useChat sends { id, messages: UIMessage[], trigger, … }; we take the last user message's text and
-// our own conversationId from the body (set through the transport's `body` option).
-const uiMessage = z.object({
-  role: z.string(),
-  parts: z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()),
-}).loose();
+// our own conversationId from the body (set through the transport's `body` option). After the
+// shopper answers a tool-approval request (addToolApprovalResponse), the last message is the
+// assistant's, its tool part 'approval-responded' with { approval: { id, approved } }: that is the
+// shopper's yes or no to the stated action whose id the approval carries.
+const uiPart = z.object({ type: z.string(), text: z.string().optional(), state: z.string().optional() }).loose();
+const uiMessage = z.object({ role: z.string(), parts: z.array(uiPart) }).loose();
+const approvalPart = z.object({ state: z.literal('approval-responded'), approval: z.object({ id: z.string().max(64), approved: z.boolean() }) });
+
+/** The words stored for a button's answer, so the conversation reads as the shopper answered. */
+const APPROVAL_WORDS = { yes: '确认', no: '取消' } as const;
+
+function approvalIn(messages: readonly z.infer<typeof uiMessage>[]): Approval | undefined {
+  const last = messages.at(-1);
+  if (last?.role !== 'assistant') return undefined;
+  for (const part of [...last.parts].reverse()) {
+    const p = approvalPart.safeParse(part);
+    if (p.success) return { actionId: p.data.approval.id, approved: p.data.approval.approved };
+  }
+  return undefined;
+}
+
 const streamBody = z
   .object({ message: message.optional(), conversationId, messages: z.array(uiMessage).max(200).optional() })
   .loose()
   .transform((b, ctx) => {
-    const lastUser = [...(b.messages ?? [])].reverse().find((m) => m.role === 'user');
+    const messages = b.messages ?? [];
+    const approval = b.message === undefined ? approvalIn(messages) : undefined;
+    if (approval) {
+      return { message: approval.approved ? APPROVAL_WORDS.yes : APPROVAL_WORDS.no, conversationId: b.conversationId, approval };
+    }
+    const lastUser = [...messages].reverse().find((m) => m.role === 'user');
     const text = b.message ?? lastUser?.parts.filter((p) => p.type === 'text').map((p) => p.text ?? '').join('').trim();
     const parsed = message.safeParse(text);
     if (!parsed.success) {

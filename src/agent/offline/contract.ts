@@ -60,6 +60,14 @@ export const turnInputSchema = z.object({
   handoffAvailable: z.boolean().catch(false),
   /** The hand-offs the message calls for; the server carries them out after the turn, the model only words them. */
   handoff: z.array(z.enum(HANDOFF_REASONS)).catch([]),
+  /**
+   * What the message did to the action the card had stated (docs/domain.md §14 Confirmation): the
+   * server ran it (its result is this turn's first tool call), cancelled it, or found it expired;
+   * `saidYes` when the shopper said yes to an action that could no longer run.
+   */
+  confirmation: z
+    .object({ outcome: z.enum(['none', 'confirmed', 'declined', 'dropped', 'expired']), tool: z.string().optional(), saidYes: z.boolean().optional() })
+    .catch({ outcome: 'none' }),
 });
 
 export type TurnInput = z.input<typeof turnInputSchema>;

@@ -2,6 +2,7 @@
 // policy adds what every intent shares — a softer tone for an upset shopper, the words for a hand-off
 // the turn's assessment calls for (the server hands over after the turn and tells the queue place;
 // the model never decides a hand-off itself), and a guard against a turn that would loop.
+import { isPendingResult } from '../../../tools/defineTool.ts';
 import type { ResolvedContext } from './contract.ts';
 import type { Conversation } from './conversation.ts';
 import { reply, type Decision, type Flow, type FlowFn } from './flow.ts';
@@ -70,8 +71,25 @@ function repeats(decision: Decision, conv: Conversation): boolean {
   return decision.calls.some((c) => made.has(`${c.toolName}:${JSON.stringify(c.input)}`));
 }
 
+/** A write of this turn that now waits for the shopper's yes: ask for it, and say nothing is done yet. */
+function confirmationQuestion(conv: Conversation, say: Say): string | undefined {
+  const pending = conv.current.exchanges.map((e) => (e.outcome?.ok ? e.outcome.value : undefined)).filter(isPendingResult).at(-1);
+  return pending && say.t('confirm.ask', { summary: pending.summary });
+}
+
+/** What the shopper's answer did to the action stated last turn, when the model has to say it. */
+function confirmationNews(ctx: ResolvedContext, say: Say): string | undefined {
+  if (ctx.confirmation.outcome === 'declined') return say.t('confirm.declined');
+  if (ctx.confirmation.outcome === 'expired' && ctx.confirmation.saidYes) return say.t('confirm.expired');
+  return undefined;
+}
+
 export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContext, tools: ToolBox): Decision {
   const say = createSay(u.lang, ctx);
+  const news = confirmationNews(ctx, say);
+  if (news && conv.current.exchanges.length === 0) return reply(news);
+  const ask = confirmationQuestion(conv, say);
+  if (ask) return reply(lines(tone(u, say), ask));
   const f: Flow = { u, ctx, tools, say, turn: conv.current };
   const failures = conv.current.exchanges.filter((e) => e.outcome && !e.outcome.ok);
   const broken = failures.some((e) => e.outcome && !e.outcome.ok && BROKEN.has(e.outcome.code));

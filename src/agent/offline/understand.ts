@@ -244,7 +244,9 @@ export async function understand(conv: Conversation, ctx: ResolvedContext, class
   addContext(scores, { classification: current!, slots, past, pending, memory });
   // Whether the shopper asks for a person is the turn's judgement (the assessment), not the model's.
   scores.handoff = ctx.askedForHuman ? Math.max(...Object.values(scores), UNKNOWN_BELOW) + 1 : Number.NEGATIVE_INFINITY;
-  const { intent, confidence } = best(scores);
+  // "确认" to a stated action: the server ran it; the turn is about what it was.
+  const confirmed = ctx.confirmation.outcome === 'confirmed' ? TOOL_INTENT[ctx.confirmation.tool ?? ''] : undefined;
+  const { intent, confidence } = confirmed ? { intent: confirmed, confidence: 1 } : best(scores);
   return {
     raw,
     norm,

@@ -68,6 +68,19 @@ export async function requestAfterSales(db: Queryable, owner: OrderOwner, input:
   };
 }
 
+/**
+ * What a request would be, checked as requestAfterSales checks it but without writing: the order, and
+ * the amount it would refund. A request the rules refuse throws the same AfterSalesRefused.
+ */
+export async function previewAfterSales(db: Queryable, owner: OrderOwner, input: AfterSalesInput, now: Date): Promise<{ order: Order; amountFen: number }> {
+  const order = await getOwnOrder(db, owner, input.orderNo);
+  const shop = await getShop(db, owner.shopId);
+  const counts = await requestCounts(db, owner.shopId, order.id);
+  const refusal = refusalFor(eligibilityFrom(order, shop, counts.blocking > 0, now), input.kind);
+  if (refusal) throw new AfterSalesRefused(refusal);
+  return { order, amountFen: input.kind === 'exchange' ? 0 : order.payFen };
+}
+
 /** Whether a stored order may get an after-sales request now, under its shop's window. */
 export async function eligibilityOf(db: Queryable, order: Order, shop: Shop, now: Date): Promise<Eligibility> {
   const counts = await requestCounts(db, order.shopId, order.id);

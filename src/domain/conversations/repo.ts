@@ -247,6 +247,8 @@ export interface TurnStartState {
   lastAssistantMeta: Record<string, unknown> | null;
   /** An id reserved for the shopper's new message. */
   messageId: number;
+  /** An action the card stated waits in the conversation for the shopper's yes. */
+  hasPendingAction: boolean;
 }
 
 interface MessageJson extends Omit<MessageRow, 'created_at'> {
@@ -276,6 +278,8 @@ export async function turnStartState(
                   WHERE conversation_id = (SELECT id FROM own) ORDER BY id DESC LIMIT $4) r) AS recent,
               (SELECT meta FROM messages WHERE conversation_id = (SELECT id FROM own) AND role = 'assistant'
                 ORDER BY id DESC LIMIT 1) AS last_meta,
+              EXISTS (SELECT 1 FROM pending_actions WHERE shop_id = $1 AND conversation_id = (SELECT id FROM own)
+                       AND state = 'pending') AS has_pending,
               ${NEXT_MESSAGE_ID} AS message_id`
     : `SELECT (SELECT row_to_json(s) FROM (${shopperProfileSql('$1', '$2')}) s) AS shopper, ${NEXT_MESSAGE_ID} AS message_id`;
   // An id that is no UUID names no conversation (and would make the uuid comparison fail).
@@ -285,6 +289,7 @@ export async function turnStartState(
     conversation?: ConversationRow | null;
     recent?: MessageJson[];
     last_meta?: Record<string, unknown> | null;
+    has_pending?: boolean;
     message_id: number;
   }>(sql, params, { prepare: true });
   const r = rows[0]!;
@@ -294,5 +299,6 @@ export async function turnStartState(
     recent: (r.recent ?? []).map((m) => toMessage({ ...m, created_at: new Date(m.created_at) })),
     lastAssistantMeta: r.last_meta ?? null,
     messageId: r.message_id,
+    hasPendingAction: r.has_pending === true,
   };
 }

@@ -4,7 +4,7 @@
 // succeed as the points afford. The n-th redemption writes ledger ref_key and coupon issue_key
 // 'redeem:<shopper>:<n>', both unique per shop.
 import type { Tier } from '../../context.ts';
-import type { Db } from '../../db/db.ts';
+import type { Db, Queryable } from '../../db/db.ts';
 import { Conflict, Forbidden, NotFound } from '../../errors.ts';
 import { ruleText, type CouponTemplate } from '../coupons/templates.ts';
 import { TIER_LABELS } from '../lifecycle/labels.ts';
@@ -37,6 +37,26 @@ function pickTemplate(templates: readonly CouponTemplate[], tier: Tier, code: st
     .sort((a, b) => a.pointsCost! - b.pointsCost! || a.id - b.id)[0];
   if (!cheapest) throw new NotFound('points coupon');
   return cheapest;
+}
+
+/**
+ * What a redemption would be, checked as redeemPoints checks it but without writing: the coupon, its
+ * cost and the balance after. Refused for the same reasons (not for this tier, not enough points).
+ */
+export async function previewRedemption(
+  db: Queryable,
+  shopId: string,
+  shopperId: number,
+  opts: { templateCode?: string; now: Date },
+): Promise<{ name: string; rule: string; pointsCost: number; balance: number }> {
+  const { rows } = await db.query<{ tier: Tier }>('SELECT tier FROM shoppers WHERE shop_id = $1 AND id = $2', [shopId, shopperId]);
+  const shopper = rows[0];
+  if (!shopper) throw new NotFound('shopper');
+  const template = pickTemplate(await policyTemplates(db, shopId, 'points_redeem'), shopper.tier, opts.templateCode, opts.now);
+  const cost = template.pointsCost!;
+  const balance = await pointsBalance(db, { shopId, shopperId });
+  if (balance < cost) throw new Conflict(`积分不足：兑换「${template.name}」需要 ${cost} 积分，你现在有 ${balance} 积分。`);
+  return { name: template.name, rule: ruleText(template), pointsCost: cost, balance };
 }
 
 export async function redeemPoints(

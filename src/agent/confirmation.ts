@@ -1,0 +1,76 @@
+// The shopper's answer to an action the card stated (docs/domain.md §14 Confirmation), settled by the
+// server before the model sees the message: a yes runs exactly the stated action (once, however many
+// yeses arrive at once) and the model is shown its result as a tool call of this turn; a no cancels
+// it; anything else drops it, so a later "好的" revives nothing; an action past its time has expired.
+import type { ModelMessage } from 'ai';
+import type { ShopperCaller, ToolContext } from '../context.ts';
+import { answerTo, type Answer } from '../domain/confirmations/answer.ts';
+import { pendingInConversation, recordResult, settleAction, type PendingAction } from '../domain/confirmations/pendingActions.ts';
+import type { StoredToolCall } from '../domain/conversations/repo.ts';
+import { runTool } from '../../tools/defineTool.ts';
+import { toolNamed } from '../../tools/index.ts';
+import type { AgentDeps } from './turn.ts';
+
+export type Confirmation =
+  | { outcome: 'none' }
+  | { outcome: 'confirmed'; action: PendingAction; call: StoredToolCall }
+  | { outcome: 'declined' | 'dropped' | 'expired'; action: PendingAction; answer: Answer };
+
+export const NO_CONFIRMATION: Confirmation = { outcome: 'none' };
+
+/** A yes or no given by a button for one stated action (the AI SDK's tool-approval response). */
+export interface Approval {
+  actionId: string;
+  approved: boolean;
+}
+
+/**
+ * Settles the conversation's waiting action against the shopper's message; an approval from the
+ * stream client answers for the text, but only for the action it names (a stale button drops it).
+ */
+export async function settlePending(
+  deps: AgentDeps,
+  caller: ShopperCaller,
+  conversationId: string,
+  message: string,
+  approval?: Approval | 'lapse',
+): Promise<Confirmation> {
+  const pending = await pendingInConversation(deps.db, caller.shopId, conversationId);
+  if (!pending) return NO_CONFIRMATION;
+  const answer: Answer =
+    approval === 'lapse' ? 'other' : approval ? (approval.actionId !== pending.id ? 'other' : approval.approved ? 'yes' : 'no') : answerTo(message);
+  const now = deps.clock.now();
+  if (pending.expiresAt <= now) {
+    await settleAction(deps.db, caller.shopId, pending.id, 'expired', now);
+    return { outcome: 'expired', action: pending, answer };
+  }
+  if (answer !== 'yes') {
+    const to = answer === 'no' ? 'declined' : 'dropped';
+    await settleAction(deps.db, caller.shopId, pending.id, to, now);
+    return { outcome: to, action: pending, answer };
+  }
+  const won = await settleAction(deps.db, caller.shopId, pending.id, 'confirmed', now);
+  // Another request confirmed it a moment earlier (or it expired in between): it runs there, not here.
+  if (!won) return { outcome: 'expired', action: pending, answer };
+  return { outcome: 'confirmed', action: won, call: await runConfirmed(deps, caller, conversationId, won) };
+}
+
+/** Runs a confirmed action exactly as it was stated, and keeps its result beside it. */
+export async function runConfirmed(deps: AgentDeps, caller: ShopperCaller, conversationId: string | undefined, action: PendingAction): Promise<StoredToolCall> {
+  const def = toolNamed(action.tool);
+  const ctx: ToolContext = { ...deps, caller, ...(conversationId ? { conversationId } : {}) };
+  const output = def ? await runTool(def, ctx, action.input) : { error: { code: 'unavailable', message: `${action.tool} is not a tool` } };
+  await recordResult(deps.db, caller.shopId, action.id, output);
+  return { id: `confirmed-${action.id}`, name: action.tool, input: action.input, output };
+}
+
+/** The confirmed call as the model reads it: a tool call of this turn with its result. */
+export function confirmedMessages(call: StoredToolCall): ModelMessage[] {
+  return [
+    { role: 'assistant', content: [{ type: 'tool-call', toolCallId: call.id, toolName: call.name, input: call.input }] },
+    {
+      role: 'tool',
+      content: [{ type: 'tool-result', toolCallId: call.id, toolName: call.name, output: { type: 'json', value: (call.output ?? null) as never } }],
+    },
+  ];
+}
