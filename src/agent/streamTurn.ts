@@ -4,6 +4,7 @@
 // start, the model's own chunks (text, tool calls), whatever the turn adds after the model (a
 // handoff notice, or the honest failure line), and finish with the handoff status.
 import { streamText, type UIMessageChunk } from 'ai';
+import { cleanText } from '../text.ts';
 import { renderPrompt } from './prompts.ts';
 import {
   collectToolCalls,
@@ -61,8 +62,9 @@ export async function streamTurn(deps: AgentDeps, prepared: PreparedTurn, write:
     turn = await finishTurn(deps, prepared, [streamed, failed].filter(Boolean).join('\n'), [], { error: String(e).slice(0, 300) });
   }
   // What the turn added after the model's text (a handoff notice, the failure line), with the line
-  // break before it, so the shopper sees exactly what is stored.
-  await writeText(write, 'handoff-notice', turn.reply.slice(streamed.length));
+  // break before it, so the shopper sees exactly what is stored (the model's text as finishTurn
+  // cleaned it).
+  await writeText(write, 'handoff-notice', turn.reply.slice(cleanText(streamed).length));
   await write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff } });
   return turn;
 }

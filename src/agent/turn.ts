@@ -27,6 +27,7 @@ import type { HandoffStatus } from '../domain/handoff/views.ts';
 import { getShopperProfile, type ShopperProfile } from '../domain/shoppers/repo.ts';
 import { loadShopCard, type ShopCard, type ShopCards } from '../domain/shops/cards.ts';
 import { NotFound, Unauthorized } from '../errors.ts';
+import { cleanJson, cleanText } from '../text.ts';
 import { isToolError, toAiTools } from '../../tools/defineTool.ts';
 import { ORDER_TOOLS, TOOL_NAMES, toolsFor } from '../../tools/index.ts';
 import type { ConversationToolContext } from '../../tools/requestHandoff.ts';
@@ -426,11 +427,16 @@ const TRIGGER_TOOLS = { orderTools: ORDER_TOOLS, afterSales: TOOL_NAMES.createAf
 export async function finishTurn(
   deps: AgentDeps,
   prepared: PreparedTurn,
-  reply: string,
-  toolCalls: StoredToolCall[],
-  meta: Record<string, unknown>,
+  modelReply: string,
+  modelToolCalls: StoredToolCall[],
+  modelMeta: Record<string, unknown>,
 ): Promise<ChatTurnResult> {
   if (prepared.human) return humanTurnResult(prepared);
+  // A model's words cannot be refused, only cleaned: a NUL or a lone surrogate it wrote, or echoed
+  // into a tool call that was refused for it, would fail the write of the whole turn.
+  const reply = cleanText(modelReply);
+  const toolCalls = cleanJson(modelToolCalls);
+  const meta = cleanJson(modelMeta);
   const { db, clock } = deps;
   const { caller } = prepared;
   // The reply comes after the shopper's message, or not at all.

@@ -4,9 +4,10 @@ import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import { ROLES, type Caller } from '../context.ts';
 import { Unauthorized } from '../errors.ts';
+import { typable } from '../text.ts';
 
 const claims = z.object({
-  sub: z.string().min(1).max(64),
+  sub: typable().min(1).max(64),
   shop: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/),
   role: z.enum(ROLES),
   // Every token we mint expires; one without an expiry is not ours to honour.

@@ -15,6 +15,7 @@ import { currentRules, lifecycleRulesSchema, saveRules } from '../domain/lifecyc
 import { issueBirthdayCoupons } from '../domain/policy/birthday.ts';
 import { issueDiscountDayCoupons } from '../domain/policy/discountDay.ts';
 import { NotFound } from '../errors.ts';
+import { typable } from '../text.ts';
 import type { AppDeps } from './app.ts';
 import { bearerAuth, type CallerEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
@@ -23,11 +24,11 @@ type AdminDeps = Pick<AppDeps, 'db' | 'clock' | 'tokens'>;
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
-const periodQuery = z.object({ from: z.string().max(40).optional(), to: z.string().max(40).optional() });
+const periodQuery = z.object({ from: typable().max(40).optional(), to: typable().max(40).optional() });
 const runBody = z.object({ date: day.optional() });
-const keyBody = z.object({ label: z.string().max(60).default('') });
+const keyBody = z.object({ label: typable().max(60).default('') });
 const voteBody = z.object({
-  title: z.string().trim().min(1).max(100),
+  title: typable().trim().min(1).max(100),
   productIds: z.array(id).min(1).max(100),
   closesAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
 });
@@ -37,10 +38,10 @@ const feedbackQuery = z.object({
 });
 const adoptBody = z.object({
   rewardFen: z.number().int().min(0),
-  credit: z.string().trim().min(1).max(200).optional(),
-  badge: z.string().min(1).max(40).nullable().optional(),
+  credit: typable().trim().min(1).max(200).optional(),
+  badge: typable().min(1).max(40).nullable().optional(),
 });
-const badgeBody = z.object({ badge: z.string().min(1).max(40), reason: z.string().trim().max(200).default('') });
+const badgeBody = z.object({ badge: typable().min(1).max(40), reason: typable().trim().max(200).default('') });
 const similarQuery = z.object({ k: z.coerce.number().int().min(1).max(50).default(5) });
 
 const shopOf = (caller: Caller) => caller.shopId;

@@ -15,6 +15,7 @@ import { loadReminderSettings, saveReminderSettings, type StoredReminderSettings
 import { runReminders, type ReminderDeps } from '../domain/reminders/run.ts';
 import { isIsoDate } from '../domain/reminders/time.ts';
 import { NotFound } from '../errors.ts';
+import { isTypable, typable, typableJson, UNTYPABLE_MESSAGE } from '../text.ts';
 import { bearerAuth, type CallerEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
@@ -28,10 +29,13 @@ const runBody = z.strictObject({
 });
 
 const settingsBody = z.strictObject({
-  settings: z.record(z.string(), z.unknown()),
+  settings: typableJson(z.record(z.string(), z.unknown())),
   version: z.number().int().min(0).optional(),
   webhook: z
-    .strictObject({ url: z.url({ protocol: /^https?$/ }).max(2000), secret: z.string().min(16).max(200).optional() })
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }).max(2000).refine(isTypable, UNTYPABLE_MESSAGE),
+      secret: typable().min(16).max(200).optional(),
+    })
     .nullable()
     .optional(),
 });

@@ -2,6 +2,7 @@
 // validated on its own, so one malformed event is rejected with its reason and never blocks the rest.
 import { z } from 'zod';
 import { SHIPMENT_STATUSES } from '../orders/status.ts';
+import { cleanText, isTypable, UNTYPABLE_MESSAGE, untypablePath } from '../../text.ts';
 import { parseLocalDay } from '../policy/calendar.ts';
 
 export const MAX_EVENTS_PER_BATCH = 500;
@@ -163,7 +164,14 @@ function reasonOf(error: z.ZodError, prefix = ''): string {
 /** Validates one raw event: envelope first, then the data of its kind. */
 export function parseEvent(raw: unknown): ParsedEvent {
   const rawId = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
-  const id = typeof rawId === 'string' && rawId.length >= 1 && rawId.length <= 100 ? rawId : null;
+  const id = typeof rawId === 'string' && rawId.length >= 1 && rawId.length <= 100 && isTypable(rawId) ? rawId : null;
+  // Anywhere in the event, keys included: such text can never be stored, so the mall must be told
+  // that sending the same event again will not help (a retryable reason would loop for ever).
+  const untypable = untypablePath(raw);
+  if (untypable) {
+    const where = cleanText(untypable.map(String).join('.')) || 'event';
+    return { ok: false, id, reason: `${where}: ${UNTYPABLE_MESSAGE}; this event will never apply as sent` };
+  }
   const env = envelope.safeParse(raw);
   if (!env.success) return { ok: false, id, reason: reasonOf(env.error) };
   const data = DATA_SCHEMAS[env.data.type].safeParse(env.data.data);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { TIERS, type Tier } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { Conflict } from '../../errors.ts';
+import { typable } from '../../text.ts';
 import { isUniqueViolation } from '../orders/uniqueViolation.ts';
 import { groupSchema, type Group } from './conditions.ts';
 
@@ -19,7 +20,7 @@ const tierRuleSchema = z.object({
 
 export const taskSchema = z.object({
   code: slug,
-  name: z.string().min(1).max(60),
+  name: typable().min(1).max(60),
   kind: z.enum(['browse_new_products', 'share_product']),
   target: z.number().int().min(1).max(100),
   points: z.number().int().min(1).max(100_000),
@@ -31,7 +32,7 @@ export const taskSchema = z.object({
 });
 export type PointsTask = z.infer<typeof taskSchema>;
 
-const badgeSchema = z.object({ code: slug, name: z.string().min(1).max(30), description: z.string().max(200).default('') });
+const badgeSchema = z.object({ code: slug, name: typable().min(1).max(30), description: typable().max(200).default('') });
 
 const all = (...c: Group['all']): Group => ({ all: c, any: [], minAny: 1 });
 

@@ -34,7 +34,11 @@ interface ShopRow {
   settings: unknown;
 }
 
+/** What a shop id looks like (the shops table's CHECK): anything else names no shop. */
+export const SHOP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
 export async function findShop(db: Queryable, shopId: string): Promise<Shop | null> {
+  if (!SHOP_ID_PATTERN.test(shopId)) return null;
   const { rows } = await db.query<ShopRow>('SELECT * FROM shops WHERE id = $1', [shopId]);
   const r = rows[0];
   if (!r) return null;
