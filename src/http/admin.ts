@@ -17,7 +17,7 @@ import { issueDiscountDayCoupons } from '../domain/policy/discountDay.ts';
 import { NotFound } from '../errors.ts';
 import { typable } from '../text.ts';
 import type { AppDeps } from './app.ts';
-import { bearerAuth, type CallerEnv } from './auth.ts';
+import { staffAuth, type CallerEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
 type AdminDeps = Pick<AppDeps, 'db' | 'clock' | 'tokens'>;
@@ -49,8 +49,8 @@ const shopOf = (caller: Caller) => caller.shopId;
 export function adminRoutes(deps: AdminDeps) {
   const { db, clock, tokens } = deps;
   const app = new Hono<CallerEnv>();
-  const staff = bearerAuth({ tokens, roles: ['staff', 'admin'] });
-  const admin = bearerAuth({ tokens, roles: ['admin'] });
+  const staff = staffAuth({ tokens, db, roles: ['staff', 'admin'] });
+  const admin = staffAuth({ tokens, db, roles: ['admin'] });
 
   app.get('/v1/admin/rules', admin, async (c) => c.json(await currentRules(db, shopOf(c.get('caller')))));
 

@@ -10,7 +10,7 @@ import { deleteDocument, listDocuments } from '../domain/knowledge/repo.ts';
 import { NotFound } from '../errors.ts';
 import { typable } from '../text.ts';
 import type { AppDeps } from './app.ts';
-import { bearerAuth } from './auth.ts';
+import { staffAuth } from './auth.ts';
 import { jsonBody } from './errors.ts';
 
 export const knowledgeBody = z.strictObject({
@@ -24,7 +24,7 @@ export const knowledgeBody = z.strictObject({
 
 export function knowledgeRoutes(deps: Pick<AppDeps, 'db' | 'embedder' | 'tokens'>) {
   const app = new Hono<{ Variables: { caller: Caller } }>();
-  const adminOnly = bearerAuth({ tokens: deps.tokens, roles: ['admin'] });
+  const adminOnly = staffAuth({ tokens: deps.tokens, db: deps.db, roles: ['admin'] });
   app.use('/v1/admin/knowledge', adminOnly);
   app.use('/v1/admin/knowledge/*', adminOnly);
 

@@ -16,7 +16,7 @@ import { runReminders, type ReminderDeps } from '../domain/reminders/run.ts';
 import { isIsoDate } from '../domain/reminders/time.ts';
 import { NotFound } from '../errors.ts';
 import { isTypable, typable, typableJson, UNTYPABLE_MESSAGE } from '../text.ts';
-import { bearerAuth, type CallerEnv } from './auth.ts';
+import { staffAuth, type CallerEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
 export interface ReminderRouteDeps extends ReminderDeps {
@@ -50,7 +50,7 @@ function settingsView(s: StoredReminderSettings) {
 export function reminderRoutes(deps: ReminderRouteDeps) {
   const app = new Hono<CallerEnv>();
   // Per route, not app.use('/v1/admin/*'): a path-wide middleware would also guard other groups' routes.
-  const admin = bearerAuth({ tokens: deps.tokens, roles: ['admin'] });
+  const admin = staffAuth({ tokens: deps.tokens, db: deps.db, roles: ['admin'] });
 
   app.post('/v1/admin/reminders/run', admin, async (c) => {
     const body = await jsonBody(c, runBody);

@@ -12,7 +12,7 @@ import { requireShopTicket, ticketDetail } from '../domain/handoff/detail.ts';
 import { staffQueue, staffStats, staffTicketView } from '../domain/handoff/queue.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { typable } from '../text.ts';
-import { bearerAuth, type CallerEnv } from './auth.ts';
+import { staffAuth, type CallerEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
 const text = (max: number) => typable().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
@@ -38,7 +38,7 @@ function ticketId(raw: string): number {
 
 export function staffRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
   const app = new Hono<CallerEnv>();
-  app.use('/v1/staff/*', bearerAuth({ tokens: deps.tokens, roles: ['staff', 'admin'] }));
+  app.use('/v1/staff/*', staffAuth({ tokens: deps.tokens, db: deps.db, roles: ['staff', 'admin'] }));
   const now = () => deps.clock.now();
   const member = (c: { get(k: 'caller'): CallerEnv['Variables']['caller'] }): StaffMember => {
     const caller = c.get('caller');

@@ -60,6 +60,12 @@ export async function findShop(db: Queryable, shopId: string): Promise<Shop | nu
   };
 }
 
+export async function shopExists(db: Queryable, shopId: string): Promise<boolean> {
+  if (!SHOP_ID_PATTERN.test(shopId)) return false;
+  const { rows } = await db.query('SELECT 1 FROM shops WHERE id = $1', [shopId]);
+  return rows.length > 0;
+}
+
 export async function getShop(db: Queryable, shopId: string): Promise<Shop> {
   const shop = await findShop(db, shopId);
   if (!shop) throw new NotFound('shop');
