@@ -17,7 +17,9 @@ export const OWASP = {
   LLM07: 'LLM07 system prompt leakage',
   LLM10: 'LLM10 unbounded consumption',
 } as const;
-export type Category = (typeof OWASP)[keyof typeof OWASP];
+/** Beyond the OWASP list: a client's mistake (odd text, a token for no shop) is a 4xx, never a 500. */
+export const ROBUSTNESS = 'robustness: a client mistake is no 500';
+export type Category = (typeof OWASP)[keyof typeof OWASP] | typeof ROBUSTNESS;
 
 export interface Scoreboard {
   /** Runs one attack; a failed expectation is recorded (and reported by assertAllSafe), not thrown. */
