@@ -1,8 +1,8 @@
 // The events the mall's back end sends to POST /v1/events, one zod schema per kind. Each event is
 // validated on its own, so one malformed event is rejected with its reason and never blocks the rest.
 import { z } from 'zod';
-import { SHIPMENT_STATUSES } from '../orders/status.ts';
 import { cleanText, isTypable, UNTYPABLE_MESSAGE, untypablePath } from '../../text.ts';
+import { SHIPMENT_STATUSES } from '../orders/status.ts';
 import { parseLocalDay } from '../policy/calendar.ts';
 
 export const MAX_EVENTS_PER_BATCH = 500;
