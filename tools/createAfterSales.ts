@@ -3,6 +3,7 @@ import { AFTER_SALES_KIND_LABELS, AFTER_SALES_KINDS, AFTER_SALES_STATUS_LABELS }
 import { AfterSalesRefused, previewAfterSales, requestAfterSales } from '../src/domain/aftersales/request.ts';
 import { itemsOfOrders, itemSummary } from '../src/domain/orders/items.ts';
 import { formatFen } from '../src/domain/orders/money.ts';
+import { typable } from '../src/text/typable.ts';
 import { defineTool } from './defineTool.ts';
 
 export const createAfterSales = defineTool({
@@ -30,9 +31,9 @@ export const createAfterSales = defineTool({
     '规则由系统判断：已签收或已完成的订单在售后期内可申请；已付款未发货的订单可直接申请退款；每单同时只能有一个售后申请。' +
     '金额由系统按实付金额确定。被拒绝时返回 accepted=false、原因代码（not_eligible_status / window_closed / already_requested）和可以直接转述给顾客的说明。',
   input: z.object({
-    orderNo: z.string().trim().min(1).max(64).describe('订单号；不确定时先调用 listOrders'),
+    orderNo: typable().trim().min(1).max(64).describe('订单号；不确定时先调用 listOrders'),
     kind: z.enum(AFTER_SALES_KINDS).describe('return 退货退款 / exchange 换货 / refund 退款'),
-    reason: z.string().trim().min(1).max(500).describe('顾客说的原因，如"收到破损""过敏"'),
+    reason: typable().trim().min(1).max(500).describe('顾客说的原因，如"收到破损""过敏"'),
   }),
   confirm: {
     async describe(ctx, input) {

@@ -10,6 +10,7 @@ import { ORDER_STATUS_LABELS, ORDER_STATUSES, SHIPMENT_STATUS_LABELS, SHIPMENT_S
 import { orderTimeline } from '../src/domain/orders/timeline.ts';
 import { maskPhone } from '../src/domain/shoppers/mask.ts';
 import { getShop } from '../src/domain/shops/repo.ts';
+import { typable } from '../src/text/typable.ts';
 import { defineTool } from './defineTool.ts';
 
 const money = { fen: z.number(), display: z.string() };
@@ -68,7 +69,7 @@ export const getOrder = defineTool({
     '查看当前顾客自己某个订单的详情：商品、金额、状态时间线、收货地址（手机号已打码）、物流概况、售后进度，' +
     '以及现在能否申请售后（afterSalesEligible + 原因）。顾客问某一单的情况、或想退换货前先用它确认。不知道订单号时先调用 listOrders。',
   input: z.object({
-    orderNo: z.string().trim().min(1).max(64).describe('订单号；不确定时先调用 listOrders'),
+    orderNo: typable().trim().min(1).max(64).describe('订单号；不确定时先调用 listOrders'),
   }),
   async execute(ctx, { orderNo }) {
     const { db, caller } = ctx;

@@ -11,6 +11,7 @@ import {
   SHIPMENT_STATUS_LABELS,
   statusesFor,
 } from '../src/domain/orders/status.ts';
+import { typable } from '../src/text/typable.ts';
 import { defineTool } from './defineTool.ts';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -48,7 +49,7 @@ export const listOrders = defineTool({
       .union([z.iso.date(), z.iso.datetime({ offset: true })])
       .optional()
       .describe('只看此时间之后下的单：日期 YYYY-MM-DD（店铺当地时间当天零点起）或带时区的 ISO 时间'),
-    productKeyword: z.string().trim().min(1).max(40).optional().describe('商品名称里的关键词，如"精华""面膜"'),
+    productKeyword: typable().trim().min(1).max(40).optional().describe('商品名称里的关键词，如"精华""面膜"'),
     limit: z.number().int().min(1).max(20).default(5).describe('最多返回几单，默认 5，最多 20'),
   }),
   async execute(ctx, input) {

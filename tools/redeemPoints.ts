@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../src/errors.ts';
 import { previewRedemption, redeemPoints as redeem } from '../src/domain/policy/points.ts';
+import { typable } from '../src/text/typable.ts';
 import { defineTool } from './defineTool.ts';
 
 export const redeemPoints = defineTool({
@@ -21,7 +22,7 @@ export const redeemPoints = defineTool({
     '用当前顾客的积分兑换一张无门槛券（默认 100 积分换 10 元）。顾客明确要兑换时才调用；templateCode 来自 listTasks 的 redeem[].templateCode，' +
     '不填则兑换最便宜的那张。每次只兑换一张。积分不够、已持有上限或不在可兑换等级时返回 redeemed=false 和可以转述给顾客的说明。',
   input: z.object({
-    templateCode: z.string().trim().min(1).max(64).optional().describe('积分券代码，取自 listTasks 的 redeem[].templateCode'),
+    templateCode: typable().trim().min(1).max(64).optional().describe('积分券代码，取自 listTasks 的 redeem[].templateCode'),
     times: z.literal(1).optional().describe('兑换张数，只能是 1'),
   }),
   confirm: {

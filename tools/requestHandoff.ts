@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { escalate } from '../src/domain/handoff/escalate.ts';
 import { HANDOFF_REASONS } from '../src/domain/handoff/settings.ts';
 import { TICKET_STATUSES } from '../src/domain/handoff/tickets.ts';
+import { typable } from '../src/text/typable.ts';
 import { defineTool, toolError } from './defineTool.ts';
 
 export const requestHandoff = defineTool({
@@ -27,7 +28,7 @@ export const requestHandoff = defineTool({
     reason: z
       .enum(HANDOFF_REASONS)
       .describe('asked_for_human 顾客要求人工 / angry 情绪激动 / unresolved 多次没解决 / money 金额较大 / tool_failure 查询出错 / low_confidence 没把握'),
-    note: z.string().trim().max(500).describe('给人工客服的一句话：顾客要解决什么、你已经做了什么'),
+    note: typable().trim().max(500).describe('给人工客服的一句话：顾客要解决什么、你已经做了什么'),
   }),
   async execute(ctx, input) {
     const { conversationId } = ctx;

@@ -3,6 +3,7 @@ import { submitFeedback as submit } from '../src/domain/community/feedback.ts';
 import { currentRules } from '../src/domain/lifecycle/rules.ts';
 import { shortYuan } from '../src/domain/orders/money.ts';
 import { NotFound } from '../src/errors.ts';
+import { typable } from '../src/text/typable.ts';
 import { defineTool } from './defineTool.ts';
 
 export const submitFeedback = defineTool({
@@ -16,7 +17,7 @@ export const submitFeedback = defineTool({
     '把当前顾客的产品改进建议或活动创意提交到反馈中心（原话记录，商家会查看；被采纳可获现金奖励和勋章）。' +
     '顾客明确提出建议、想反馈时调用；text 用顾客自己的话，productId 是相关商品（可选）。',
   input: z.object({
-    text: z.string().trim().min(1).max(2000).describe('建议内容，尽量保留顾客原话'),
+    text: typable().trim().min(1).max(2000).describe('建议内容，尽量保留顾客原话'),
     productId: z.number().int().positive().optional().describe('相关商品 id（可选）'),
   }),
   async execute(ctx, { text, productId }) {

@@ -5,6 +5,7 @@ import { getOwnOrder, type Order } from '../src/domain/orders/repo.ts';
 import { latestShipment, latestShippedOrderNo, trackingTrail, type TrackingEvent } from '../src/domain/orders/shipments.ts';
 import { ORDER_STATUS_LABELS, ORDER_STATUSES, SHIPMENT_STATUS_LABELS, SHIPMENT_STATUSES } from '../src/domain/orders/status.ts';
 import { getShop } from '../src/domain/shops/repo.ts';
+import { typable } from '../src/text/typable.ts';
 import { defineTool } from './defineTool.ts';
 
 // Said when there is neither a parcel nor a shipping promise running (unpaid, cancelled …).
@@ -54,7 +55,7 @@ export const trackShipment = defineTool({
     '还没发货时返回承诺发货时间（shipBy）以及是否临近或已超过承诺（dispatch.state: on_track/at_risk/late）。' +
     '顾客问"到哪了""什么时候到""怎么还没发货"时使用；不给订单号时查最近一笔有物流的订单。',
   input: z.object({
-    orderNo: z.string().trim().min(1).max(64).optional().describe('订单号；省略时查最近一笔有物流信息的订单'),
+    orderNo: typable().trim().min(1).max(64).optional().describe('订单号；省略时查最近一笔有物流信息的订单'),
   }),
   async execute(ctx, input) {
     const { db, caller } = ctx;

@@ -6,6 +6,7 @@ import { refreshSummary } from '../domain/handoff/escalate.ts';
 import { handOver, humanTurnResult } from './handoff.ts';
 import type { Models } from './models.ts';
 import { readTurnReport } from './offline/contract.ts';
+import { cleanJson, cleanText } from '../text/typable.ts';
 import { isPendingResult } from '../../tools/defineTool.ts';
 import type { AgentDeps, ChatTurnResult, PendingActionView, PreparedTurn } from './turn.ts';
 
@@ -56,11 +57,16 @@ export function turnMeta(models: Models, steps: readonly StepResult<ToolSet>[]):
 export async function finishTurn(
   deps: AgentDeps,
   prepared: PreparedTurn,
-  reply: string,
-  toolCalls: StoredToolCall[],
-  meta: Partial<TurnMeta>,
+  modelReply: string,
+  modelToolCalls: StoredToolCall[],
+  modelMeta: Partial<TurnMeta>,
 ): Promise<ChatTurnResult> {
   if (prepared.human) return humanTurnResult(prepared);
+  // A model's words cannot be refused, only cleaned: a NUL or a lone surrogate it wrote, or echoed
+  // into a tool call that was refused for it, would fail the write of the whole turn.
+  const reply = cleanText(modelReply);
+  let toolCalls = cleanJson(modelToolCalls);
+  const meta = cleanJson(modelMeta);
   const { caller, confirmation } = prepared;
   // The action the shopper confirmed ran before the model: it is the turn's first tool call.
   if (confirmation.outcome === 'confirmed') toolCalls = [confirmation.call, ...toolCalls.filter((c) => c.id !== confirmation.call.id)];

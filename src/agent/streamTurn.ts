@@ -5,6 +5,7 @@
 // handoff notice, or the honest failure line), and finish with the handoff status.
 import { streamText, type UIMessageChunk } from 'ai';
 import { isPendingResult } from '../../tools/defineTool.ts';
+import { cleanText } from '../text/typable.ts';
 import { renderPrompt } from './prompts.ts';
 import { collectToolCalls, finishTurn, turnMeta } from './finishTurn.ts';
 import { humanTurnResult } from './handoff.ts';
@@ -60,8 +61,9 @@ export async function streamTurn(deps: AgentDeps, prepared: PreparedTurn, write:
     turn = await finishTurn(deps, prepared, [streamed, failed].filter(Boolean).join('\n'), [], { error: String(e).slice(0, 300) });
   }
   // What the turn added after the model's text (a handoff notice, the failure line), with the line
-  // break before it, so the shopper sees exactly what is stored.
-  await writeText(write, 'handoff-notice', turn.reply.slice(streamed.length));
+  // break before it, so the shopper sees exactly what is stored (the model's text as finishTurn
+  // cleaned it).
+  await writeText(write, 'handoff-notice', turn.reply.slice(cleanText(streamed).length));
   await write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff } });
   return turn;
 }

@@ -4,6 +4,7 @@ import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import { ROLES, type Caller } from '../context.ts';
 import { Unauthorized } from '../errors.ts';
+import { typable } from '../text/typable.ts';
 
 // An id is taken only in its one canonical spelling: a shopper's is our numeric key as written
 // ("42", never "042", "42.0", " 42", "+42" or "4.2e1"), a staff member's the same or a name that
@@ -14,7 +15,7 @@ const STAFF_ID = /^(?:[1-9]\d{0,14}|[A-Za-z][A-Za-z0-9._@-]{0,63})$/;
 
 const claims = z
   .object({
-    sub: z.string().min(1).max(64),
+    sub: typable().min(1).max(64),
     shop: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/),
     role: z.enum(ROLES),
     // Every token we mint expires; one without an expiry is not ours to honour.

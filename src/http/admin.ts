@@ -17,19 +17,20 @@ import { issueBirthdayCoupons } from '../domain/policy/birthday.ts';
 import { issueDiscountDayCoupons } from '../domain/policy/discountDay.ts';
 import { eraseShopper } from '../domain/shoppers/erasure.ts';
 import { NotFound } from '../errors.ts';
+import { typable } from '../text/typable.ts';
 import type { AppDeps } from './app.ts';
-import { bearerAuth, type CallerEnv } from './auth.ts';
+import { staffAuth, type CallerEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
 type AdminDeps = Pick<AppDeps, 'db' | 'clock' | 'tokens'>;
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
-const periodQuery = z.object({ from: z.string().max(40).optional(), to: z.string().max(40).optional() });
+const periodQuery = z.object({ from: typable().max(40).optional(), to: typable().max(40).optional() });
 const runBody = z.object({ date: day.optional() });
-const keyBody = z.object({ label: z.string().max(60).default('') });
+const keyBody = z.object({ label: typable().max(60).default('') });
 const voteBody = z.object({
-  title: z.string().trim().min(1).max(100),
+  title: typable().trim().min(1).max(100),
   productIds: z.array(id).min(1).max(100),
   closesAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
 });
@@ -39,10 +40,10 @@ const feedbackQuery = z.object({
 });
 const adoptBody = z.object({
   rewardFen: z.number().int().min(0),
-  credit: z.string().trim().min(1).max(200).optional(),
-  badge: z.string().min(1).max(40).nullable().optional(),
+  credit: typable().trim().min(1).max(200).optional(),
+  badge: typable().min(1).max(40).nullable().optional(),
 });
-const badgeBody = z.object({ badge: z.string().min(1).max(40), reason: z.string().trim().max(200).default('') });
+const badgeBody = z.object({ badge: typable().min(1).max(40), reason: typable().trim().max(200).default('') });
 const similarQuery = z.object({ k: z.coerce.number().int().min(1).max(50).default(5) });
 // The version the editor read (0: the defaults, nothing saved yet); a stale one is a 409.
 const rulesVersion = z.number().int().min(0).max(2_147_483_647);
@@ -67,8 +68,8 @@ const shopOf = (caller: Caller) => caller.shopId;
 export function adminRoutes(deps: AdminDeps) {
   const { db, clock, tokens } = deps;
   const app = new Hono<CallerEnv>();
-  const staff = bearerAuth({ tokens, roles: ['staff', 'admin'] });
-  const admin = bearerAuth({ tokens, roles: ['admin'] });
+  const staff = staffAuth({ tokens, db, roles: ['staff', 'admin'] });
+  const admin = staffAuth({ tokens, db, roles: ['admin'] });
 
   app.get('/v1/admin/rules', admin, async (c) => c.json(await currentRules(db, shopOf(c.get('caller')))));
 

@@ -1,7 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import type { Caller, Role } from '../context.ts';
-import { Forbidden, Unauthorized } from '../errors.ts';
+import type { Queryable } from '../db/db.ts';
+import { shopExists } from '../domain/shops/repo.ts';
+import { Forbidden, NotFound, Unauthorized } from '../errors.ts';
 
 export interface AuthOptions {
   tokens: TokenIssuer;
@@ -21,5 +23,25 @@ export function bearerAuth<E extends CallerEnv = CallerEnv>({ tokens, roles }: A
     if (roles && !roles.includes(caller.role)) throw new Forbidden(`requires role ${roles.join(' or ')}`);
     c.set('caller', caller);
     await next();
+  };
+}
+
+export interface StaffAuthOptions extends AuthOptions {
+  db: Queryable;
+  roles: readonly Role[];
+}
+
+/**
+ * bearerAuth for the staff and admin routes, and the token's shop must exist: a token minted for a
+ * shop that never was (or is gone) gets the 404 of anything else that is not there, before a route
+ * writes a row that would name it.
+ */
+export function staffAuth<E extends CallerEnv = CallerEnv>({ db, ...auth }: StaffAuthOptions): MiddlewareHandler<E> {
+  const verify = bearerAuth<E>(auth);
+  return async function staffAuthMiddleware(c, next) {
+    await verify(c, async () => {
+      if (!(await shopExists(db, c.get('caller').shopId))) throw new NotFound('shop');
+      await next();
+    });
   };
 }

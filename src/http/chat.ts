@@ -13,11 +13,12 @@ import type { TokenIssuer } from '../auth/tokens.ts';
 import { allMessages, findOwnConversation } from '../domain/conversations/repo.ts';
 import { openHandoffStatus } from '../domain/handoff/escalate.ts';
 import { NotFound } from '../errors.ts';
+import { typable } from '../text/typable.ts';
 import { jsonBody } from './errors.ts';
 import { shopperAuth, type ShopperEnv } from './shopperAuth.ts';
 
 export const MESSAGE_MAX_CHARS = 2000;
-const message = z.string().trim().min(1, 'message must not be empty').max(MESSAGE_MAX_CHARS, `message must be at most ${MESSAGE_MAX_CHARS} characters`);
+const message = typable().trim().min(1, 'message must not be empty').max(MESSAGE_MAX_CHARS, `message must be at most ${MESSAGE_MAX_CHARS} characters`);
 const conversationId = z.string().uuid('conversationId must be a conversation id').optional();
 
 export const chatBody = z.strictObject({ message, conversationId });

@@ -10,7 +10,7 @@ import { ingestEvents } from '../domain/events/ingest.ts';
 import { eventBatchSchema } from '../domain/events/schemas.ts';
 import { Unauthorized } from '../errors.ts';
 import type { AppDeps } from './app.ts';
-import { bearerAuth } from './auth.ts';
+import { staffAuth } from './auth.ts';
 import { jsonBody } from './errors.ts';
 
 type EventsEnv = { Variables: { caller: Caller; shopId: string } };
@@ -18,7 +18,7 @@ type EventDeps = Pick<AppDeps, 'db' | 'embedder' | 'clock' | 'log' | 'tokens' | 
 
 /** A shop integration key when the header is present; otherwise a staff or admin token. */
 function eventsAuth(deps: EventDeps): MiddlewareHandler<EventsEnv> {
-  const bearer = bearerAuth<EventsEnv>({ tokens: deps.tokens, roles: ['staff', 'admin'] });
+  const bearer = staffAuth<EventsEnv>({ tokens: deps.tokens, db: deps.db, roles: ['staff', 'admin'] });
   return async function eventsAuthMiddleware(c, next) {
     const key = c.req.header('x-integration-key');
     if (key !== undefined) {

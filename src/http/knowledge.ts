@@ -8,23 +8,23 @@ import { DOC_KEY_PATTERN, MAX_CONTENT_CHARS, MAX_TITLE_CHARS } from '../domain/k
 import { ingestKnowledge } from '../domain/knowledge/ingest.ts';
 import { deleteDocument, listDocuments } from '../domain/knowledge/repo.ts';
 import { NotFound } from '../errors.ts';
+import { typable } from '../text/typable.ts';
 import type { AppDeps } from './app.ts';
-import { bearerAuth } from './auth.ts';
+import { staffAuth } from './auth.ts';
 import { jsonBody } from './errors.ts';
 
 export const knowledgeBody = z.strictObject({
   docKey: z.string().regex(DOC_KEY_PATTERN, 'docKey must be a slug: lowercase letters, digits and dashes, at most 64 characters'),
-  title: z.string().trim().min(1).max(MAX_TITLE_CHARS),
-  content: z
-    .string()
+  title: typable().trim().min(1).max(MAX_TITLE_CHARS),
+  content: typable()
     .max(MAX_CONTENT_CHARS, `content must be at most ${MAX_CONTENT_CHARS} characters`)
     .refine((s) => s.trim().length > 0, 'content must not be empty'),
-  source: z.string().trim().max(200).optional(),
+  source: typable().trim().max(200).optional(),
 });
 
 export function knowledgeRoutes(deps: Pick<AppDeps, 'db' | 'embedder' | 'tokens'>) {
   const app = new Hono<{ Variables: { caller: Caller } }>();
-  const adminOnly = bearerAuth({ tokens: deps.tokens, roles: ['admin'] });
+  const adminOnly = staffAuth({ tokens: deps.tokens, db: deps.db, roles: ['admin'] });
   app.use('/v1/admin/knowledge', adminOnly);
   app.use('/v1/admin/knowledge/*', adminOnly);
 
@@ -54,7 +54,9 @@ export function knowledgeRoutes(deps: Pick<AppDeps, 'db' | 'embedder' | 'tokens'
   });
 
   app.delete('/v1/admin/knowledge/:docKey', async (c) => {
-    const deleted = await deleteDocument(deps.db, c.get('caller').shopId, c.req.param('docKey'));
+    // A key no document can have names none: the same 404, without asking the database.
+    const docKey = c.req.param('docKey');
+    const deleted = DOC_KEY_PATTERN.test(docKey) && (await deleteDocument(deps.db, c.get('caller').shopId, docKey));
     if (!deleted) throw new NotFound('knowledge document');
     return c.body(null, 204);
   });

@@ -12,20 +12,21 @@ import { prepareTurn } from '../agent/prepareTurn.ts';
 import type { AgentDeps } from '../agent/turn.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { Invalid } from '../errors.ts';
+import { typable } from '../text/typable.ts';
 import { MESSAGE_MAX_CHARS } from './chat.ts';
 import { jsonBody } from './errors.ts';
 import { shopperAuth, type ShopperEnv } from './shopperAuth.ts';
 
-const contentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
+const contentPart = z.object({ type: z.string(), text: typable().optional() }).loose();
 const completionBody = z
   .object({
-    model: z.string().min(1).max(100),
+    model: typable().min(1).max(100),
     messages: z
       .array(
         z
           .object({
             role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
-            content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+            content: z.union([typable(), z.array(contentPart), z.null()]).optional(),
           })
           .loose(),
       )
@@ -88,18 +89,24 @@ export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer; admi
     const chunk = (delta: Record<string, unknown>, finish: string | null) =>
       JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
     return streamSSE(c, async (sse) => {
-      await sse.writeSSE({ data: chunk({ role: 'assistant', content: '' }, null) });
-      // The same turn as /v1/chat/stream (human mode, handoff notice, honest failure included);
-      // an OpenAI client gets its text only.
-      await streamTurn(deps, prepared, async (part) => {
-        if (part.type === 'text-delta') await sse.writeSSE({ data: chunk({ content: part.delta }, null) });
-      });
-      await sse.writeSSE({ data: chunk({}, 'stop') });
-      await sse.writeSSE({ data: '[DONE]' });
-    }, async (err) => {
-      // Only storing the turn can fail here (the model's failures become the honest answer);
-      // the client's stream ends without [DONE], which OpenAI clients report as an error.
-      deps.log.error('completion stream failed', { err, conversationId: prepared.conversation.id });
+      try {
+        await sse.writeSSE({ data: chunk({ role: 'assistant', content: '' }, null) });
+        // The same turn as /v1/chat/stream (human mode, handoff notice, honest failure included);
+        // an OpenAI client gets its text only.
+        await streamTurn(deps, prepared, async (part) => {
+          if (part.type === 'text-delta') await sse.writeSSE({ data: chunk({ content: part.delta }, null) });
+        });
+        await sse.writeSSE({ data: chunk({}, 'stop') });
+        await sse.writeSSE({ data: '[DONE]' });
+      } catch (err) {
+        // Only storing the turn can fail here (the model's failures become the honest answer). The
+        // client gets an error without [DONE], which OpenAI clients report; the cause stays in the
+        // log (caught here: hono's own handler would send the error's text, a database's included).
+        deps.log.error('completion stream failed', { err: err as Error, conversationId: prepared.conversation.id });
+        await sse
+          .writeSSE({ data: JSON.stringify({ error: { message: 'the reply failed; please try again', type: 'server_error', code: 'internal' } }) })
+          .catch(() => {});
+      }
     });
   });
   return app;

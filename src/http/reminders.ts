@@ -15,7 +15,8 @@ import { runReminders, type ReminderDeps } from '../domain/reminders/run.ts';
 import { isIsoDate } from '../domain/reminders/time.ts';
 import { NotFound } from '../errors.ts';
 import type { DestinationGuard } from '../net/destinationGuard.ts';
-import { bearerAuth, type CallerEnv } from './auth.ts';
+import { isTypable, typable, typableJson, UNTYPABLE_MESSAGE } from '../text/typable.ts';
+import { staffAuth, type CallerEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
 export interface ReminderRouteDeps extends ReminderDeps {
@@ -30,10 +31,13 @@ const runBody = z.strictObject({
 });
 
 const settingsBody = z.strictObject({
-  settings: z.record(z.string(), z.unknown()),
+  settings: typableJson(z.record(z.string(), z.unknown())),
   version: z.number().int().min(0).optional(),
   webhook: z
-    .strictObject({ url: z.url({ protocol: /^https?$/ }).max(2000), secret: z.string().min(16).max(200).optional() })
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }).max(2000).refine(isTypable, UNTYPABLE_MESSAGE),
+      secret: typable().min(16).max(200).optional(),
+    })
     .nullable()
     .optional(),
 });
@@ -48,7 +52,7 @@ function settingsView(s: StoredReminderSettings) {
 export function reminderRoutes(deps: ReminderRouteDeps) {
   const app = new Hono<CallerEnv>();
   // Per route, not app.use('/v1/admin/*'): a path-wide middleware would also guard other groups' routes.
-  const admin = bearerAuth({ tokens: deps.tokens, roles: ['admin'] });
+  const admin = staffAuth({ tokens: deps.tokens, db: deps.db, roles: ['admin'] });
 
   app.post('/v1/admin/reminders/run', admin, async (c) => {
     const body = await jsonBody(c, runBody);

@@ -11,14 +11,15 @@ import { addNote, claimTicket, closeByStaff, replyToShopper, type StaffMember } 
 import { requireShopTicket, ticketDetail } from '../domain/handoff/detail.ts';
 import { staffQueue, staffStats, staffTicketView } from '../domain/handoff/queue.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { bearerAuth, type CallerEnv } from './auth.ts';
+import { typable } from '../text/typable.ts';
+import { staffAuth, type CallerEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const text = (max: number) => typable().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const replyBody = z.strictObject({ text: text(2000) });
 const noteBody = z.strictObject({ text: text(2000) });
 const resolveBody = z.strictObject({ outcome: text(500) });
-const handbackBody = z.strictObject({ note: z.string().trim().max(500).optional() });
+const handbackBody = z.strictObject({ note: typable().trim().max(500).optional() });
 const statsQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
 
 function parseJson(raw: string): unknown {
@@ -37,7 +38,7 @@ function ticketId(raw: string): number {
 
 export function staffRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
   const app = new Hono<CallerEnv>();
-  app.use('/v1/staff/*', bearerAuth({ tokens: deps.tokens, roles: ['staff', 'admin'] }));
+  app.use('/v1/staff/*', staffAuth({ tokens: deps.tokens, db: deps.db, roles: ['staff', 'admin'] }));
   const now = () => deps.clock.now();
   const member = (c: { get(k: 'caller'): CallerEnv['Variables']['caller'] }): StaffMember => {
     const caller = c.get('caller');

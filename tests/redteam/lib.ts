@@ -31,8 +31,11 @@ export const OWASP_WEB = {
   A07: 'A07 authentication failures',
   A10: 'A10 server-side request forgery',
 } as const;
+/** Beyond the OWASP lists: a client's mistake (odd text, a token for no shop) is a 4xx, never a 500. */
+export const ROBUSTNESS = 'robustness: a client mistake is no 500';
 export type Category =
   | (typeof OWASP)[keyof typeof OWASP]
+  | typeof ROBUSTNESS
   | (typeof OWASP_API)[keyof typeof OWASP_API]
   | (typeof OWASP_WEB)[keyof typeof OWASP_WEB];
 

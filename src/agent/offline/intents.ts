@@ -1,7 +1,10 @@
 // The intent classifier. Three signals, all from data/intents.json: weighted keywords (with
 // negation: "不是要退货,只是问物流" counts 退货 against after-sales), and the nearest examples by
 // character bigrams (no embedder needed) and by the local embedder's vectors. Examples are embedded
-// once per classifier, on first use.
+// once per classifier, on first use. Classifications are cached (a conversation's earlier messages
+// are classified again every turn), but a call answers from what it found and computed itself: the
+// cache is shared by every shopper of the process and may drop anything while the call awaits.
+import { LRUCache } from 'lru-cache';
 import type { Embedder } from '../../embed/embedder.ts';
 import data from './data/intents.json' with { type: 'json' };
 import { LEXICON } from './lexicon.ts';
@@ -112,7 +115,7 @@ export function createIntentClassifier(embedder: Embedder): IntentClassifier {
     }),
   );
   let vectors: Promise<number[][]> | undefined;
-  const cache = new Map<string, Classification>();
+  const cache = new LRUCache<string, Classification>({ max: CACHE_SIZE });
 
   // A failed embedding (a remote embedder that is down) is not cached: the next turn tries again,
   // and this one is classified by keywords and bigrams alone.
@@ -140,16 +143,22 @@ export function createIntentClassifier(embedder: Embedder): IntentClassifier {
 
   return {
     async classify(norms) {
-      const todo = [...new Set(norms.filter((n) => !cache.has(n)))];
+      const found = new Map<string, Classification>();
+      for (const n of norms) {
+        const hit = cache.get(n);
+        if (hit) found.set(n, hit);
+      }
+      const todo = [...new Set(norms.filter((n) => !found.has(n)))];
       if (todo.length) {
         const exampleVecs = await exampleVectors();
         const vecs = exampleVecs ? await embedder.embed(todo).catch(() => null) : null;
         todo.forEach((text, i) => {
-          if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-          cache.set(text, { keywords: keywordScores(text), similarity: similarity(text, vecs?.[i], exampleVecs) });
+          const classified = { keywords: keywordScores(text), similarity: similarity(text, vecs?.[i], exampleVecs) };
+          found.set(text, classified);
+          cache.set(text, classified);
         });
       }
-      return norms.map((n) => cache.get(n)!);
+      return norms.map((n) => found.get(n)!);
     },
   };
 }

@@ -1,6 +1,7 @@
 // The events the mall's back end sends to POST /v1/events, one zod schema per kind. Each event is
 // validated on its own, so one malformed event is rejected with its reason and never blocks the rest.
 import { z } from 'zod';
+import { cleanText, isTypable, UNTYPABLE_MESSAGE, untypablePath } from '../../text/typable.ts';
 import { SHIPMENT_STATUSES } from '../orders/status.ts';
 import { parseLocalDay } from '../policy/calendar.ts';
 
@@ -192,7 +193,14 @@ function overCeiling(d: OrderData, maxFen: number): string | null {
 /** Validates one raw event: envelope first, then the data of its kind, then an order's bounds. */
 export function parseEvent(raw: unknown, limits: EventLimits): ParsedEvent {
   const rawId = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
-  const id = typeof rawId === 'string' && rawId.length >= 1 && rawId.length <= 100 ? rawId : null;
+  const id = typeof rawId === 'string' && rawId.length >= 1 && rawId.length <= 100 && isTypable(rawId) ? rawId : null;
+  // Anywhere in the event, keys included: such text can never be stored, so the mall must be told
+  // that sending the same event again will not help (a retryable reason would loop for ever).
+  const untypable = untypablePath(raw);
+  if (untypable) {
+    const where = cleanText(untypable.map(String).join('.')) || 'event';
+    return { ok: false, id, reason: `${where}: ${UNTYPABLE_MESSAGE}; this event will never apply as sent` };
+  }
   const env = envelope.safeParse(raw);
   if (!env.success) return { ok: false, id, reason: reasonOf(env.error) };
   const data = DATA_SCHEMAS[env.data.type].safeParse(env.data.data);

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { TIERS, type Tier } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { Conflict, Invalid } from '../../errors.ts';
+import { typable } from '../../text/typable.ts';
 import { isUniqueViolation } from '../orders/uniqueViolation.ts';
 import { groupSchema, type Group } from './conditions.ts';
 
@@ -23,7 +24,7 @@ const tierRuleSchema = z.strictObject({
 
 export const taskSchema = z.strictObject({
   code: slug,
-  name: z.string().min(1).max(60),
+  name: typable().min(1).max(60),
   kind: z.enum(['browse_new_products', 'share_product']),
   target: z.number().int().min(1).max(100),
   points: z.number().int().min(1).max(100_000),
@@ -35,7 +36,7 @@ export const taskSchema = z.strictObject({
 });
 export type PointsTask = z.infer<typeof taskSchema>;
 
-const badgeSchema = z.strictObject({ code: slug, name: z.string().min(1).max(30), description: z.string().max(200) });
+const badgeSchema = z.strictObject({ code: slug, name: typable().min(1).max(30), description: typable().max(200) });
 
 const all = (...c: Group['all']): Group => ({ all: c, any: [], minAny: 1 });
 

@@ -39,8 +39,11 @@ export async function listShops(db: Queryable): Promise<{ id: string; timezone: 
   const { rows } = await db.query<{ id: string; timezone: string }>('SELECT id, timezone FROM shops ORDER BY id');
   return rows;
 }
+/** What a shop id looks like (the shops table's CHECK): anything else names no shop. */
+export const SHOP_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
 export async function findShop(db: Queryable, shopId: string): Promise<Shop | null> {
+  if (!SHOP_ID_PATTERN.test(shopId)) return null;
   const { rows } = await db.query<ShopRow>('SELECT * FROM shops WHERE id = $1', [shopId]);
   const r = rows[0];
   if (!r) return null;
@@ -60,6 +63,12 @@ export async function findShop(db: Queryable, shopId: string): Promise<Shop | nu
     },
     settings: parseShopSettings(r.settings),
   };
+}
+
+export async function shopExists(db: Queryable, shopId: string): Promise<boolean> {
+  if (!SHOP_ID_PATTERN.test(shopId)) return false;
+  const { rows } = await db.query('SELECT 1 FROM shops WHERE id = $1', [shopId]);
+  return rows.length > 0;
 }
 
 export async function getShop(db: Queryable, shopId: string): Promise<Shop> {
