@@ -113,7 +113,7 @@ async function measure(driver: string, opened: Opened): Promise<DriverResult> {
   });
   const shopperId = (await findShopperIdByOpenid(db, DEMO_SHOP_ID, 'demo-openid-0001'))!;
   const token = await server.token(shopperId);
-  const caller = (await resolveShopperCaller(db, DEMO_SHOP_ID, String(shopperId)))!;
+  const caller = (await resolveShopperCaller(db, { shopId: DEMO_SHOP_ID, shopperId: shopperId }))!;
 
   async function ours(): Promise<number> {
     const t = performance.now();

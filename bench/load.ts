@@ -85,7 +85,7 @@ async function prepare(env: Record<string, string>, wanted: number): Promise<str
   }
   if (!ids.length) throw new Error('no demo shoppers were seeded');
   const tokens = createTokenIssuer(env.AUTH_SECRET!);
-  return Promise.all(ids.map((id) => tokens.mint({ shopId: DEMO_SHOP_ID, role: 'shopper', userId: String(id) }, 24 * 3600)));
+  return Promise.all(ids.map((id) => tokens.mint({ shopId: DEMO_SHOP_ID, role: 'shopper', shopperId: id }, 24 * 3600)));
 }
 
 /** A fresh database on the test server for one run; dropped by the returned function. */

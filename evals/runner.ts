@@ -126,7 +126,7 @@ async function openWorld(snapshot: Blob | undefined): Promise<World> {
   for (const sample of SAMPLE_SHOPPERS) {
     if (callers.has(sample.tier)) continue;
     const id = await findShopperIdByOpenid(db, DEMO_SHOP_ID, sample.openid);
-    const caller = id === null ? null : await resolveShopperCaller(db, DEMO_SHOP_ID, String(id));
+    const caller = id === null ? null : await resolveShopperCaller(db, { shopId: DEMO_SHOP_ID, shopperId: id });
     if (!caller) throw new Error(`sample shopper ${sample.openid} is missing from the seed`);
     callers.set(sample.tier, caller);
     const { rows } = await db.query<{ v: string }>(

@@ -11,28 +11,44 @@ export type Role = (typeof ROLES)[number];
 export const REFERRAL_IDENTITIES = ['member', 'agent', 'boss'] as const;
 export type ReferralIdentity = (typeof REFERRAL_IDENTITIES)[number];
 
-export interface Caller {
+/**
+ * Who a verified token names — the one identity from the token to the tool. A shopper is named by
+ * our numeric id (src/auth/tokens.ts takes it only in its canonical spelling), a staff member or admin
+ * by their own id in the shop. Nothing but a verified token makes one.
+ */
+export type Caller = ShopperIdentity | StaffIdentity;
+
+export interface ShopperIdentity {
+  role: 'shopper';
   shopId: string;
-  role: Role;
-  /** The shopper's id for role 'shopper'; the staff member's id otherwise. */
-  userId: string;
+  shopperId: number;
+}
+
+export interface StaffIdentity {
+  role: 'staff' | 'admin';
+  shopId: string;
+  staffId: string;
 }
 
 /**
- * The shopper a verified token names, not yet looked up: a chat turn reads the shopper (tier
- * included) in its own first round of reads rather than in one of its own before it.
+ * A shopper as the tools act for them: who the token names, with what the database says of them
+ * now (the tier decides persona and tools). A chat turn reads it in its own first round of reads.
  */
-export interface TokenShopper {
-  shopId: string;
-  shopperId: number;
-}
-
-/** A shopper caller, resolved from the token and the database (tier as stored now). */
-export interface ShopperCaller {
-  shopId: string;
-  shopperId: number;
+export interface ShopperCaller extends ShopperIdentity {
   tier: Tier;
   referralIdentity: ReferralIdentity;
+}
+
+/** The identity a role and an id name (the token's claims, a CLI's arguments); null when the id cannot be one. */
+export function callerOf(shopId: string, role: Role, id: string | number): Caller | null {
+  if (role !== 'shopper') return { role, shopId, staffId: String(id) };
+  const shopperId = typeof id === 'number' ? id : /^[1-9]\d{0,14}$/.test(id) ? Number(id) : NaN;
+  return Number.isSafeInteger(shopperId) && shopperId > 0 ? { role, shopId, shopperId } : null;
+}
+
+/** The id a token's sub carries for this identity. */
+export function subjectOf(caller: Caller): string {
+  return caller.role === 'shopper' ? String(caller.shopperId) : caller.staffId;
 }
 
 export interface Clock {

@@ -35,7 +35,7 @@ async function main() {
   if (config.SEED_DEMO) {
     const shopperId = await findShopperIdByOpenid(server.db, DEMO_SHOP_ID, 'demo-openid-0001');
     if (shopperId) {
-      const token = await server.tokens.mint({ shopId: DEMO_SHOP_ID, role: 'shopper', userId: String(shopperId) });
+      const token = await server.tokens.mint({ shopId: DEMO_SHOP_ID, role: 'shopper', shopperId });
       lines.push(
         `Demo shop "${DEMO_SHOP_ID}". A shopper token (valid 7 days) for shopper ${shopperId}:`,
         `  ${token}`,

@@ -1,7 +1,7 @@
 // The start of a turn: everything it starts from in one round of reads, the one judgement of the
 // shopper's message, and the write of that message while the model answers.
 import { randomUUID } from 'node:crypto';
-import type { ShopperCaller, TokenShopper } from '../context.ts';
+import type { ShopperCaller, ShopperIdentity } from '../context.ts';
 import { appendMessage, turnStartState, type Conversation, type StoredMessage } from '../domain/conversations/repo.ts';
 import { assessMessage } from '../domain/handoff/assessment.ts';
 import { findOpenTicket } from '../domain/handoff/tickets.ts';
@@ -42,7 +42,7 @@ export const shopCard = (deps: AgentDeps, shopId: string): Promise<ShopCard> =>
  * and the tools — and the conversation. `who` comes from the verified token: the conversation read
  * is scoped to that shopper, so it is safe to run beside the lookup that confirms them.
  */
-export async function prepareTurn(deps: AgentDeps, who: TokenShopper, input: ChatTurnInput): Promise<PreparedTurn> {
+export async function prepareTurn(deps: AgentDeps, who: ShopperIdentity, input: ChatTurnInput): Promise<PreparedTurn> {
   const { db, clock } = deps;
   const [card, state] = await Promise.all([
     shopCard(deps, who.shopId),
@@ -52,6 +52,7 @@ export async function prepareTurn(deps: AgentDeps, who: TokenShopper, input: Cha
   if (!shopper) throw new Unauthorized('unknown shopper');
   if (state.conversation === 'not_found') throw new NotFound('conversation');
   const caller: ShopperCaller = {
+    role: 'shopper',
     shopId: who.shopId,
     shopperId: shopper.id,
     tier: shopper.tier,

@@ -1,7 +1,7 @@
 // The JSON chat turn (POST /v1/chat, the evals, the terminal chat): generateText over the prepared
 // turn; and the reply the agent suggests to a staff member who owns a conversation.
 import { generateText, type ToolSet } from 'ai';
-import type { TokenShopper } from '../context.ts';
+import type { ShopperIdentity } from '../context.ts';
 import { findOwnConversation, lastUserMessage } from '../domain/conversations/repo.ts';
 import { loadHandoffRules } from '../domain/handoff/settings.ts';
 import type { Ticket } from '../domain/handoff/tickets.ts';
@@ -16,7 +16,7 @@ import { turnCall, type AgentDeps, type ChatTurnInput, type ChatTurnResult } fro
 import { buildTurnContext } from './turnContext.ts';
 
 /** A turn of the shopper the token names (a resolved ShopperCaller will do as well). */
-export async function runTurn(deps: AgentDeps, who: TokenShopper, input: ChatTurnInput): Promise<ChatTurnResult> {
+export async function runTurn(deps: AgentDeps, who: ShopperIdentity, input: ChatTurnInput): Promise<ChatTurnResult> {
   const prepared = await prepareTurn(deps, who, input);
   if (prepared.human) return humanTurnResult(prepared);
   try {
@@ -40,7 +40,7 @@ export interface SuggestedReply {
  * the stored conversation as the shopper's assistant, with read-only tools, and nothing is stored.
  */
 export async function suggestReply(deps: AgentDeps, ticket: Ticket): Promise<SuggestedReply> {
-  const caller = await resolveShopperCaller(deps.db, ticket.shopId, String(ticket.shopperId));
+  const caller = await resolveShopperCaller(deps.db, { shopId: ticket.shopId, shopperId: ticket.shopperId });
   const conversation = caller && (await findOwnConversation(deps.db, caller.shopId, caller.shopperId, ticket.conversationId));
   if (!caller || !conversation) throw new NotFound('conversation');
   const last = await lastUserMessage(deps.db, conversation.id);

@@ -2,7 +2,7 @@
 // backend mints them after WeChat login with the same AUTH_SECRET (see README).
 import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import { z } from 'zod';
-import { ROLES, type Caller } from '../context.ts';
+import { callerOf, ROLES, subjectOf, type Caller } from '../context.ts';
 import { Unauthorized } from '../errors.ts';
 import { typable } from '../text/typable.ts';
 
@@ -41,7 +41,7 @@ export function createTokenIssuer(secret: string, issuer = 'laotie'): TokenIssue
     async mint(caller, ttlSeconds = 7 * 24 * 3600) {
       return new SignJWT({ shop: caller.shopId, role: caller.role })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setSubject(caller.userId)
+        .setSubject(subjectOf(caller))
         .setIssuer(issuer)
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
@@ -59,7 +59,8 @@ export function createTokenIssuer(secret: string, issuer = 'laotie'): TokenIssue
       try {
         const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer });
         const c = claims.parse(payload);
-        caller = { shopId: c.shop, role: c.role, userId: c.sub };
+        // The claims schema holds sub to its canonical spelling, so it names an identity.
+        caller = callerOf(c.shop, c.role, c.sub)!;
         expiresAtMs = c.exp * 1000;
       } catch (e) {
         if (e instanceof joseErrors.JWTExpired) throw new Unauthorized('token expired');

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createModels } from '../agent/models.ts';
 import { runTurn } from '../agent/runTurn.ts';
 import { loadConfigOrExit } from '../config.ts';
-import { systemClock } from '../context.ts';
+import { callerOf, systemClock } from '../context.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDb } from '../db/open.ts';
 import { resolveShopperCaller } from '../domain/shoppers/repo.ts';
@@ -25,7 +25,8 @@ const db = await openDb(config);
 await migrate(db);
 const embedder = createEmbedder(config);
 const models = createModels(config, embedder, log);
-const caller = await resolveShopperCaller(db, values.shop!, values.user);
+const who = callerOf(values.shop!, 'shopper', values.user!);
+const caller = who?.role === 'shopper' ? await resolveShopperCaller(db, who) : null;
 if (!caller) {
   console.error(`no shopper ${values.user} in shop ${values.shop}`);
   process.exit(2);

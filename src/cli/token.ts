@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { resolveAuthSecret } from '../auth/secret.ts';
 import { createTokenIssuer } from '../auth/tokens.ts';
 import { loadConfigOrExit } from '../config.ts';
-import { ROLES, type Role } from '../context.ts';
+import { callerOf, ROLES, type Role } from '../context.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,7 +21,10 @@ if (!ROLES.includes(values.role as Role)) {
   console.error(`--role must be one of ${ROLES.join(', ')}`);
   process.exit(2);
 }
+const caller = callerOf(values.shop!, values.role as Role, values.user);
+if (!caller) {
+  console.error(`--user must be a shopper id (a number such as 42, no leading zeros) for role shopper`);
+  process.exit(2);
+}
 const tokens = createTokenIssuer(resolveAuthSecret(loadConfigOrExit()));
-console.log(
-  await tokens.mint({ shopId: values.shop!, userId: values.user, role: values.role as Role }, Number(values.ttl)),
-);
+console.log(await tokens.mint(caller, Number(values.ttl)));

@@ -19,7 +19,7 @@ import { eraseShopper } from '../domain/shoppers/erasure.ts';
 import { NotFound } from '../errors.ts';
 import { typable } from '../text/typable.ts';
 import type { AppDeps } from './app.ts';
-import { staffAuth, type CallerEnv } from './auth.ts';
+import { staffAuth, type StaffEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
 type AdminDeps = Pick<AppDeps, 'db' | 'clock' | 'tokens'>;
@@ -67,7 +67,7 @@ const shopOf = (caller: Caller) => caller.shopId;
 
 export function adminRoutes(deps: AdminDeps) {
   const { db, clock, tokens } = deps;
-  const app = new Hono<CallerEnv>();
+  const app = new Hono<StaffEnv>();
   const staff = staffAuth({ tokens, db, roles: ['staff', 'admin'] });
   const admin = staffAuth({ tokens, db, roles: ['admin'] });
 
@@ -76,13 +76,13 @@ export function adminRoutes(deps: AdminDeps) {
   app.put('/v1/admin/rules', admin, async (c) => {
     const caller = c.get('caller');
     const body = await jsonBody(c, rulesPut);
-    return c.json(await saveRules(db, caller.shopId, body.rules, caller.userId, body.version));
+    return c.json(await saveRules(db, caller.shopId, body.rules, caller.staffId, body.version));
   });
 
   app.patch('/v1/admin/rules', admin, async (c) => {
     const caller = c.get('caller');
     const body = await jsonBody(c, rulesPatch);
-    return c.json(await patchRules(db, caller.shopId, body.set, caller.userId, body.version));
+    return c.json(await patchRules(db, caller.shopId, body.set, caller.staffId, body.version));
   });
 
   app.post('/v1/admin/tiers/reevaluate', admin, async (c) => {
@@ -108,7 +108,7 @@ export function adminRoutes(deps: AdminDeps) {
     const shopperId = id.safeParse(c.req.param('id'));
     if (!shopperId.success) throw new NotFound('shopper');
     const caller = c.get('caller');
-    return c.json(await eraseShopper(db, caller.shopId, shopperId.data, `admin:${caller.userId}`, clock.now()));
+    return c.json(await eraseShopper(db, caller.shopId, shopperId.data, `admin:${caller.staffId}`, clock.now()));
   });
 
   app.post('/v1/admin/shoppers/:id/badges', staff, async (c) => {
@@ -117,7 +117,7 @@ export function adminRoutes(deps: AdminDeps) {
     const body = await jsonBody(c, badgeBody);
     await shopperProfileView(db, caller.shopId, shopperId);
     const { badges } = (await currentRules(db, caller.shopId)).rules.community;
-    const awarded = await awardBadge(db, caller.shopId, shopperId, { code: body.badge, reason: body.reason, by: caller.userId }, badges, clock.now());
+    const awarded = await awardBadge(db, caller.shopId, shopperId, { code: body.badge, reason: body.reason, by: caller.staffId }, badges, clock.now());
     return c.json({ awarded }, awarded ? 201 : 200);
   });
 
@@ -176,7 +176,7 @@ export function adminRoutes(deps: AdminDeps) {
     const feedbackId = parseOr400(id, c.req.param('id'), 'id');
     const body = await jsonBody(c, adoptBody);
     const { community } = (await currentRules(db, caller.shopId)).rules;
-    return c.json(await adoptFeedback(db, caller.shopId, feedbackId, body, community, caller.userId, clock.now()));
+    return c.json(await adoptFeedback(db, caller.shopId, feedbackId, body, community, caller.staffId, clock.now()));
   });
 
   return app;

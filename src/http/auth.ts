@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { TokenIssuer } from '../auth/tokens.ts';
-import type { Caller, Role } from '../context.ts';
+import type { Caller, Role, StaffIdentity } from '../context.ts';
 import type { Queryable } from '../db/db.ts';
 import { shopExists } from '../domain/shops/repo.ts';
 import { Forbidden, NotFound, Unauthorized } from '../errors.ts';
@@ -13,6 +13,8 @@ export interface AuthOptions {
 
 /** Verifies `Authorization: Bearer <jwt>` and puts the caller on the context as `caller`. */
 export type CallerEnv = { Variables: { caller: Caller } };
+/** What staffAuth leaves on the context: a staff member or admin of a shop that exists. */
+export type StaffEnv = { Variables: { caller: StaffIdentity } };
 
 export function bearerAuth<E extends CallerEnv = CallerEnv>({ tokens, roles }: AuthOptions): MiddlewareHandler<E> {
   return async function bearerAuthMiddleware(c, next) {
@@ -28,7 +30,7 @@ export function bearerAuth<E extends CallerEnv = CallerEnv>({ tokens, roles }: A
 
 export interface StaffAuthOptions extends AuthOptions {
   db: Queryable;
-  roles: readonly Role[];
+  roles: readonly StaffIdentity['role'][];
 }
 
 /**
@@ -36,8 +38,9 @@ export interface StaffAuthOptions extends AuthOptions {
  * shop that never was (or is gone) gets the 404 of anything else that is not there, before a route
  * writes a row that would name it.
  */
-export function staffAuth<E extends CallerEnv = CallerEnv>({ db, ...auth }: StaffAuthOptions): MiddlewareHandler<E> {
-  const verify = bearerAuth<E>(auth);
+export function staffAuth<E extends StaffEnv = StaffEnv>({ db, ...auth }: StaffAuthOptions): MiddlewareHandler<E> {
+  // The roles allowed are staff roles, so the caller bearerAuth sets is a staff identity.
+  const verify = bearerAuth(auth) as unknown as MiddlewareHandler<E>;
   return async function staffAuthMiddleware(c, next) {
     await verify(c, async () => {
       if (!(await shopExists(db, c.get('caller').shopId))) throw new NotFound('shop');

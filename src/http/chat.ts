@@ -76,12 +76,12 @@ export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer; admission?: 
 
   app.post('/v1/chat', async (c) => {
     const body = await jsonBody(c, chatBody);
-    return c.json(await runTurn(deps, c.get('tokenShopper'), body));
+    return c.json(await runTurn(deps, c.get('caller'), body));
   });
 
   app.post('/v1/chat/stream', async (c) => {
     const body = await jsonBody(c, streamBody);
-    const prepared = await prepareTurn(deps, c.get('tokenShopper'), body);
+    const prepared = await prepareTurn(deps, c.get('caller'), body);
     const conversationId = prepared.conversation.id;
     const stream = createUIMessageStream({
       execute: async ({ writer }) => {

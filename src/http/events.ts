@@ -4,7 +4,7 @@
 // is valid: each event stands or falls on its own.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { ORDER_MAX_FEN_DEFAULT } from '../config.ts';
-import type { Caller } from '../context.ts';
+import type { StaffIdentity } from '../context.ts';
 import { shopOfIntegrationKey } from '../domain/events/integrationKeys.ts';
 import { ingestEvents } from '../domain/events/ingest.ts';
 import { eventBatchSchema } from '../domain/events/schemas.ts';
@@ -13,7 +13,7 @@ import type { AppDeps } from './app.ts';
 import { staffAuth } from './auth.ts';
 import { jsonBody } from './errors.ts';
 
-type EventsEnv = { Variables: { caller: Caller; shopId: string } };
+type EventsEnv = { Variables: { caller: StaffIdentity; shopId: string } };
 type EventDeps = Pick<AppDeps, 'db' | 'embedder' | 'clock' | 'log' | 'tokens' | 'config'>;
 
 /** A shop integration key when the header is present; otherwise a staff or admin token. */

@@ -3,14 +3,13 @@
 // the body's, so an operator can only touch their own shop's rules.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Caller } from '../context.ts';
 import { DOC_KEY_PATTERN, MAX_CONTENT_CHARS, MAX_TITLE_CHARS } from '../domain/knowledge/document.ts';
 import { ingestKnowledge } from '../domain/knowledge/ingest.ts';
 import { deleteDocument, listDocuments } from '../domain/knowledge/repo.ts';
 import { NotFound } from '../errors.ts';
 import { typable } from '../text/typable.ts';
 import type { AppDeps } from './app.ts';
-import { staffAuth } from './auth.ts';
+import { staffAuth, type StaffEnv } from './auth.ts';
 import { jsonBody } from './errors.ts';
 
 export const knowledgeBody = z.strictObject({
@@ -23,18 +22,18 @@ export const knowledgeBody = z.strictObject({
 });
 
 export function knowledgeRoutes(deps: Pick<AppDeps, 'db' | 'embedder' | 'tokens'>) {
-  const app = new Hono<{ Variables: { caller: Caller } }>();
+  const app = new Hono<StaffEnv>();
   const adminOnly = staffAuth({ tokens: deps.tokens, db: deps.db, roles: ['admin'] });
   app.use('/v1/admin/knowledge', adminOnly);
   app.use('/v1/admin/knowledge/*', adminOnly);
 
   app.post('/v1/admin/knowledge', async (c) => {
-    const { shopId, userId } = c.get('caller');
+    const { shopId, staffId } = c.get('caller');
     const body = await jsonBody(c, knowledgeBody);
     // Idempotent: the same document again answers unchanged: true with the stored version.
     const result = await ingestKnowledge(deps.db, deps.embedder, shopId, {
       ...body,
-      source: body.source ?? `admin:${userId}`,
+      source: body.source ?? `admin:${staffId}`,
     });
     return c.json(result);
   });

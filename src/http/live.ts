@@ -65,13 +65,13 @@ export function liveRoutes(deps: LiveDeps) {
     let reader: LiveReader;
     let subject: string;
     if (caller.role === 'shopper') {
-      const shopper = await resolveShopperCaller(deps.db, caller.shopId, caller.userId);
+      const shopper = await resolveShopperCaller(deps.db, caller);
       if (!shopper) throw new Unauthorized('unknown shopper');
       reader = { shopId: caller.shopId, role: 'shopper', shopperId: shopper.shopperId };
       subject = `shopper:${shopper.shopperId}`;
     } else {
       reader = { shopId: caller.shopId, role: 'staff' };
-      subject = `${caller.role}:${caller.userId}`;
+      subject = `${caller.role}:${caller.staffId}`;
     }
     const slot = slots.take(reader.shopId, subject);
     if (!slot.ok) {

@@ -61,7 +61,7 @@ export function openaiCompatRoutes(deps: AgentDeps & { tokens: TokenIssuer; admi
 
   app.post('/v1/chat/completions', async (c) => {
     const body = await jsonBody(c, completionBody);
-    const who = c.get('tokenShopper');
+    const who = c.get('caller');
     const message = lastUserText(body.messages);
     const conversationId = c.req.header('x-conversation-id') || undefined;
     const created = Math.floor(deps.clock.now().getTime() / 1000);

@@ -94,7 +94,7 @@ export function rateLimit(opts: RateLimitOptions): MiddlewareHandler {
       const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
       const caller = match ? await opts.tokens.verify(match[1]!).catch(() => null) : null;
       if (caller?.role === 'shopper') {
-        const wait = byShopper.take(`${caller.shopId}\u0000${caller.userId}`);
+        const wait = byShopper.take(`${caller.shopId}\u0000${caller.shopperId}`);
         if (wait) return limited(c, wait, 'shopper');
       }
     }

@@ -16,7 +16,7 @@ import { isIsoDate } from '../domain/reminders/time.ts';
 import { NotFound } from '../errors.ts';
 import type { DestinationGuard } from '../net/destinationGuard.ts';
 import { isTypable, typable, typableJson, UNTYPABLE_MESSAGE } from '../text/typable.ts';
-import { staffAuth, type CallerEnv } from './auth.ts';
+import { staffAuth, type StaffEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
 export interface ReminderRouteDeps extends ReminderDeps {
@@ -50,7 +50,7 @@ function settingsView(s: StoredReminderSettings) {
 }
 
 export function reminderRoutes(deps: ReminderRouteDeps) {
-  const app = new Hono<CallerEnv>();
+  const app = new Hono<StaffEnv>();
   // Per route, not app.use('/v1/admin/*'): a path-wide middleware would also guard other groups' routes.
   const admin = staffAuth({ tokens: deps.tokens, db: deps.db, roles: ['admin'] });
 

@@ -12,7 +12,7 @@ import { requireShopTicket, ticketDetail } from '../domain/handoff/detail.ts';
 import { staffQueue, staffStats, staffTicketView } from '../domain/handoff/queue.ts';
 import { Invalid, NotFound } from '../errors.ts';
 import { typable } from '../text/typable.ts';
-import { staffAuth, type CallerEnv } from './auth.ts';
+import { staffAuth, type StaffEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
 const text = (max: number) => typable().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
@@ -37,12 +37,12 @@ function ticketId(raw: string): number {
 }
 
 export function staffRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
-  const app = new Hono<CallerEnv>();
+  const app = new Hono<StaffEnv>();
   app.use('/v1/staff/*', staffAuth({ tokens: deps.tokens, db: deps.db, roles: ['staff', 'admin'] }));
   const now = () => deps.clock.now();
-  const member = (c: { get(k: 'caller'): CallerEnv['Variables']['caller'] }): StaffMember => {
+  const member = (c: { get(k: 'caller'): StaffEnv['Variables']['caller'] }): StaffMember => {
     const caller = c.get('caller');
-    return { shopId: caller.shopId, actor: staffActor(caller.role, caller.userId) };
+    return { shopId: caller.shopId, actor: staffActor(caller.role, caller.staffId) };
   };
 
   app.get('/v1/staff/queue', async (c) => c.json(await staffQueue(deps.db, c.get('caller').shopId, now())));

@@ -32,7 +32,7 @@ describeDb('catalog tools', (db) => {
     await indexProducts(db(), embedder, { shopId: 'tools' });
     await indexProducts(db(), embedder, { shopId: 'tools-b' });
     ctx = {
-      caller: { shopId: 'tools', shopperId: 1, tier: 'converted', referralIdentity: 'member' },
+      caller: { role: 'shopper', shopId: 'tools', shopperId: 1, tier: 'converted', referralIdentity: 'member' },
       db: db(),
       embedder,
       clock: fixedClock('2026-09-17T02:00:00Z'),

@@ -218,10 +218,10 @@ describeDb('PIPL erasure', (db) => {
   it('resolves the erased shopper for no one, refuses a second erasure, and treats their openid as a newcomer', async () => {
     const shop = (await createShop(db())).id;
     const { id } = await createShopper(db(), { shopId: shop, openid: 'o-come-back', nickname: '回头客' });
-    expect(await resolveShopperCaller(db(), shop, String(id))).not.toBeNull();
+    expect(await resolveShopperCaller(db(), { shopId: shop, shopperId: id })).not.toBeNull();
     await eraseShopper(db(), shop, id, 'admin:1', ERASED_AT);
 
-    expect(await resolveShopperCaller(db(), shop, String(id))).toBeNull();
+    expect(await resolveShopperCaller(db(), { shopId: shop, shopperId: id })).toBeNull();
     expect(await findShopper(db(), shop, { shopperId: id })).toBeNull();
     expect(await findShopper(db(), shop, { openid: 'o-come-back' })).toBeNull();
     await expect(eraseShopper(db(), shop, id, 'admin:1', ERASED_AT)).rejects.toMatchObject({ code: 'not_found' });

@@ -66,7 +66,7 @@ function talkativeToolModel(): MockLanguageModelV3 {
 /** A demo shopper, and the deps of a turn answered by `model`. */
 async function shopperAndDeps(db: Db, model: MockLanguageModelV3): Promise<{ caller: ShopperCaller; deps: AgentDeps }> {
   const id = (await findShopperIdByOpenid(db, 'demo', 'demo-openid-0002'))!;
-  const caller = (await resolveShopperCaller(db, 'demo', String(id)))!;
+  const caller = (await resolveShopperCaller(db, { shopId: 'demo', shopperId: id }))!;
   const models: Models = { forTurn: () => model, offline: model, name: model.modelId, remote: false };
   return { caller, deps: { db, embedder: createLocalEmbedder(), clock: fixedClock(DEMO_NOW), log: silentLogger, models } };
 }

@@ -81,7 +81,7 @@ async function postJson(url: string, token: string, body: unknown): Promise<{ st
 /** Chats and event batches in parallel until enough is acknowledged; then kill -9 with requests in flight. */
 async function loadThenKill(service: Service, demo: Demo, run: string): Promise<LoadResult> {
   const tokens = createTokenIssuer(AUTH_SECRET);
-  const admin = await tokens.mint({ shopId: SHOP, role: 'admin', userId: 'fault-ops' });
+  const admin = await tokens.mint({ shopId: SHOP, role: 'admin', staffId: 'fault-ops' });
   const result: LoadResult = { turns: [], sent: [], ackedEvents: new Set(), inFlightAtKill: 0 };
   let inFlight = 0;
   let killed = false;
@@ -103,7 +103,7 @@ async function loadThenKill(service: Service, demo: Demo, run: string): Promise<
   }
 
   const chatWorker = async (shopperId: number, w: number) => {
-    const token = await tokens.mint({ shopId: SHOP, role: 'shopper', userId: String(shopperId) });
+    const token = await tokens.mint({ shopId: SHOP, role: 'shopper', shopperId });
     let conversationId: string | undefined;
     for (let k = 0; !killed; k++) {
       const message = MESSAGES[(w + k) % MESSAGES.length]!;
@@ -233,7 +233,7 @@ export function itSurvivesKill9UnderLoad(title: string, prepare: () => Promise<C
       const second = await startService(env);
       try {
         const tokens = createTokenIssuer(AUTH_SECRET);
-        const admin = await tokens.mint({ shopId: SHOP, role: 'admin', userId: 'fault-ops' });
+        const admin = await tokens.mint({ shopId: SHOP, role: 'admin', staffId: 'fault-ops' });
         const replay = { accepted: [] as string[], duplicate: [] as string[], rejected: [] as unknown[] };
         for (let i = 0; i < load.sent.length; i += 50) {
           const r = await postJson(`${second.url}/v1/events`, admin, { events: load.sent.slice(i, i + 50) });
@@ -250,7 +250,7 @@ export function itSurvivesKill9UnderLoad(title: string, prepare: () => Promise<C
 
         // Acknowledged turns through the API, as the shopper sees them.
         for (const shopperId of demo.chatShoppers) {
-          const token = await tokens.mint({ shopId: SHOP, role: 'shopper', userId: String(shopperId) });
+          const token = await tokens.mint({ shopId: SHOP, role: 'shopper', shopperId });
           const mine = load.turns.filter((t) => crashed.messages.some((m) => m.conversation_id === t.conversationId));
           for (const conversationId of new Set(mine.map((t) => t.conversationId))) {
             const res = await fetch(`${second.url}/v1/conversations/${conversationId}`, { headers: { authorization: `Bearer ${token}` } });

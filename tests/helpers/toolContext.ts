@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/log.ts';
 export const TEST_NOW = '2026-03-15T02:00:00.000Z';
 
 export async function shopperContext(db: Db, shopId: string, shopperId: number, now: Date | string = TEST_NOW): Promise<ToolContext> {
-  const caller = await resolveShopperCaller(db, shopId, String(shopperId));
+  const caller = await resolveShopperCaller(db, { shopId: shopId, shopperId: shopperId });
   if (!caller) throw new Error(`no shopper ${shopperId} in shop ${shopId}`);
   return { caller, db, clock: fixedClock(now), log: silentLogger, embedder: createLocalEmbedder() };
 }

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { Role } from '../../src/context.ts';
+import { callerOf, type Role } from '../../src/context.ts';
 import type { Db } from '../../src/db/db.ts';
 import { DEFAULT_RULES } from '../../src/domain/lifecycle/rules.ts';
 import { addProduct, ev, lifecycleShop, shopperIdOf } from '../db/lifecycleFixtures.ts';
@@ -17,7 +17,7 @@ describeDb('/v1/admin lifecycle routes', (db) => {
   let app: ReturnType<typeof buildApp>;
   // A shopper's token names a shopper id; staff and admins have names.
   const auth = async (role: Role, shopId = shop) => ({
-    authorization: `Bearer ${await tokens.mint({ shopId, role, userId: role === 'shopper' ? '1' : 'op-1' })}`,
+    authorization: `Bearer ${await tokens.mint(callerOf(shopId, role, role === 'shopper' ? 1 : 'op-1')!)}`,
   });
   const call = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
     const res = await app.request(path, {

@@ -69,8 +69,8 @@ describe('the HTTP skeleton', () => {
 
   it('answers a missing, forged or expired token with 401 JSON', async () => {
     const app = buildApp();
-    const forged = await createTokenIssuer('y'.repeat(32)).mint({ shopId: 'demo', role: 'staff', userId: '1' });
-    const expired = await tokens.mint({ shopId: 'demo', role: 'staff', userId: '1' }, -10);
+    const forged = await createTokenIssuer('y'.repeat(32)).mint({ shopId: 'demo', role: 'staff', staffId: '1' });
+    const expired = await tokens.mint({ shopId: 'demo', role: 'staff', staffId: '1' }, -10);
     for (const auth of [undefined, 'Bearer nonsense', `Bearer ${forged}`, `Bearer ${expired}`]) {
       const res = await app.request('/probe', {
         method: 'POST',
@@ -83,7 +83,7 @@ describe('the HTTP skeleton', () => {
   });
 
   it('answers a role that may not call the route with 403', async () => {
-    const token = await tokens.mint({ shopId: 'demo', role: 'shopper', userId: '1' });
+    const token = await tokens.mint({ shopId: 'demo', role: 'shopper', shopperId: 1 });
     const res = await buildApp().request('/probe', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -94,7 +94,7 @@ describe('the HTTP skeleton', () => {
 
   it('answers malformed JSON and invalid fields with 400 naming the fields', async () => {
     const app = buildApp();
-    const token = await tokens.mint({ shopId: 'demo', role: 'staff', userId: '7' });
+    const token = await tokens.mint({ shopId: 'demo', role: 'staff', staffId: '7' });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const malformed = await app.request('/probe', { method: 'POST', headers, body: '{"qty":' });
     expect(malformed.status).toBe(400);
@@ -104,7 +104,7 @@ describe('the HTTP skeleton', () => {
     expect(body.error.code).toBe('invalid');
     expect(body.error.details.fields[0].path).toBe('qty');
     const ok = await app.request('/probe', { method: 'POST', headers, body: '{"qty":2}' });
-    expect(await ok.json()).toEqual({ qty: 2, caller: { shopId: 'demo', role: 'staff', userId: '7' } });
+    expect(await ok.json()).toEqual({ qty: 2, caller: { shopId: 'demo', role: 'staff', staffId: '7' } });
   });
 
   it('logs one line per request with its request id, returned as X-Request-Id', async () => {

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { Role } from '../../src/context.ts';
+import { callerOf, type Role } from '../../src/context.ts';
 import type { Db } from '../../src/db/db.ts';
 import { createIntegrationKey } from '../../src/domain/events/integrationKeys.ts';
 import { addProduct, ev, lifecycleShop, shopperIdOf } from '../db/lifecycleFixtures.ts';
@@ -14,7 +14,7 @@ describeDb('POST /v1/events', (db) => {
   let shop: string;
   let other: string;
   let app: ReturnType<typeof buildApp>;
-  const token = (shopId: string, role: Role) => tokens.mint({ shopId, role, userId: '7' });
+  const token = (shopId: string, role: Role) => tokens.mint(callerOf(shopId, role, 7)!);
   const post = async (body: unknown, headers: Record<string, string>) => {
     const res = await app.request('/v1/events', {
       method: 'POST',

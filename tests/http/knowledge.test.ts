@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenIssuer } from '../../src/auth/tokens.ts';
-import type { Role } from '../../src/context.ts';
+import { callerOf, type Role } from '../../src/context.ts';
 import type { Db } from '../../src/db/db.ts';
 import { createLocalEmbedder } from '../../src/embed/local.ts';
 import { errorHandler, notFoundHandler } from '../../src/http/errors.ts';
@@ -22,7 +22,7 @@ const DOC = { docKey: 'shipping', title: '发货与物流', content: '## 下单�
 async function call(method: string, path: string, o: { role?: Role; shopId?: string; body?: unknown; raw?: string } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   // A shopper's token names a shopper id; staff and admins have names.
-  if (o.role) headers.authorization = `Bearer ${await tokens.mint({ shopId: o.shopId ?? shopA, role: o.role, userId: o.role === 'shopper' ? '1' : 'op-1' })}`;
+  if (o.role) headers.authorization = `Bearer ${await tokens.mint(callerOf(o.shopId ?? shopA, o.role, o.role === 'shopper' ? 1 : 'op-1')!)}`;
   const body = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
   return app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
 }

@@ -10,6 +10,7 @@ import { openPglite } from '../../src/db/pglite.ts';
 import { findShopperIdByOpenid } from '../../src/domain/seed/index.ts';
 import { bearerAuth, type CallerEnv } from '../../src/http/auth.ts';
 import { errorHandler } from '../../src/http/errors.ts';
+import { signWithSub } from '../helpers/rawTokens.ts';
 import { rateLimit } from '../../src/http/rateLimit.ts';
 import { silentLogger } from '../../src/log.ts';
 import { DEMO_SNAPSHOT_FILE } from '../helpers/paths.ts';
@@ -83,7 +84,8 @@ describe('chat rate limits, over HTTP', () => {
 });
 
 describe('the token bucket', () => {
-  const tokens = createTokenIssuer('y'.repeat(32));
+  const SECRET = 'y'.repeat(32);
+  const tokens = createTokenIssuer(SECRET);
   let t = 0;
   const app = new Hono();
   app.use('/v1/chat', rateLimit({ tokens, perShopperPerMinute: 2, perIpPerMinute: 4, trustProxy: true, now: () => t }));
@@ -93,7 +95,7 @@ describe('the token bucket', () => {
     app.request('/v1/chat', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': `1.2.3.4, ${ip}` } });
 
   it('refills over the minute and tells the client how long to wait', async () => {
-    const token = await tokens.mint({ shopId: 'demo', role: 'shopper', userId: '7' });
+    const token = await tokens.mint({ shopId: 'demo', role: 'shopper', shopperId: 7 });
     expect((await send(token)).status).toBe(200);
     expect((await send(token)).status).toBe(200);
     const refused = await send(token);
@@ -111,9 +113,8 @@ describe('the token bucket', () => {
     guarded.use('/v1/chat', rateLimit({ tokens, perShopperPerMinute: 1, perIpPerMinute: 0, now: () => t }));
     guarded.post('/v1/chat', bearerAuth({ tokens }), (c) => c.json(c.get('caller')));
     guarded.onError(errorHandler(silentLogger));
-    const chat = async (userId: string) =>
-      (await guarded.request('/v1/chat', { method: 'POST', headers: { authorization: `Bearer ${await tokens.mint({ shopId: 'demo', role: 'shopper', userId })}` } }))
-        .status;
+    const chat = async (sub: string) =>
+      (await guarded.request('/v1/chat', { method: 'POST', headers: { authorization: `Bearer ${await signWithSub(SECRET, sub)}` } })).status;
     t += 600_000;
     expect(await chat('7')).toBe(200);
     expect(await chat('7')).toBe(429);
@@ -121,12 +122,12 @@ describe('the token bucket', () => {
   });
 
   it("keys the IP limit on the proxy's last X-Forwarded-For entry, not the client's own", async () => {
-    const other = await tokens.mint({ shopId: 'demo', role: 'shopper', userId: '8' });
+    const other = await tokens.mint({ shopId: 'demo', role: 'shopper', shopperId: 8 });
     t += 600_000;
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await send(i % 2 ? other : 'x', '10.0.0.2')).status);
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
-    const fresh = await tokens.mint({ shopId: 'demo', role: 'shopper', userId: '9' });
+    const fresh = await tokens.mint({ shopId: 'demo', role: 'shopper', shopperId: 9 });
     expect((await send(fresh, '10.0.0.3')).status).toBe(200);
   });
 });

@@ -188,7 +188,7 @@ describeDemo('red team: load and input', (db, driver) => {
     const [shopperId] = shoppers;
     const products = (await db().query<{ id: number }>("SELECT id FROM products WHERE shop_id = 'demo' ORDER BY id LIMIT 10")).rows.map((r) => Number(r.id));
     const feedback = await db().query<{ id: number }>("INSERT INTO feedback (shop_id, shopper_id, text, created_at) VALUES ('demo', $1, '多出几个色号', now()) RETURNING id", [shopperId]);
-    const rules = JSON.parse((await send(server, '/v1/admin/rules', admin, undefined, 'GET')).text) as { rules: { tasks: Array<{ name: string }> } };
+    const rules = JSON.parse((await send(server, '/v1/admin/rules', admin, undefined, 'GET')).text) as { version: number; rules: { tasks: Array<{ name: string }> } };
     const from = server.logLines.length;
     for (const [what, text] of Object.entries(UNTYPABLE)) {
       const withTaskName = structuredClone(rules.rules);
@@ -197,7 +197,7 @@ describeDemo('red team: load and input', (db, driver) => {
         ['knowledge content', 'POST', '/v1/admin/knowledge', { docKey: 'redteam-text', title: '退换货', content: `# 退换货\n\n${text}` }],
         ['knowledge title', 'POST', '/v1/admin/knowledge', { docKey: 'redteam-text', title: text, content: '# 退换货\n\n七天无理由。' }],
         ['knowledge source', 'POST', '/v1/admin/knowledge', { docKey: 'redteam-text', title: '退换货', content: '# 退换货\n\n七天无理由。', source: text }],
-        ['a task name in the rules', 'PUT', '/v1/admin/rules', withTaskName],
+        ['a task name in the rules', 'PUT', '/v1/admin/rules', { version: rules.version, rules: withTaskName }],
         ['reminder settings', 'PUT', '/v1/admin/reminders/settings', { settings: { subscribe: { page: text } } }],
         ['a reminder webhook secret', 'PUT', '/v1/admin/reminders/settings', { settings: {}, webhook: { url: 'https://hooks.example.com/laotie', secret: `0123456789abcdef${text}` } }],
         ['a vote title', 'POST', '/v1/admin/votes', { title: text, productIds: products }],
@@ -376,7 +376,7 @@ describeDemo('red team: load and input', (db, driver) => {
     const rules = (JSON.parse((await send(server, '/v1/admin/rules', admin, undefined, 'GET')).text) as { rules: unknown }).rules;
     const routes: Array<[string, string, unknown?]> = [
       ['GET', '/v1/admin/rules'],
-      ['PUT', '/v1/admin/rules', rules],
+      ['PUT', '/v1/admin/rules', { version: 0, rules }],
       ['POST', '/v1/admin/tiers/reevaluate', {}],
       ['GET', `/v1/admin/shoppers/${a}/profile`],
       ['GET', `/v1/admin/shoppers/${a}/similar`],

@@ -1,23 +1,15 @@
-import type { ShopperCaller, Tier, ReferralIdentity } from '../../context.ts';
+import type { ShopperCaller, ShopperIdentity, Tier, ReferralIdentity } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 
-/** The shopper behind a verified token, with the tier as stored now; null when unknown in that shop or erased. */
-/** A token's user id as a shopper id; null when it cannot be one. */
-export function shopperIdOf(userId: string): number | null {
-  // Only the canonical spelling (as src/auth/tokens.ts takes it): "042" is not shopper 42.
-  return /^[1-9]\d{0,14}$/.test(userId) ? Number(userId) : null;
-}
-
-export async function resolveShopperCaller(db: Queryable, shopId: string, userId: string): Promise<ShopperCaller | null> {
-  const id = shopperIdOf(userId);
-  if (id === null) return null;
+/** The shopper a token names, with the tier as stored now; null when unknown in that shop or erased. */
+export async function resolveShopperCaller(db: Queryable, who: Pick<ShopperIdentity, 'shopId' | 'shopperId'>): Promise<ShopperCaller | null> {
   const { rows } = await db.query<{ id: number; tier: Tier; referral_identity: ReferralIdentity }>(
     'SELECT id, tier, referral_identity FROM shoppers WHERE shop_id = $1 AND id = $2 AND erased_at IS NULL',
-    [shopId, id],
+    [who.shopId, who.shopperId],
   );
   const r = rows[0];
   if (!r) return null;
-  return { shopId, shopperId: r.id, tier: r.tier, referralIdentity: r.referral_identity };
+  return { role: 'shopper', shopId: who.shopId, shopperId: r.id, tier: r.tier, referralIdentity: r.referral_identity };
 }
 
 export interface ShopperProfile {
