@@ -25,7 +25,8 @@ export interface ToolDef<Name extends string = string, I extends z.ZodType = z.Z
   effect: 'read' | 'write';
   /**
    * A write that spends or cannot be undone (points, an after-sales request, a vote): it runs only
-   * after the shopper has confirmed the exact action (docs/domain.md, "Confirmation").
+   * after the shopper has confirmed the exact action, so nothing is spent or filed on the model's
+   * reading of a message alone.
    */
   confirm?: boolean;
   /** Tools about the shopper's orders: when one breaks, a person takes over (a tool_failure hand-off). */
