@@ -5,7 +5,7 @@
 // RSS, load average; with the date, the CPU (model × count), total memory and the load average at
 // the start and the end. The benchmarks' own human output goes to stderr as it comes, so
 // `npm run bench > table.md` keeps only the table. --quick runs small sizes (a smoke run of a few
-// minutes); without it the sizes are issue 7's: 100k products, 200 shoppers × 60 s, 1M orders,
+// minutes); without it the sizes are the targets' full sizes: 100k products, 200 shoppers × 60 s, 1M orders,
 // 1M shoppers (expect an hour or more on 2 cores). PostgreSQL: BENCH_DATABASE_URL, else
 // TEST_DATABASE_URL, else postgres://postgres:postgres@127.0.0.1:5432/laotie_test.
 //

@@ -66,7 +66,7 @@ const processCpuSeconds = () => {
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
 
-/** A random recursive forest (3 % roots) with 10 % agents and 2 % bosses; the tiers of DOMAIN.md §6's mix. */
+/** A random recursive forest (3 % roots), 10 % agents, 2 % bosses; the tier mix of docs/domain.md §13 Reports. */
 async function generate(db: Db): Promise<{ orderIds: number[] }> {
   await db.query("INSERT INTO shops (id, name, advisor_name, settings) VALUES ($1, '压测店', '小美', '{}')", [SHOP]);
   await db.query("INSERT INTO suppliers (id, name) VALUES ('bench-supplier', '压测供应商') ON CONFLICT (id) DO NOTHING");
@@ -202,7 +202,7 @@ async function runDriver(driver: 'pglite' | 'pg'): Promise<void> {
         peakRssMb: peakRssMb(),
       }),
     );
-    // Issue 4's target is on the real server: ≥ 5,000 orders/s through the batch path, wall clock.
+    // The ledger's throughput target, on the real server: ≥ 5,000 orders/s through the batch path (wall clock).
     const batchRate = Math.round(batchedOrders / batched);
     emitResult({
       bench: 'ledger',

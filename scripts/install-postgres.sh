@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs PostgreSQL 15 + pgvector (built from Debian trixie's source package, since bookworm has no
 # pgvector package) and starts a cluster listening on 127.0.0.1 only. Idempotent: every step is
-# skipped when its result is already there. Needs root. See ../shared/STACK.md.
+# skipped when its result is already there. Needs root. The tests and benchmarks use the cluster
+# through TEST_DATABASE_URL (postgres://postgres:postgres@127.0.0.1:5432/laotie_test).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 PGV=15

@@ -1,7 +1,7 @@
 // A shop of N generated products with given vectors, written into the product's own schema (the
 // migrated tables, the migration's HNSW index) through the product's own Db drivers, so that the
 // search benchmark times searchProducts with exactly the index and session settings that ship.
-// The vectors are loaded the fastest way each driver has (STACK.md): PGlite by binary COPY (text
+// The vectors are loaded the fastest way each driver has: PGlite by binary COPY (text
 // vectors parse slowly in WASM), the server by unnest of text[]; the HNSW index is dropped before
 // the load and rebuilt after from its own definition (one build is many times cheaper than 100k
 // inserts into the graph).

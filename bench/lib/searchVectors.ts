@@ -1,5 +1,5 @@
 // Embedding-like test vectors. Uniform random vectors are the wrong benchmark: in 256 dimensions
-// they are all nearly equidistant, so any ANN index looks bad (STACK.md). Real text embeddings
+// they are all nearly equidistant, so any ANN index looks bad. Real text embeddings
 // are low-rank-ish: texts cluster around topics, share a common direction (anisotropy), and differ
 // by a little noise. This generator makes exactly that, deterministically from a seed.
 

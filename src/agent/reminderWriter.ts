@@ -12,7 +12,7 @@ import type { Models } from './models.ts';
 import { readTurnReport } from './offline/contract.ts';
 import { loadPrompt, render } from './prompts.ts';
 
-// How the card addresses each tier (DOMAIN.md §2: 老铁 are greeted as such).
+// How the card addresses each tier (docs/domain.md §8 Reminders: 老铁 are greeted as such).
 const GREETINGS: Record<Tier, (nickname: string) => string> = {
   new: (n) => `${n}你好`,
   converted: (n) => `${n}你好`,

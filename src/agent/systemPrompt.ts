@@ -1,5 +1,5 @@
 // Builds the system prompt from prompts/*.md: the shop's card persona (or the dedicated advisor for
-// core users and 老铁, DOMAIN.md §3), the shopper's tier and profile summary, and today's date.
+// core users and 老铁, docs/domain.md §9 Advisor), the shopper's tier and profile summary, and today's date.
 import type { Tier } from '../context.ts';
 import type { Shop } from '../domain/shops/repo.ts';
 import { TIER_LABELS } from '../domain/lifecycle/labels.ts';

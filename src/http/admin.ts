@@ -1,6 +1,6 @@
 // The operator's and staff's lifecycle routes under /v1/admin: rules (versioned: PUT a whole set or
 // PATCH some settings, either with the version read), shopper profiles, the tier report,
-// integration keys, policy coupon runs, 老铁 votes, feedback adoption and badges.
+// integration keys, policy coupon runs, 老铁 votes, feedback adoption and badges, and PIPL erasure.
 // The shop is always the token's; a shopper of another shop is a 404, like one that does not exist.
 import { Hono } from 'hono';
 import { z } from 'zod';

@@ -1,11 +1,10 @@
-// Admin routes of the emotional reminders (DOMAIN.md §5), for the admin of the caller's own shop:
+// Admin routes of the emotional reminders (docs/domain.md §8 Reminders), for an admin of their own shop:
 //   POST   /v1/admin/reminders/run           {date?, dryRun?}  plan + queue a day (or show it, dry)
 //   GET    /v1/admin/reminders/settings                        settings, version, webhook (no secret)
 //   PUT    /v1/admin/reminders/settings      {settings, version?, webhook?}
 //   GET    /v1/admin/outbox?state=dead                         deliveries, newest first
 //   POST   /v1/admin/outbox/:id/redrive                        dead → pending
-//   DELETE /v1/admin/shoppers/:id                              PIPL erasure
-// The shop always comes from the token: another shop's shopper or delivery is a 404.
+// The shop always comes from the token: another shop's delivery is a 404.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { TokenIssuer } from '../auth/tokens.ts';

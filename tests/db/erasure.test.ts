@@ -1,5 +1,5 @@
-// PIPL erasure that keeps the money trail (issue 5, src/domain/shoppers/erasure.ts): the person is
-// gone from every table, their orders and the rewards others earned from them stay, de-identified.
+// PIPL erasure that keeps the money trail (docs/domain.md §12 Privacy, src/domain/shoppers/erasure.ts): the
+// person is gone from every table, their orders and the rewards others earned from them stay, de-identified.
 import { expect, it } from 'vitest';
 import { fixedClock } from '../../src/context.ts';
 import type { Db, Queryable } from '../../src/db/db.ts';

@@ -1,4 +1,4 @@
-// The outbox (DOMAIN.md §5 reminders, delivered exactly once): in-card messages written in the same
+// The outbox (docs/domain.md §8 Reminders, delivered exactly once): in-card messages written in the same
 // transaction that marks them sent; a worker that dies after claiming loses nothing; racing
 // workers send nothing twice; the webhook is signed, retried with backoff, dead-lettered and
 // re-driven; quiet hours and opt-outs hold at delivery time.

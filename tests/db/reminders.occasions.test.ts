@@ -1,4 +1,4 @@
-// Every occasion fires on its day and only then (DOMAIN.md §3, §5), in the shop's time zone; caps,
+// Every occasion fires on its day and only then (docs/domain.md §8 Reminders), in the shop's time zone; caps,
 // quiet hours, consent and opt-outs hold; re-runs and concurrent runners plan nothing twice.
 import { expect, it } from 'vitest';
 import { fixedClock, type Tier } from '../../src/context.ts';

@@ -1,4 +1,4 @@
-// The CI gate of the agent issue: with the offline model every eval case is played through the same
+// The CI gate of the card's conversations: with the offline model every eval case is played through the same
 // code path as POST /v1/chat, and the rates must meet the targets (overall ≥ 95 %, no intent below
 // 85 %, injection 100 %). Deterministic: no network, fixed clock, fresh demo snapshot per dirty case.
 import { describe, expect, it } from 'vitest';

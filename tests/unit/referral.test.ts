@@ -13,7 +13,7 @@ function order(payFen: number, upline: PaidOrderFacts['upline'], more: Partial<P
 }
 
 describe('the referral policy', () => {
-  it('defaults to the numbers of DOMAIN.md §3–§4', () => {
+  it('defaults to the numbers of docs/domain.md §4.8 Policy defaults', () => {
     expect(policy).toMatchObject({
       directRateBps: 1000,
       teamRateBps: 500,

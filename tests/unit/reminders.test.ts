@@ -1,5 +1,5 @@
 // The pure parts of the reminders: holiday rules (lunar dates from lunar-javascript, checked against
-// known dates), shop-local time and quiet hours, settings defaults (DOMAIN.md §3/§5), the message
+// known dates), shop-local time and quiet hours, settings defaults (docs/domain.md §8 Reminders), the message
 // templates and the fact check that guards model-written messages, the webhook signature, backoff.
 import { MockLanguageModelV3 } from 'ai/test';
 import { describe, expect, it } from 'vitest';

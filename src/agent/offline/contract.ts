@@ -38,7 +38,7 @@ function validTimezone(tz: string): boolean {
 export const turnInputSchema = z.object({
   shopName: text(DEFAULTS.shopName),
   advisorName: text(DEFAULTS.advisorName),
-  /** 'advisor' for core users and 老铁 (docs/domain.md, "The dedicated advisor"); by tier when absent. */
+  /** 'advisor' for core users and 老铁 (docs/domain.md §9 Advisor); by tier when absent. */
   persona: z.enum(['card', 'advisor']).optional().catch(undefined),
   tier: z.enum(TIERS).catch('new'),
   nickname: text(''),

@@ -1,4 +1,4 @@
-// Customer service over the shopper's own orders (DOMAIN.md §5): status, logistics, after-sales.
+// Customer service over the shopper's own orders (docs/domain.md §2 Card): status, logistics, after-sales.
 // Without an order number the flows find the order first (listOrders), pick it when the message
 // says which ("最近那单", "上周买的口红", "第二个"), and ask once when several could be meant.
 import { TOOLS } from '../../../tools/index.ts';

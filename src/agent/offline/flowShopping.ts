@@ -1,4 +1,4 @@
-// Recommendation and product questions over several turns (DOMAIN.md §5): ask what is needed when
+// Recommendation and product questions over several turns (docs/domain.md §2 Card): ask what is needed when
 // there is nothing to go on, search with every filter the shopper gave, refine the last search
 // ("便宜点的", "换个颜色", "有没有适合油皮的") keeping its other filters, and answer about a product
 // the shopper points at ("第二个", "它", a name) — always an item a tool really returned.

@@ -43,7 +43,7 @@ function productLine(say: Say, p: Product, n: number, hideColor?: string): strin
   return say.t('recommend.item', { n, name: p.name, price: p.price, details: details.length ? say.t('recommend.item_details', { details: say.list(details) }) : '' });
 }
 
-/** The advisor persona's routine tip for a skin type (DOMAIN.md §3: the dedicated skincare advisor). */
+/** The advisor persona's routine tip for a skin type (docs/domain.md §9 Advisor). */
 export function advisorTip(say: Say, skinType: string | undefined): string | undefined {
   if (say.ctx.persona !== 'advisor' || !skinType) return undefined;
   const at = LEXICON.skinTypes.findIndex((g) => g.some((t) => t === skinType.toLowerCase() || skinType.includes(t)));

@@ -15,7 +15,7 @@ CREATE TABLE shops (
   advisor_persona text NOT NULL DEFAULT '',
   tone text NOT NULL DEFAULT '',
   contact text NOT NULL DEFAULT '',
-  -- shop-configurable policy numbers (DOMAIN.md defaults filled in by the domain layer)
+  -- shop-configurable policy numbers (defaults filled in by the domain layer, docs/domain.md §1 S2B2C shop)
   settings jsonb NOT NULL DEFAULT '{}'::jsonb,
   created_at timestamptz NOT NULL DEFAULT now()
 );
@@ -91,10 +91,10 @@ CREATE TABLE shoppers (
   birthday date,
   gender text CHECK (gender IN ('f', 'm', 'u')),
   skin_type text,
-  -- 'new' = registered, no order yet; then the lifecycle tiers of DOMAIN.md §2
+  -- 'new' = registered, no order yet; then the lifecycle tiers of docs/domain.md §3 Tiers
   tier text NOT NULL DEFAULT 'new' CHECK (tier IN ('new', 'converted', 'potential', 'core', 'laotie')),
   potential_score text CHECK (potential_score IN ('high', 'mid', 'low')),
-  -- 链动2+1 identity (DOMAIN.md §4)
+  -- 链动2+1 identity (docs/domain.md §4 Referral)
   referral_identity text NOT NULL DEFAULT 'member' CHECK (referral_identity IN ('member', 'agent', 'boss')),
   referrer_id bigint REFERENCES shoppers(id) ON DELETE SET NULL,
   referral_bound_at timestamptz,
@@ -130,7 +130,7 @@ CREATE TABLE coupon_templates (
   threshold_fen bigint NOT NULL DEFAULT 0 CHECK (threshold_fen >= 0),
   amount_fen bigint NOT NULL DEFAULT 0 CHECK (amount_fen >= 0),
   percent_off int NOT NULL DEFAULT 0 CHECK (percent_off BETWEEN 0 AND 90),
-  -- how a shopper gets it: claimable by hand, or issued by a policy of DOMAIN.md §3
+  -- how a shopper gets it: claimable by hand, or issued by a policy of docs/domain.md §5 Coupons
   trigger text NOT NULL CHECK (trigger IN ('claimable', 'second_purchase', 'birthday', 'discount_day', 'points_redeem', 'replenishment', 'referral')),
   audience_tiers text[] NOT NULL DEFAULT '{new,converted,potential,core,laotie}',
   per_shopper_limit int NOT NULL DEFAULT 1 CHECK (per_shopper_limit > 0),

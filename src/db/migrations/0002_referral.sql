@@ -1,5 +1,5 @@
--- 链动2+1 referral engine (DOMAIN.md §4): versioned policy, identity history, help and trial records,
--- and the reward ledger. Money is bigint fen; time is timestamptz; every table has shop_id.
+-- 链动2+1 referral engine (docs/domain.md §4 Referral): versioned policy, identity history, help and trial
+-- records, and the reward ledger. Money is bigint fen; time is timestamptz; every table has shop_id.
 
 -- The configurable numbers of the scheme, one row per version. A ledger entry records the version it
 -- was computed under, so a merchant changing a rate never rewrites the past.
@@ -11,8 +11,8 @@ CREATE TABLE referral_policies (
   PRIMARY KEY (shop_id, version)
 );
 
--- Every change of shoppers.referral_identity with its reason (DOMAIN.md §2: "every promotion and
--- demotion is recorded with its reason"). policy_version 0 = the built-in defaults.
+-- Every change of shoppers.referral_identity with its reason (docs/domain.md §4 Referral: every
+-- change is recorded with its reason). policy_version 0 = the built-in defaults.
 CREATE TABLE referral_identity_changes (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   shop_id text NOT NULL,
@@ -45,8 +45,8 @@ CREATE TABLE referral_help (
 );
 CREATE INDEX referral_help_boss ON referral_help (shop_id, boss_id);
 
--- 代理体验权 (DOMAIN.md §3): a potential shopper's agent trial, once per shopper. rewarded_order_id is
--- the order whose buyer earned the one-time trial reward.
+-- 代理体验权 (docs/domain.md §4.3 Agent trial): a potential shopper's agent trial, once per shopper.
+-- rewarded_order_id is the order whose buyer earned the one-time trial reward.
 CREATE TABLE referral_trials (
   shop_id text NOT NULL,
   shopper_id bigint NOT NULL,
@@ -80,8 +80,8 @@ CREATE TABLE reward_ledger (
   buyer_id bigint NOT NULL,
   beneficiary_id bigint NOT NULL,
   kind text NOT NULL CHECK (kind IN ('direct', 'team', 'peer', 'help', 'laotie_lifetime', 'trial')),
-  -- Legal guard rail (DOMAIN.md §4): 1 = the buyer's referrer, 2 = that referrer's referrer. Nothing
-  -- deeper can be stored, whatever the code or the policy says.
+  -- Legal guard rail (docs/domain.md §4.6 Legal guard): 1 = the buyer's referrer, 2 = that referrer's
+  -- referrer. Nothing deeper can be stored, whatever the code or the policy says.
   level smallint NOT NULL CHECK (level IN (1, 2)),
   amount_fen bigint NOT NULL CHECK (amount_fen <> 0),
   state text NOT NULL CHECK (state IN ('pending', 'settled', 'reversed')),

@@ -1,5 +1,6 @@
--- The lifecycle (DOMAIN.md §2, §3): events from the mall in, exactly once; versioned tier rules and
--- every tier change with its reason; profile vectors; the 老铁 community (votes, feedback, badges).
+-- The lifecycle (docs/domain.md §3 Tiers, §11 Community): events from the mall in, exactly once;
+-- versioned tier rules and every tier change with its reason; profile vectors; the 老铁 community
+-- (votes, feedback, badges).
 
 -- Keys that let the mall's back end push events without a user token. Only a hash is stored: the
 -- key is shown once, when it is created (src/domain/events/integrationKeys.ts).
@@ -27,7 +28,7 @@ CREATE TABLE ingested_events (
 );
 
 -- The shop's lifecycle rules (potential scoring, tier promotion/demotion, points tasks, community),
--- one row per version; the highest version is in force. No row = the DOMAIN.md defaults.
+-- one row per version; the highest version is in force. No row = the defaults (docs/domain.md §3 Tiers).
 CREATE TABLE tier_rules (
   shop_id text NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
   version int NOT NULL CHECK (version > 0),
@@ -37,7 +38,7 @@ CREATE TABLE tier_rules (
   PRIMARY KEY (shop_id, version)
 );
 
--- Every promotion and demotion with its reason (DOMAIN.md §2); rule_version 0 = the defaults.
+-- Every promotion and demotion with its reason (docs/domain.md §3 Tiers); rule_version 0 = the defaults.
 CREATE TABLE tier_changes (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   shop_id text NOT NULL,
@@ -68,7 +69,7 @@ CREATE INDEX shopper_profile_embeddings_shop ON shopper_profile_embeddings (shop
 CREATE INDEX shopper_profile_embeddings_hnsw_256 ON shopper_profile_embeddings
   USING hnsw ((embedding::vector(256)) vector_cosine_ops) WHERE dim = 256;
 
--- 老铁选品 (DOMAIN.md §3): 10–20 candidate products, 老铁 vote, the top 5 launch.
+-- 老铁选品 (docs/domain.md §11 Community): 10–20 candidate products, 老铁 vote, the top 5 launch.
 CREATE TABLE vote_campaigns (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   shop_id text NOT NULL REFERENCES shops(id) ON DELETE CASCADE,
@@ -104,7 +105,8 @@ CREATE TABLE votes (
 );
 CREATE INDEX votes_shopper ON votes (shop_id, shopper_id, campaign_id);
 
--- 反馈中心: suggestions from shoppers; an adopted one earns a cash reward and credit (DOMAIN.md §3).
+-- 反馈中心: suggestions from shoppers; an adopted one earns a cash reward and credit
+-- (docs/domain.md §11 Community).
 CREATE TABLE feedback (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   shop_id text NOT NULL,

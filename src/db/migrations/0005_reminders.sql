@@ -1,9 +1,9 @@
--- Emotional reminders (DOMAIN.md §5): occasions planned once per shopper and occurrence, a message
--- written from facts, and an outbox that delivers each message exactly once per channel.
+-- Emotional reminders (docs/domain.md §8 Reminders): occasions planned once per shopper and occurrence, a
+-- message written from facts, and an outbox that delivers each message exactly once per channel.
 
 -- The shop's reminder rules (occasions, caps, quiet hours, retries) as JSON validated by
--- src/domain/reminders/settings.ts; no row = the DOMAIN.md defaults. The webhook secret lives in
--- its own column so that it is never echoed back with the settings.
+-- src/domain/reminders/settings.ts; no row = the defaults (docs/domain.md §8 Reminders). The webhook secret
+-- lives in its own column so that it is never echoed back with the settings.
 CREATE TABLE reminder_settings (
   shop_id text PRIMARY KEY REFERENCES shops(id) ON DELETE CASCADE,
   settings jsonb NOT NULL DEFAULT '{}'::jsonb,

@@ -1,6 +1,5 @@
--- Handoff to a person (DOMAIN.md §1 staff, §3 priority service ≤ 3 min, §5 "what the AI cannot solve
--- goes to a human"): tickets with priority and an SLA counted in service hours, every staff action
--- logged, and the live events that pages follow over SSE.
+-- Handoff to a person (docs/domain.md §10 Handoff): tickets with priority and an SLA counted in
+-- service hours, every staff action logged, and the live events that pages follow over SSE.
 
 CREATE TABLE handoff_tickets (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -1,4 +1,4 @@
--- Product search recall (issue 2: recall@10 ≥ 0.95 against the exact answer at 100k products).
+-- Product search recall (the search quality bar: recall@10 ≥ 0.95 against the exact answer at 100k products).
 -- With pgvector's default graph (m = 16, ef_construction = 64) about 5% of the benchmark's queries
 -- found none of their 10 nearest at all, however deep the scan (ef_search 200: recall 0.92): the
 -- greedy search could not reach their small, tight clusters. A denser graph built with a wider

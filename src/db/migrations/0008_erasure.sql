@@ -1,8 +1,8 @@
--- PIPL erasure keeps the money trail (issue 5; src/domain/reminders/privacy.ts): an erased shopper's
--- row stays as a tombstone so that their orders (电子商务法 §31: transaction records kept 3 years)
--- and the referral rewards others earned from them still have the row their foreign keys point at.
--- erased_at marks the tombstone: it cannot sign in, be resolved by the mall's events, be reminded
--- or be counted as a person.
+-- PIPL erasure keeps the money trail (docs/domain.md §12 Privacy; src/domain/shoppers/erasure.ts):
+-- an erased shopper's row stays as a tombstone so that their orders (电子商务法 art. 31: transaction
+-- records kept 3 years) and the referral rewards others earned from them still have the row their
+-- foreign keys point at. erased_at marks the tombstone: it cannot sign in, be resolved by the mall's
+-- events, be reminded or be counted as a person.
 ALTER TABLE shoppers ADD COLUMN erased_at timestamptz;
 
 -- The receipt also counts the rows that were de-identified in place or kept for the records.

@@ -1,4 +1,4 @@
--- Product search reads a half-precision graph (issue 2/7: searchProducts faster at p95 than
+-- Product search reads a half-precision graph (the search target: searchProducts faster at p95 than
 -- LangChain's PGVectorStore at recall@10 ≥ 0.95). The vectors stay full precision in the table; only
 -- the HNSW index keeps them as halfvec: 2 bytes a dimension instead of 4, so the 256-d graph of
 -- 100k products is 98 MB instead of 156 MB, a scan touches fewer pages and more of the graph stays

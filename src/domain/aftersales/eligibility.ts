@@ -48,7 +48,7 @@ export function afterSalesEligibility(input: EligibilityInput): Eligibility {
   if (order.status === 'paid') {
     return { eligible: true, kinds: ['refund'], windowClosesAt: null, message: '订单还没有发货，可以直接申请退款。' };
   }
-  // delivered / completed: the window runs from delivery (DOMAIN.md §4: the return window).
+  // delivered / completed: the window runs from delivery (docs/domain.md §7 After-sales).
   const receivedAt = order.deliveredAt ?? order.completedAt;
   if (!receivedAt) return refuse('not_eligible_status', '订单还没有签收记录，暂时无法申请售后，可以转人工客服核实。');
   const closesAt = new Date(receivedAt.getTime() + input.returnWindowDays * DAY_MS);

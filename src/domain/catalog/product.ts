@@ -1,5 +1,5 @@
 // One product with everything a shopper may ask about it: description, traceability and the
-// supplier's shipping promise (S2B2C trust, DOMAIN.md §5).
+// supplier's shipping promise (S2B2C trust, docs/domain.md §1 S2B2C shop).
 import type { Queryable } from '../../db/db.ts';
 import { readAttributes } from './attributes.ts';
 import { formatPrice } from './price.ts';

@@ -45,9 +45,9 @@ export interface ProductDetail extends Omit<ProductHit, 'score'> {
   onSale: boolean;
   /** Days one unit lasts (replenishment reminders); null when not a consumable. */
   usageCycleDays: number | null;
-  /** A designated activation product of the 链动2+1 scheme (DOMAIN.md §4). */
+  /** A designated activation product of the 链动2+1 scheme (docs/domain.md §4 Referral). */
   isActivation: boolean;
-  /** S2B2C trust (DOMAIN.md §5): where it comes from and who ships it. */
+  /** S2B2C trust (docs/domain.md §1 S2B2C shop): where it comes from and who ships it. */
   traceability: {
     origin: string;
     qcReportRef: string;

@@ -1,4 +1,4 @@
-// 老铁 badges (DOMAIN.md §3: 首席体验官, 裂变先锋, 首席创意官 …). The catalog is part of the shop's
+// 老铁 badges (docs/domain.md §11 Community: 首席体验官, 裂变先锋, 首席创意官 …). The catalog is part of the shop's
 // lifecycle rules; a shopper holds each badge at most once.
 import type { Queryable } from '../../db/db.ts';
 import { Invalid } from '../../errors.ts';

@@ -1,4 +1,4 @@
-// 反馈中心 (DOMAIN.md §3): shoppers send suggestions; staff adopt one with a cash reward (default
+// 反馈中心 (docs/domain.md §11 Community): shoppers send suggestions; staff adopt one with a cash reward (default
 // 500–2000 yuan, the shop's range), a credit line and a badge. Feedback counts as a 老铁 marker, so the
 // sender's lifecycle is refreshed in the same transaction.
 import type { Db, Queryable } from '../../db/db.ts';

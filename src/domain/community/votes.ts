@@ -1,6 +1,6 @@
-// 老铁选品 (DOMAIN.md §3): the supplier's 10–20 candidate products, voted on by 老铁, top 5 launched.
-// One vote per shopper per candidate is the votes table's primary key; the per-campaign allowance is
-// checked under the voter's row lock, so parallel votes of one shopper cannot exceed it.
+// 老铁选品 (docs/domain.md §11 Community): the supplier's 10–20 candidate products, voted on by 老铁, top 5
+// launched. One vote per shopper per candidate is the votes table's primary key; the per-campaign allowance
+// is checked under the voter's row lock, so parallel votes of one shopper cannot exceed it.
 import type { Tier } from '../../context.ts';
 import type { Db, Queryable } from '../../db/db.ts';
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts';

@@ -1,7 +1,7 @@
 // Applies one validated event inside its transaction: the change itself (order, shipment, shopper,
-// behaviour, binding), then the lifecycle of every shopper it touched (tags → tier → profile, DOMAIN.md
-// §2) and the policies it triggers (DOMAIN.md §3: second-purchase coupon on a first paid order,
-// discount-day coupon on promotion to potential, points for growth tasks).
+// behaviour, binding), then the lifecycle of every shopper it touched (tags → tier → profile, docs/domain.md
+// §3 Tiers) and the policies it triggers (§5 Coupons, §6 Points: second-purchase coupon on a first paid
+// order, discount-day coupon on promotion to potential, points for growth tasks).
 import type { Queryable } from '../../db/db.ts';
 import { refreshShopper, type RefreshResult } from '../lifecycle/refresh.ts';
 import type { RulesVersion } from '../lifecycle/rules.ts';

@@ -1,6 +1,6 @@
-// Binding a shopper to the shopper who referred them (链动2+1, DOMAIN.md §4): shoppers.referrer_id.
-// A binding is permanent; a shopper cannot refer themselves, nor anyone above them (no cycles, so
-// the two-level reward walk always ends).
+// Binding a shopper to the shopper who referred them (链动2+1, docs/domain.md §4 Referral):
+// shoppers.referrer_id. A binding is permanent; a shopper cannot refer themselves, nor anyone above them (no
+// cycles, so the two-level reward walk always ends).
 import type { Queryable } from '../../db/db.ts';
 import { EventRejected } from './rejected.ts';
 

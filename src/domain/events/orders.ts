@@ -1,7 +1,7 @@
 // order.* events: create an order, then move it along its states. A transition the order's state
 // does not allow (delivered before paid, paid twice …) or a time before its previous step rejects the
-// event. Paid, delivered and refunded hand the order to the referral engine (DOMAIN.md §4) in the
-// same transaction.
+// event. Paid, delivered and refunded hand the order to the referral engine in the same transaction
+// (docs/domain.md §4 Referral).
 import type { Queryable } from '../../db/db.ts';
 import type { OrderStatus } from '../orders/status.ts';
 import { lockReferralChain, onOrderDelivered, onOrderPaid, onOrderRefunded } from '../referral/index.ts';

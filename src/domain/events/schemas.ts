@@ -95,7 +95,7 @@ const behaviourData = z
   .object({
     ...shopperRef,
     sku: sku.optional(),
-    /** How long the page was looked at (shopper.viewed): the dwell-time tag (DOMAIN.md §2). */
+    /** How long the page was looked at (shopper.viewed): the dwell-time tag (docs/domain.md §3 Tiers). */
     dwellSeconds: z.number().int().min(0).max(86_400).optional(),
     /** Where it was shared to, or what was asked about. */
     channel: z.string().max(40).optional(),

@@ -1,6 +1,6 @@
 // shopper.* events: registration (an upsert by openid: the mall may re-send a profile), behaviour
 // (views, favourites, follows, shares, consults → behaviour_events, the interaction tags of
-// DOMAIN.md §2) and referral bindings.
+// docs/domain.md §3 Tiers) and referral bindings.
 import type { Queryable } from '../../db/db.ts';
 import { bindReferrer, type BindOutcome } from './binding.ts';
 import { EventRejected } from './rejected.ts';

@@ -1,5 +1,5 @@
-// shipment.tracking events: the carrier's trail of a parcel (S2B2C trust, DOMAIN.md §5). The first
-// event of a tracking number creates the shipment with its ship-by promise; each event adds a step.
+// shipment.tracking events: the carrier's trail of a parcel (S2B2C trust, docs/domain.md §1 S2B2C shop). The
+// first event of a tracking number creates the shipment with its ship-by promise; each event adds a step.
 import type { Queryable } from '../../db/db.ts';
 import { EventRejected } from './rejected.ts';
 import type { TrackingData } from './schemas.ts';

@@ -1,4 +1,4 @@
-// Emotion awareness (docs/domain.md, "Hand-off to people"): how upset a shopper's message sounds,
+// Emotion awareness (docs/domain.md §2 Card): how upset a shopper's message sounds,
 // scored once per turn by assessMessage (assessment.ts). The one score drives the AI's tone, the
 // 'angry' hand-off trigger and a higher ticket priority.
 import { containsTerm, normalize } from '../../text/normalize.ts';

@@ -1,4 +1,4 @@
-// Who waits least (DOMAIN.md §3): 老铁 before core users before potential users before everyone
+// Who waits least (docs/domain.md §10 Handoff): 老铁 before core users before potential users before everyone
 // else, and an angry shopper one step ahead of a calm one of the same tier. Priority shoppers (core,
 // 老铁 by default) get the short SLA to the first human reply.
 import type { Tier } from '../../context.ts';

@@ -1,5 +1,6 @@
-// The handoff rules a shop can configure, kept under shops.settings.handoff (DOMAIN.md: every number
-// is a default a shop can change). Staff hours are the shop's serviceHours in the shop's timezone.
+// The handoff rules a shop can configure (docs/domain.md §10 Handoff), kept under
+// shops.settings.handoff: every number is a default a shop can change. Staff hours are the shop's
+// serviceHours in the shop's timezone.
 import { z } from 'zod';
 import { TIERS, type Tier } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
@@ -16,7 +17,7 @@ export const handoffSettingsSchema = z.object({
   tiers: z.array(z.enum(TIERS)).default([...TIERS]),
   /** Which triggers may hand off. */
   triggers: z.array(z.enum(HANDOFF_REASONS)).default([...HANDOFF_REASONS]),
-  /** Priority shoppers get the short SLA (DOMAIN.md §3: core users and 老铁, ≤ 3 min). */
+  /** Priority shoppers get the short SLA (docs/domain.md §10 Handoff: core users and 老铁, 3 min). */
   priorityTiers: z.array(z.enum(TIERS)).default(['core', 'laotie']),
   /** Minutes of service hours to the first human reply. */
   slaMinutes: z

@@ -1,5 +1,5 @@
 // The hand-off rules, evaluated after every AI turn, so that a shopper reaches a person whatever the
-// model chose to do (docs/domain.md, "Hand-off to people": what the AI cannot solve goes to a
+// model chose to do (docs/domain.md §10 Handoff: what the AI cannot solve goes to a
 // human). They decide every hand-off reason: what the message itself said (the turn's one
 // assessment, assessment.ts) and what the turn showed (a broken order tool, a large refund, the
 // same need unresolved twice, a message not understood twice). Pure: the turn's facts in, the

@@ -1,5 +1,5 @@
-// Rule conditions: thresholds over tag metrics (DOMAIN.md §2 "configurable thresholds over the
-// tags"). A group holds when all of `all` hold and at least `minAny` of `any` hold, which covers the
+// Rule conditions: thresholds over tag metrics (docs/domain.md §3 Tiers: configurable thresholds
+// over the tags). A group holds when all of `all` hold and at least `minAny` of `any` hold, which covers the
 // case rule (first order ≥ 80 AND dwell ≥ 8 AND favourites ≥ 3) and "k of n markers" (老铁).
 import { z } from 'zod';
 import { METRICS, type Metric } from './tags.ts';

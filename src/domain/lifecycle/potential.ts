@@ -1,5 +1,5 @@
-// Potential scoring of converted shoppers (DOMAIN.md §2, stage 1): high / mid / low by the shop's
-// rules (case default for high: first order ≥ 80 yuan AND dwell ≥ 8 min AND favourites ≥ 3).
+// Potential scoring of converted shoppers (docs/domain.md §3.4 Potential score): high / mid / low by the
+// shop's rules (case default for high: first order ≥ 80 yuan AND dwell ≥ 8 min AND favourites ≥ 3).
 import type { Tier } from '../../context.ts';
 import { evaluateGroup } from './conditions.ts';
 import type { LifecycleRules } from './rules.ts';

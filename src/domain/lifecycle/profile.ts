@@ -1,4 +1,4 @@
-// The shopper's live profile (DOMAIN.md §5 "profile and recommendation"): a short Chinese summary the
+// The shopper's live profile (docs/domain.md §2 Card, Profile): a short Chinese summary the
 // agent and staff read, and a vector of summary + preference tags for "shoppers like this one".
 import { createHash } from 'node:crypto';
 import type { Tier } from '../../context.ts';

@@ -1,4 +1,4 @@
-// The operator's tier report (DOMAIN.md §6): the tier distribution at the end of a period, the
+// The operator's tier report (docs/domain.md §13 Reports): the tier distribution at the end of a period, the
 // movements within it (from tier_changes) and the outcome metrics of the case, computed from data.
 // Definitions (period = [from, to)):
 // - order: paid, not cancelled or refunded; GMV and AOV over orders paid in the period;

@@ -1,7 +1,7 @@
 // The shop's lifecycle rules, one versioned document (GET/PUT/PATCH /v1/admin/rules): potential
 // scoring, promotion/demotion between tiers, points tasks and the 老铁 community numbers. Every number
-// is a DOMAIN.md default the operator can change; each save is a new version, and every tier change
-// records the version it was decided under.
+// is a default the operator can change (docs/domain.md §3 Tiers, §6 Points, §11 Community); each save is a
+// new version, and every tier change records the version it was decided under.
 //
 // A save names every setting (or, as a patch, exactly the ones it changes) and the version it was
 // edited from: a key the schema does not know is refused at every level, never dropped, so a body of
@@ -40,7 +40,7 @@ const badgeSchema = z.strictObject({ code: slug, name: typable().min(1).max(30),
 
 const all = (...c: Group['all']): Group => ({ all: c, any: [], minAny: 1 });
 
-// DOMAIN.md §2: the case's high potential; mid = two of the article's generic markers.
+// docs/domain.md §3.4 Potential score: the case's high potential; mid = two of the article's generic markers.
 const DEFAULT_POTENTIAL = {
   high: all(
     { metric: 'firstOrderFen', op: 'gte', value: 8000 },
@@ -59,9 +59,9 @@ const DEFAULT_POTENTIAL = {
   },
 } satisfies Record<'high' | 'mid', Group>;
 
-// Interpretation of DOMAIN.md §2–3: potential = bought again (the case's "二次消费 → 潜力用户");
-// core = a regular buyer; 老铁 = ≥ 2 orders in 30 days plus two value markers (shares, refers,
-// feedback, quick to new launches, AOV above the shop's). Inactivity demotes one step at a time.
+// Interpretation of the article (docs/domain.md §3.3 Promotion and demotion): potential = bought again (the
+// case's "二次消费 → 潜力用户"); core = a regular buyer; 老铁 = ≥ 2 orders in 30 days plus two value markers (shares,
+// refers, feedback, quick to new launches, AOV above the shop's). Inactivity demotes one step at a time.
 const DEFAULT_TIERS = {
   potential: {
     promote: all({ metric: 'repurchaseCount', op: 'gte', value: 1 }),
@@ -87,7 +87,7 @@ const DEFAULT_TIERS = {
   },
 } satisfies Record<'potential' | 'core' | 'laotie', { promote: Group; demote: Group | null }>;
 
-// DOMAIN.md §3 growth tasks (article defaults: 50 and 100 points), once a month each.
+// docs/domain.md §6 Points: growth tasks (article defaults: 50 and 100 points), once a month each.
 const DEFAULT_TASKS: PointsTask[] = [
   {
     code: 'browse-new-products',
@@ -111,7 +111,7 @@ const DEFAULT_TASKS: PointsTask[] = [
   },
 ];
 
-// DOMAIN.md §3 for 老铁: 10–20 candidates, top 5 launch; adopted feedback earns 500–2000 yuan.
+// docs/domain.md §11 Community for 老铁: 10–20 candidates, top 5 launch; adopted feedback earns 500–2000 yuan.
 const DEFAULT_COMMUNITY = {
   vote: { minCandidates: 10, maxCandidates: 20, topN: 5, votesPerShopper: 5, voterTiers: ['laotie'] as Tier[] },
   feedbackRewardFen: { min: 50_000, max: 200_000 },

@@ -1,4 +1,4 @@
-// The three tag dimensions of DOMAIN.md §2 (consumption, interaction, referral) plus preference
+// The three tag dimensions of docs/domain.md §3 Tiers (consumption, interaction, referral) plus preference
 // tags, computed from the shopper's orders, behaviour events, referrals and feedback. Stored in
 // shoppers.tags; the rules read them through `tagMetrics`.
 import type { Queryable } from '../../db/db.ts';
@@ -181,7 +181,7 @@ export async function saveTags(db: Queryable, shopId: string, shopperId: number,
   await db.query('UPDATE shoppers SET tags = $3 WHERE shop_id = $1 AND id = $2', [shopId, shopperId, JSON.stringify(tags)]);
 }
 
-/** The numbers rules may test (DOMAIN.md §2: thresholds over the tags); booleans as 0/1. */
+/** The numbers rules may test (docs/domain.md §3 Tiers: thresholds over the tags); booleans as 0/1. */
 export const METRICS = [
   'orderCount',
   'repurchaseCount',

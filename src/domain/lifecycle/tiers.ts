@@ -1,4 +1,4 @@
-// Promotion and demotion along converted → potential → core → 老铁 (DOMAIN.md §2) by the shop's
+// Promotion and demotion along converted → potential → core → 老铁 (docs/domain.md §3 Tiers) by the shop's
 // versioned rules. A tier is entered when its promote rule holds and its demote rule does not, and
 // left (one step down) when its demote rule holds: the two together keep a shopper from bouncing.
 import type { Tier } from '../../context.ts';
@@ -29,7 +29,7 @@ function step(from: Tier, to: Tier, kind: TierStep['kind'], matched: string[]): 
 export function tierSteps(current: Tier, rules: LifecycleRules['tiers'], metrics: Record<Metric, number | null>): TierStep[] {
   const steps: TierStep[] = [];
   let tier: Tier = current;
-  // DOMAIN.md §2: converted = has a first (paid) order; this one is a definition, not a rule.
+  // docs/domain.md §3 Tiers: converted = has a first (paid) order; this one is a definition, not a rule.
   if (tier === 'new') {
     if ((metrics.orderCount ?? 0) < 1) return steps;
     steps.push(step('new', 'converted', 'convert', [`orderCount ${metrics.orderCount} ≥ 1`]));

@@ -1,4 +1,4 @@
-// The shipping promise (发货承诺, DOMAIN.md §5: 48 h by default): a paid order must leave the
+// The shipping promise (发货承诺, docs/domain.md §1 S2B2C shop: 48 h by default): a paid order must leave the
 // warehouse by ship_by. Shoppers ask "怎么还没发货"; the answer says by when, and whether it is late.
 import { localDateTime } from './localTime.ts';
 import type { Order } from './repo.ts';

@@ -1,6 +1,6 @@
-// core → 老铁 emotional care (DOMAIN.md §3): a birthday coupon on the shopper's birthday, once a year
-// (issue key 'birthday:<shopper>:<year>'). The reminders job calls issueBirthdayCoupons daily and
-// sends the wishes; a 29 February birthday is celebrated on the 28th in other years.
+// core → 老铁 emotional care (docs/domain.md §5 Coupons): a birthday coupon on the shopper's birthday, once a
+// year (issue key 'birthday:<shopper>:<year>'). The reminders job calls issueBirthdayCoupons daily and sends
+// the wishes; a 29 February birthday is celebrated on the 28th in other years.
 import type { Tier } from '../../context.ts';
 import type { Db } from '../../db/db.ts';
 import { getShop } from '../shops/repo.ts';

@@ -1,7 +1,7 @@
-// potential → core (DOMAIN.md §3): the monthly exclusive discount day (settings.discountDay, case:
-// the 15th, 8折) as a coupon valid on that local day, once a month per shopper (issue key
-// 'discount_day:<shopper>:<yyyy-mm>'). Issued in bulk by the reminders job (3 days ahead, with the
-// notice) and to a shopper the moment they are promoted to potential.
+// potential → core (docs/domain.md §5 Coupons): the monthly exclusive discount day (settings.discountDay,
+// case: the 15th, 8折) as a coupon valid on that local day, once a month per shopper (issue key
+// 'discount_day:<shopper>:<yyyy-mm>'). Issued in bulk by the reminders job (3 days ahead, with the notice)
+// and to a shopper the moment they are promoted to potential.
 import type { Tier } from '../../context.ts';
 import type { Db, Queryable } from '../../db/db.ts';
 import type { CouponTemplate } from '../coupons/templates.ts';

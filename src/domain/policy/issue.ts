@@ -1,4 +1,4 @@
-// Issuing a coupon because a policy says so (DOMAIN.md §3): the template's audience, per-shopper
+// Issuing a coupon because a policy says so (docs/domain.md §5 Coupons): the template's audience, per-shopper
 // limit, total quantity and issuing window are checked here, and the issue key (UNIQUE per shop)
 // makes a replay issue nothing. Runs inside the caller's transaction and never raises on a
 // duplicate: ON CONFLICT DO NOTHING keeps an event's transaction usable.

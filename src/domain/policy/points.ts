@@ -1,4 +1,4 @@
-// Points redeemed for coupons (DOMAIN.md §3: 100 points → a 10 yuan no-threshold coupon). The
+// Points redeemed for coupons (docs/domain.md §6 Points: 100 points → a 10 yuan no-threshold coupon). The
 // shopper's row is locked for the whole redemption, so concurrent redemptions of one shopper queue:
 // each sees the balance the previous one left, the balance never goes negative, and exactly as many
 // succeed as the points afford. The n-th redemption writes ledger ref_key and coupon issue_key

@@ -1,5 +1,5 @@
-// converted → potential (DOMAIN.md §3): the first paid order earns a second-purchase coupon valid for
-// the template's days (default 7) from that payment. One per first order, by its issue key.
+// converted → potential (docs/domain.md §5 Coupons): the first paid order earns a second-purchase coupon
+// valid for the template's days (default 7) from that payment. One per first order, by its issue key.
 import type { Tier } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { addDays } from './calendar.ts';

@@ -1,4 +1,4 @@
-// Growth tasks for points (DOMAIN.md §3, converted → potential): browse 3 new products → 50 points,
+// Growth tasks for points (docs/domain.md §6 Points): browse 3 new products → 50 points,
 // share a product → 100 points, as configured in the shop's lifecycle rules. Progress is counted from
 // behaviour_events in the task's period (a local day, week or month, or ever); completing it writes
 // one points_ledger row whose ref_key 'task:<code>:<shopper>:<period>' makes a replay earn nothing.

@@ -1,4 +1,4 @@
-// The coupon templates behind the policies of DOMAIN.md §3, with the article's defaults. A shop that
+// The coupon templates behind the policies of docs/domain.md §5 Coupons, with their defaults. A shop that
 // has no template of a trigger gets the default inserted on first use; from then on it is an ordinary
 // coupon_templates row the operator edits (amounts, audience tiers, limits, validity) or switches
 // off with active = false.

@@ -1,10 +1,11 @@
-// The activity rule (活跃度规则, DOMAIN.md §4): when the agents of a boss's team have bought nothing for
-// 30 consecutive days and the boss has not helped one of them complete an order in that time, the boss
-// is demoted to agent until the team is active again. Run daily by the settlement job.
+// The activity rule (活跃度规则, docs/domain.md §4.4 Help and the activity rule): when the agents of a
+// boss's team have bought nothing for 30 consecutive days and the boss has not helped one of them
+// complete an order in that time, the boss is demoted to agent until the team is active again. Meant to
+// run daily; no job calls it yet (docs/domain.md §4.5 Reward lifecycle).
 //
-// Readings: the team's agents are the agents the boss referred directly (§4 "the agents the boss
-// referred"); a boss with no such agent is left alone (there is nobody to help); a boss promoted or
-// re-promoted less than a window ago is not judged yet. "Active again" = one of those agents paid an
+// Readings (docs/domain.md §4.4 Help and the activity rule): the team's agents are the agents the boss
+// referred directly; a boss with no such agent is left alone (there is nobody to help); a boss promoted
+// or re-promoted less than a window ago is not judged yet. "Active again" = one of those agents paid an
 // order after the demotion (a help is such an order).
 import type { Queryable } from '../../db/db.ts';
 import { PAID_STATUSES } from './ledger.ts';

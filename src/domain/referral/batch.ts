@@ -13,7 +13,7 @@
 // Tests check this against onOrderPaid order by order (tests/db/referralBatch.test.ts).
 //
 // Like onOrderPaid, it reads the buyer's referrer (r1) and that referrer's referrer (r2) and nobody
-// further up (DOMAIN.md §4 legal guard rail).
+// further up (docs/domain.md §4.6 Legal guard).
 import type { Queryable } from '../../db/db.ts';
 import { PAID_STATUSES } from './ledger.ts';
 import { getReferralPolicy } from './policy.ts';

@@ -1,6 +1,6 @@
-// 帮扶 (DOMAIN.md §4): a boss helps a low-activity agent of the team complete an order, e.g. with an
-// exclusive coupon. Recording the help is what earns the help reward when that order is paid, and it is
-// what keeps the boss clear of the activity rule.
+// 帮扶 (docs/domain.md §4.4 Help and the activity rule): a boss helps a low-activity agent of the team complete
+// an order, e.g. with an exclusive coupon. Recording the help is what earns the help reward when that order
+// is paid, and it is what keeps the boss clear of the activity rule.
 import type { Queryable } from '../../db/db.ts';
 import { Conflict, Invalid, NotFound } from '../../errors.ts';
 import { PAID_STATUSES } from './ledger.ts';
@@ -26,10 +26,10 @@ interface HelpCheckRow {
 
 /**
  * Records that `bossId` helped `agentId` with `orderId`. Rules: the agent is an agent the boss referred
- * directly (the team's agents, §4); the agent had no paid order in the policy's inactiveDays before this
- * order was created (low activity); the helper is a boss, or a boss demoted by the activity rule (helping
- * is how they get back); the order is not paid yet. One help per order; recording the same help again
- * returns it.
+ * directly (the team's agents, docs/domain.md §4 Referral); the agent had no paid order in the policy's
+ * inactiveDays before this order was created (low activity); the helper is a boss, or a boss demoted by the
+ * activity rule (helping is how they get back); the order is not paid yet. One help per order; recording the
+ * same help again returns it.
  */
 export async function recordHelp(
   tx: Queryable,

@@ -1,4 +1,4 @@
-// 链动2+1 identities (DOMAIN.md §4): member → agent (bought an activation product) → boss (enough
+// 链动2+1 identities (docs/domain.md §4 Referral): member → agent (bought an activation product) → boss (enough
 // directly referred agents). Every change is written to referral_identity_changes with its reason.
 import type { ReferralIdentity, Tier } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';

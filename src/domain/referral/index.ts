@@ -1,6 +1,6 @@
-// The 链动2+1 referral engine (DOMAIN.md §4): policy, identities, rewards, ledger, settlement, the
-// activity rule, the monthly ranking and a shopper's status. Order events come in through
-// onOrderPaid / onOrderDelivered / onOrderRefunded inside the caller's transaction.
+// The 链动2+1 referral engine (docs/domain.md §4 Referral): policy, identities, rewards, ledger, settlement,
+// the activity rule, the monthly ranking and a shopper's status. Order events come in through onOrderPaid /
+// onOrderDelivered / onOrderRefunded inside the caller's transaction.
 export { applyActivityRule, type ActivityOutcome } from './activity.ts';
 export { applyPaidOrdersBatch, type BatchOutcome } from './batch.ts';
 export { findHelp, recordHelp, type HelpRecord } from './help.ts';

@@ -43,7 +43,7 @@ interface FactsRow {
 
 /**
  * Everything the reward rules need about one order, in one query. It joins the buyer's referrer and
- * that referrer's referrer and no one further (DOMAIN.md §4 legal guard rail).
+ * that referrer's referrer and no one further (docs/domain.md §4.6 Legal guard).
  */
 export async function loadPaidOrder(tx: Queryable, shopId: string, orderId: number): Promise<PaidOrderRecord | null> {
   const { rows } = await tx.query<FactsRow>(
@@ -154,9 +154,9 @@ export async function insertCredits(tx: Queryable, shopId: string, lines: readon
 }
 
 /**
- * Claws back every credit of an order (DOMAIN.md §4: "clawed back in full if the order is refunded"):
- * pending credits become reversed; settled ones keep their state and get a negative reversal entry.
- * Idempotent: a replay finds nothing pending and every reversal key taken. Returns the rows touched.
+ * Claws back every credit of an order (docs/domain.md §4.5 Reward lifecycle: all of it when the order is
+ * refunded): pending credits become reversed; settled ones keep their state and get a negative reversal
+ * entry. Idempotent: a replay finds nothing pending and every reversal key taken. Returns the rows touched.
  */
 export async function reverseOrderCredits(tx: Queryable, shopId: string, orderId: number, at: Date): Promise<number> {
   const pending = await tx.query(

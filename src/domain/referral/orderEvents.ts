@@ -1,4 +1,4 @@
-// The referral engine's side of an order's life (DOMAIN.md §4: "rewards follow the order's life"). The
+// The referral engine's side of an order's life (docs/domain.md §4.5 Reward lifecycle). The
 // lifecycle worker calls these inside its event transaction; each is safe to replay.
 import type { Queryable } from '../../db/db.ts';
 import { changeIdentity, promoteAfterPaidOrder, type IdentityChange } from './identity.ts';

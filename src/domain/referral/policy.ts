@@ -1,6 +1,6 @@
-// The 链动2+1 policy: every rate and amount of DOMAIN.md §4 (and the core/老铁 perks of §3) as a
-// shop-configurable default, versioned per shop. There is deliberately no setting for how many levels
-// rewards reach: two is fixed by law (§4 legal guard rail) and by the shape of rewards.ts.
+// The 链动2+1 policy: every rate and amount of docs/domain.md §4.8 Policy defaults (core/老铁 perks included) as
+// a shop-configurable default, versioned per shop. There is deliberately no setting for how many levels
+// rewards reach: two is fixed by law (docs/domain.md §4.6 Legal guard) and by the shape of rewards.ts.
 import { z } from 'zod';
 import { TIERS } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
@@ -12,34 +12,37 @@ const fen = (fallback: number) => z.number().int().min(0).max(100_000_000).defau
 const count = (fallback: number, max: number) => z.number().int().min(1).max(max).default(fallback);
 
 export const referralPolicySchema = z.object({
-  /** 直推奖: share of the order's pay_fen for the direct referrer, if agent or boss (§4: 10 %). */
+  /** 直推奖: share of the order's pay_fen for the direct referrer, if agent or boss (10 %). */
   directRateBps: bps(1000),
-  /** 团队奖: share for the boss whose team placed the order (§4: 5 %). */
+  /** 团队奖: share for the boss whose team placed the order (5 %). */
   teamRateBps: bps(500),
   /**
-   * 团队奖 of bosses in a boosted tier (§3 "team reward +15 %", case 5 % → 7 %). The case's absolute
+   * 团队奖 of bosses in a boosted tier (the article's "team reward +15 %", case 5 % → 7 %). The case's absolute
    * 7 % is the default rather than 5 % × 1.15 = 5.75 %: the case is what merchants quote.
    */
   teamRateBpsCore: bps(700),
-  /** Tiers with the boosted team rate and the accelerated boss threshold (§3 core → 老铁, §4). */
+  /** Tiers with the boosted team rate and the accelerated boss threshold (core and 老铁). */
   boostedTiers: z.array(z.enum(TIERS)).default(['core', 'laotie']),
-  /** 平级奖: share of a referred boss's team reward for the boss who referred them (§4: 20 %). */
+  /** 平级奖: share of a referred boss's team reward for the boss who referred them (20 %). */
   peerRateBps: bps(2000),
-  /** 帮扶奖 per helped order (§4: 50 yuan). */
+  /** 帮扶奖 per helped order (50 yuan). */
   helpRewardFen: fen(5000),
-  /** 老铁 lifetime reward on the orders of their direct referrals (§3: 3 %; see rewards.ts). */
+  /** 老铁 lifetime reward on the orders of their direct referrals (3 %; see rewards.ts). */
   laotieLifetimeRateBps: bps(300),
-  /** agent → boss: directly referred shoppers who became agents (§4: 2). */
+  /** agent → boss: directly referred shoppers who became agents (2). */
   bossAgentReferrals: count(2, 100),
-  /** The same for boosted tiers (§3/§4: "1 referral makes boss"). */
+  /** The same for boosted tiers (1: the article's "1 referral makes boss"). */
   bossAgentReferralsCore: count(1, 100),
-  /** 代理体验权 (§3): trial length, its one-time cash reward, and who may start one. */
+  /** 代理体验权 (docs/domain.md §4.3 Agent trial): its length, one-time cash reward, who may start one. */
   trialDays: count(15, 365),
   trialRewardFen: fen(2000),
   trialTiers: z.array(z.enum(TIERS)).default(['potential']),
-  /** Activity rule (§4): days without a purchase by the team's agents before a boss is demoted. */
+  /**
+   * Activity rule (docs/domain.md §4.4 Help and the activity rule): days without a purchase by the
+   * team's agents before a boss is demoted.
+   */
   inactiveDays: count(30, 365),
-  /** 裂变之星 (§3): places in the monthly ranking. */
+  /** 裂变之星 (docs/domain.md §4.7 Referral star): places in the monthly ranking. */
   rankingSize: count(3, 100),
 });
 

@@ -1,4 +1,4 @@
-// 裂变之星 (DOMAIN.md §3, 老铁 stage): the monthly ranking of referrers, top 3 rewarded by the shop.
+// 裂变之星 (docs/domain.md §4.7 Referral star): the monthly ranking of referrers, top 3 rewarded by the shop.
 //
 // Reading: ranked by new referred buyers — direct referrals whose first paid order (not refunded or
 // cancelled) falls in the month, in the shop's time zone. New buyers measure 裂变 (acquisition) and

@@ -1,11 +1,11 @@
-// Who gets what for one paid order (DOMAIN.md §4) — pure, so the rules can be read, unit-tested and
-// property-tested without a database.
+// Who gets what for one paid order (docs/domain.md §4.2 Rewards) — pure, so the rules can be read,
+// unit-tested and property-tested without a database.
 //
 // Legal guard rail by construction: the input holds the buyer's referrer and that referrer's referrer
 // and nobody further up, so no rule here can pay a third level. The ledger's CHECK (level IN (1, 2))
 // guards the same line in the database.
 //
-// Readings of the rules where DOMAIN.md leaves room (each documented once, here):
+// Readings where the article leaves room (docs/domain.md §4.2 Rewards), each documented once, here:
 // - Team (团队): a boss's team is the shoppers the boss referred personally plus the shoppers brought in
 //   by the agents the boss referred, ending at the next boss. So the team reward goes to the buyer's
 //   referrer when that referrer is a boss (level 1), else to the referrer's referrer when the referrer is
@@ -13,11 +13,13 @@
 //   lets the peer reward exist within two levels at all.
 // - Peer (平级奖): 20 % of the level-1 boss's team reward on this order, to the boss who referred that
 //   boss (level 2). A level-2 team reward earns no peer reward: its beneficiary would be a third level.
-// - 老铁 lifetime (终身团队奖 3 %, §3): a referrer whose tier is 老铁 keeps 3 % of every paid order of the
-//   shoppers they referred directly, whatever their 链动 identity (even a member, even a boss demoted
-//   by the activity rule): "lifetime" = it never lapses. It comes on top of the direct reward.
-// - Agent trial (代理体验权, §3): the trial holder gets the one-time trial reward when a shopper they
-//   referred pays their first order within the trial window; it pays on top of other rewards.
+// - 老铁 lifetime (终身团队奖 3 %, docs/domain.md §4.2 Rewards): a referrer whose tier is 老铁 keeps 3 % of
+//   every paid order of the shoppers they referred directly, whatever their 链动 identity (even a
+//   member, even a boss demoted by the activity rule): "lifetime" = it never lapses. It comes on top of
+//   the direct reward.
+// - Agent trial (代理体验权, docs/domain.md §4.3 Agent trial): the trial holder gets the one-time trial
+//   reward when a shopper they referred pays their first order within the trial window; it pays on top
+//   of other rewards.
 // - Help (帮扶奖): a fixed amount to the buyer's referrer when that referrer is a boss and recorded a
 //   help for this order (see help.ts); the helped agent is the buyer.
 // - Rewards use identities as they were before this order's own promotions: the order that makes a
@@ -68,7 +70,7 @@ export interface RewardLine {
   amountFen: number;
 }
 
-/** rateBps of amountFen, rounded down (DOMAIN.md §4: integer fen, rounding down). Exact for any size. */
+/** rateBps of amountFen, rounded down to the fen (docs/domain.md §4.2 Rewards). Exact for any size. */
 export function shareOf(amountFen: number, rateBps: number): number {
   return Number((BigInt(amountFen) * BigInt(rateBps)) / 10_000n);
 }

@@ -1,5 +1,6 @@
 // Settlement (结算): rewards stay pending while the order can still be returned and settle after the
-// shop's return window counted from delivery (DOMAIN.md §4; returnWindowDays in shop settings).
+// shop's return window counted from delivery (docs/domain.md §4.5 Reward lifecycle; returnWindowDays in
+// shop settings).
 import type { Queryable } from '../../db/db.ts';
 import { parseShopSettings } from '../shops/settings.ts';
 

@@ -20,7 +20,7 @@ export interface ReferralStatus {
   agentsNeededForBoss: number;
   /** A member must first buy an activation product to become an agent. */
   needsActivationPurchase: boolean;
-  /** Direct referrals plus the shoppers brought in by the agents among them (the team, §4). */
+  /** Direct referrals plus the shoppers their agents brought in (the team, docs/domain.md §4.2 Rewards). */
   teamSize: number;
   rewards: RewardTotals;
   month: string;

@@ -1,4 +1,4 @@
-// 代理体验权 (DOMAIN.md §3, potential → core): a potential shopper may try being an agent for 15 days
+// 代理体验权 (docs/domain.md §4.3 Agent trial): a potential shopper may try being an agent for 15 days
 // without the activation purchase; the first new buyer they bring in within the trial earns them a
 // one-time cash reward (20 yuan). The reward itself is priced with the order (rewards.ts).
 import type { ReferralIdentity, Tier } from '../../context.ts';

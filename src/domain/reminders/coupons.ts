@@ -1,4 +1,4 @@
-// The coupon a reminder carries (DOMAIN.md §3: birthday 满150减50, second purchase 满100减20, the
+// The coupon a reminder carries (docs/domain.md §5 Coupons: birthday 满150减50, second purchase 满100减20, the
 // discount day's 8折 …) is issued before the message is written, in the transaction that claims the
 // reminder, so a message can only name a coupon that exists. Set-based, but with the rules of the
 // policy module (src/domain/policy): its issue keys ('birthday:<shopper>:<year>',

@@ -56,7 +56,7 @@ export function localDay(col: string): string {
 
 export interface Occasion {
   name: OccasionName;
-  /** The coupon policy issued with it (DOMAIN.md §3), when the shop has an active template. */
+  /** The coupon policy issued with it (docs/domain.md §5 Coupons), when the shop has an active template. */
   couponTrigger?: CouponTrigger;
   /**
    * A SELECT of (shopper_id bigint, occurrence_key text, facts jsonb, pick numeric — lower wins when

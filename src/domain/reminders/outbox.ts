@@ -2,7 +2,7 @@
 // so several replicas share the load and a worker that dies after claiming loses nothing — its rows
 // are due again when the lease runs out. In-card delivery and the 'sent' mark are one transaction
 // (never twice); a webhook carries its delivery id for the receiver to dedupe. Failures retry with
-// exponential backoff and go to 'dead' after the shop's maxAttempts (DOMAIN.md §5 defaults: 5); what
+// exponential backoff and go to 'dead' after the shop's maxAttempts (docs/domain.md §8 Reminders); what
 // a retry cannot change (a 4xx, a destination the guard refuses) goes to 'dead' at once. Re-drive
 // moves a dead row back to pending.
 import type { Clock } from '../../context.ts';
@@ -133,7 +133,7 @@ export async function deliver(deps: OutboxDeps, d: ClaimedDelivery, o: WorkerOpt
   if (t.optedOut) return (await settle(db, d, o.workerId, now, `state = 'cancelled', last_error = 'opted out'`, [])) ? 'cancelled' : 'lost';
   const quiet = cfg.stored.settings.quietHours;
   if (inQuietHours(localClock(now, cfg.timezone).minutes, quiet)) {
-    // Quiet hours (DOMAIN.md §5): moved to their end, and this claim does not count as an attempt.
+    // Quiet hours (docs/domain.md §8 Reminders): moved to their end; this claim does not count as an attempt.
     const at = outOfQuietHours(now, cfg.timezone, quiet);
     return (await settle(db, d, o.workerId, now, `attempts = attempts - 1, next_attempt_at = $4`, [at])) ? 'deferred' : 'lost';
   }

@@ -1,6 +1,6 @@
-// The daily plan of one shop (DOMAIN.md §5: personal, rate-limited, opt-out respected), set-based:
-// one INSERT … SELECT per occasion, highest value first, so a shopper's best occasion of the day
-// takes the daily slot and lower ones find it taken. The unique key (shopper, occasion, occurrence)
+// The daily plan of one shop (docs/domain.md §8 Reminders: personal, rate-limited, opt-out respected),
+// set-based: one INSERT … SELECT per occasion, highest value first, so a shopper's best occasion of the
+// day takes the daily slot and lower ones find it taken. The unique key (shopper, occasion, occurrence)
 // makes re-runs and concurrent runners plan nothing twice; a per-shop advisory lock makes the caps
 // exact even when two runners race.
 import type { Queryable } from '../../db/db.ts';

@@ -1,4 +1,4 @@
-// The reminder rules a shop can configure (DOMAIN.md §5, and the preamble: every number is a
+// The reminder rules a shop can configure (docs/domain.md §8 Reminders; like every number there, a
 // default the shop may change). Stored in reminder_settings.settings; missing keys take these.
 import { z } from 'zod';
 import { TIERS } from '../../context.ts';
@@ -21,8 +21,8 @@ const ALL = TIERS;
 const BUYERS = ['converted', 'potential', 'core', 'laotie'] as const;
 const rank = (d: number) => z.number().int().min(0).max(1000).default(d);
 
-// The value ranks decide which occasion wins when the caps allow only one (DOMAIN.md §3/§5: the
-// personal, money-bearing moments first, the mass greetings last).
+// The value ranks decide which occasion wins when the caps allow only one (docs/domain.md §8 Reminders):
+// the personal, money-bearing moments first, the mass greetings last.
 export const reminderSettingsSchema = z.object({
   enabled: z.boolean().default(true),
   /** Local time of the daily run. */
@@ -40,7 +40,10 @@ export const reminderSettingsSchema = z.object({
           enabled: z.boolean().default(true),
           rank: rank(90),
           tiers: tiers(ALL),
-          /** First day after the first order to nudge, and the window (DOMAIN.md §3: within 7 days). */
+          /**
+           * First day after the first order to nudge, and the window (docs/domain.md §8 Reminders: within
+           * 7 days).
+           */
           startAfterDays: z.number().int().min(0).max(30).default(1),
           withinDays: z.number().int().min(1).max(30).default(7),
         })
@@ -60,7 +63,10 @@ export const reminderSettingsSchema = z.object({
         .object({
           enabled: z.boolean().default(true),
           rank: rank(70),
-          /** DOMAIN.md §3: potential → core, the monthly discount day, reminded 3 days before. */
+          /**
+           * The monthly discount day of potential shoppers, reminded 3 days before
+           * (docs/domain.md §8 Reminders).
+           */
           tiers: tiers(['potential']),
           daysBefore: z.number().int().min(0).max(14).default(3),
         })
@@ -70,7 +76,7 @@ export const reminderSettingsSchema = z.object({
           enabled: z.boolean().default(true),
           rank: rank(60),
           tiers: tiers(BUYERS),
-          /** Days and years after the first purchase (DOMAIN.md §3: 100 days). */
+          /** Days and years after the first purchase (docs/domain.md §8 Reminders: 100 days, 1 year). */
           days: z.array(z.number().int().min(1).max(3650)).max(10).default([100]),
           years: z.array(z.number().int().min(1).max(50)).max(10).default([1]),
         })

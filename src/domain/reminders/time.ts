@@ -1,6 +1,6 @@
 // Shop-local calendar arithmetic. Reminders belong to the shop's local day (a birthday is the 17th in
-// Shanghai, whatever the UTC date), and quiet hours are local hours (DOMAIN.md §5: personal, not
-// at night). Dates are 'YYYY-MM-DD' strings; instants are Dates.
+// Shanghai, whatever the UTC date), and quiet hours are local hours (docs/domain.md §8 Reminders: personal,
+// not at night). Dates are 'YYYY-MM-DD' strings; instants are Dates.
 
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -102,7 +102,7 @@ export function inQuietHours(minutes: number, q: QuietHours): boolean {
   return s > e ? minutes >= s || minutes < e : minutes >= s && minutes < e;
 }
 
-/** `at`, or the end of the quiet hours it falls in (DOMAIN.md §5: shifted, never dropped). */
+/** `at`, or the end of the quiet hours it falls in (docs/domain.md §8 Reminders: shifted, never dropped). */
 export function outOfQuietHours(at: Date, tz: string, q: QuietHours): Date {
   const { date, minutes } = localClock(at, tz);
   if (!inQuietHours(minutes, q)) return at;

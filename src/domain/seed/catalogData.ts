@@ -298,8 +298,8 @@ export const CATEGORIES: readonly CategoryData[] = [
 ];
 
 /**
- * The 链动2+1 activation products (激活产品, DOMAIN.md §4): low-price lead items whose purchase makes a
- * member an agent. Written by hand: they are few and the card explains them by name.
+ * The 链动2+1 activation products (激活产品, docs/domain.md §4 Referral): low-price lead items whose purchase makes
+ * a member an agent. Written by hand: they are few and the card explains them by name.
  */
 export interface ActivationProductData {
   sku: string;

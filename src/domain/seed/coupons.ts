@@ -1,5 +1,5 @@
-// Coupon templates of DOMAIN.md §3 with the case's numbers, the coupons used on past orders, and the
-// ones shoppers hold now. Issue keys are unique per shop: 'seed:<template>:<openid>' for a coupon a
+// Coupon templates of docs/domain.md §5 Coupons with the case's numbers, the coupons used on past orders, and
+// the ones shoppers hold now. Issue keys are unique per shop: 'seed:<template>:<openid>' for a coupon a
 // shopper gets once, 'seed:<template>:<order_no | openid:date>' for repeatable ones.
 import { applyDiscount } from './orders.ts';
 import { lowestBalanceFrom, orderPointsEntry, REDEEM_POINTS, redemption } from './points.ts';

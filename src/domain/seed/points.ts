@@ -1,5 +1,6 @@
-// Points (积分): 1 point per yuan paid once an order completes, growth tasks of DOMAIN.md §3, and
-// redemptions of 100 points for a 10-yuan coupon. A balance never goes below zero.
+// Points (积分): 1 point per yuan paid once an order completes (demo history only), growth tasks of
+// docs/domain.md §6 Points, and redemptions of 100 points for a 10-yuan coupon. A balance never goes
+// below zero.
 import type { Rng } from './rng.ts';
 import { compactDate, DAY } from './time.ts';
 import type { OrderSeed, PointsEntrySeed, ShopperSeed } from './types.ts';

@@ -5,7 +5,7 @@ import { SAMPLE_BY_OPENID } from './samples.ts';
 import { DAY } from './time.ts';
 import type { OrderSeed, PotentialScore, ShopperSeed } from './types.ts';
 
-// DOMAIN.md §2 case: high potential = a first order of ≥ 80 yuan (the shop's average is 65) AND
+// docs/domain.md §3.4 Potential score: high = a first order of ≥ 80 yuan (the shop's average is 65) AND
 // ≥ 8 minutes of browsing AND ≥ 3 favourites. The browsing part is drawn here ("engaged") and the
 // behaviour events are generated to match it (engagement.ts).
 const HIGH_FIRST_ORDER_FEN = 8_000;

@@ -1,4 +1,4 @@
-// The 链动2+1 referral forest (DOMAIN.md §4). Every referrer registered before the shopper it
+// The 链动2+1 referral forest (docs/domain.md §4 Referral). Every referrer registered before the shopper it
 // referred, so the links can only point back in time and never close a cycle. Each boss has directly
 // referred at least 2 agents (the rule that made them boss); an agent has referred no agent, or it
 // would be a boss already. About 45 % of the other shoppers came through someone's share link

@@ -1,5 +1,5 @@
 // The demo shoppers: the samples of samples.ts first, then random ones, with the case's tier shares
-// (DOMAIN.md §6: 老铁 7 %, potential + core 25 %). Referral links, potential scores and profile
+// (docs/domain.md §13 Reports: 老铁 7 %, potential + core 25 %). Referral links, potential scores and profile
 // summaries are added later (referral.ts, profiles.ts), once the rest of the history exists.
 import { TIERS, type Tier } from '../../context.ts';
 import { CATEGORIES } from './catalogData.ts';

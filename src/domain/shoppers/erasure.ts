@@ -9,7 +9,7 @@
 //   referral GMV attributes its orders to the referrer who earned from them. A tombstone cannot sign
 //   in (resolveShopperCaller), is not found by the mall's events, is never reminded, and is not
 //   counted as a person in the lifecycle reports (its orders still count).
-// - Kept, because 电子商务法 §31 makes the shop keep transaction records for 3 years, and because the
+// - Kept, because 电子商务法 art. 31 makes the shop keep transaction records for 3 years, and because the
 //   referrers earned their rewards (even settled ones) from these orders:
 //   orders (address emptied), order items, shipments (carrier, number, status, times — no address),
 //   after-sales requests (amounts and statuses; the shopper's free-text reason emptied),

@@ -1,11 +1,11 @@
-// The numbers a shop can configure (DOMAIN.md: every number is a default, never a constant buried
-// in code). Stored in shops.settings as JSON; missing keys take these defaults.
+// The numbers a shop can configure (docs/domain.md §1 S2B2C shop: every number is a default, never a
+// constant buried in code). Stored in shops.settings as JSON; missing keys take these defaults.
 import { z } from 'zod';
 
 export const shopSettingsSchema = z.object({
-  /** After-sales window after delivery, and the reward settlement delay (DOMAIN.md §4). */
+  /** After-sales window after delivery, and the reward settlement delay (docs/domain.md §7 After-sales). */
   returnWindowDays: z.number().int().min(0).max(90).default(7),
-  /** The supplier's shipping promise (S2B2C trust, DOMAIN.md §5). */
+  /** The supplier's shipping promise (S2B2C trust, docs/domain.md §1 S2B2C shop). */
   shippingPromiseHours: z.number().int().min(1).max(720).default(48),
   /** Shop average order value in fen, the reference for potential scoring (case: 65 yuan). */
   averageOrderFen: z.number().int().min(0).default(6500),

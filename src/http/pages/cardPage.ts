@@ -5,7 +5,7 @@ import { html } from 'hono/html';
 import type { Shop } from '../../domain/shops/repo.ts';
 import { page } from './layout.ts';
 
-/** Quick actions (DOMAIN.md §5): what a tap asks the card. */
+/** Quick actions (docs/domain.md §2 Card): what a tap asks the card. */
 const QUICK_ACTIONS: ReadonlyArray<{ label: string; ask: string }> = [
   { label: '查订单', ask: '帮我查一下我的订单' },
   { label: '查物流', ask: '我的快递到哪了' },

@@ -1,4 +1,4 @@
-// First-purchase anniversaries (DOMAIN.md §3 core → 老铁: "first-purchase anniversaries (100 days)"):
+// First-purchase anniversaries (docs/domain.md §8 Reminders: 100 days and 1 year after the first order):
 // the configured day counts and whole years after the first valid order's local date.
 import { eligibleShopper, localDay, validOrder, withinLocalDays, type Occasion } from '../occasion.ts';
 

@@ -1,4 +1,4 @@
-// Birthday wish + birthday coupon (DOMAIN.md §3 core → 老铁, §5), on the birthday in the shop's
+// Birthday wish + birthday coupon (docs/domain.md §8 Reminders, §5 Coupons), on the birthday in the shop's
 // time zone. Born on 29 February: greeted on the 28th in common years.
 import { eligibleShopper, type Occasion } from '../occasion.ts';
 import { dateParts, isLeapYear } from '../time.ts';

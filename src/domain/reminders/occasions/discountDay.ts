@@ -1,5 +1,5 @@
-// The monthly exclusive discount day for potential shoppers (DOMAIN.md §3 potential → core: "the
-// 15th, 8折 + a gift over 200 yuan, reminded 3 days before"). The day itself is the shop's
+// The monthly exclusive discount day for potential shoppers (docs/domain.md §8 Reminders, §5 Coupons:
+// the 15th, 8折, reminded 3 days before). The day itself is the shop's
 // settings.discountDay; the occurrence is the month of the discount day.
 import { eligibleShopper, type Occasion } from '../occasion.ts';
 import { addDays, dateParts } from '../time.ts';

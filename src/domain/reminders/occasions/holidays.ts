@@ -1,5 +1,5 @@
-// Holiday greetings (DOMAIN.md §5: "holidays including lunar ones (中秋, 春节)"). Holidays are rules,
-// never a table of dates: Gregorian ones by month and day, lunar ones converted with
+// Holiday greetings (docs/domain.md §8 Reminders: Gregorian and lunar ones, 中秋 and 春节 among them). Holidays
+// are rules, never a table of dates: Gregorian ones by month and day, lunar ones converted with
 // lunar-javascript for whatever year is asked.
 import { lunarMonthDay } from '../lunar.ts';
 import { eligibleShopper, type Occasion } from '../occasion.ts';

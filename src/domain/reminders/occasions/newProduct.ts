@@ -1,4 +1,4 @@
-// New-product previews matched to the profile (DOMAIN.md §3 converted → potential, §5): products
+// New-product previews matched to the profile (docs/domain.md §8 Reminders): products
 // launched in the last N days whose vector is close enough (cosine) to the shopper's profile
 // vector. Only vectors of the same embedder and dimension are compared; a shopper who already
 // bought the product is not told about it; the closest product wins.

@@ -1,4 +1,4 @@
-// Replenishment (DOMAIN.md §5: "你上次买的洗衣液快用完了"): due on the last purchase of a consumable +
+// Replenishment (docs/domain.md §8 Reminders: "你上次买的洗衣液快用完了"): due on the last purchase of a consumable +
 // its usage cycle × quantity − lead days. A reminder held back by the caps may still go within the
 // grace days; buying the product again starts a new occurrence.
 import { eligibleShopper, localDay, validOrder, type Occasion } from '../occasion.ts';

@@ -1,5 +1,5 @@
-// Second-purchase nudge (DOMAIN.md §3 converted → potential: "second-purchase coupon within 7 days
-// of the first order"): once, on a day of that window, while the first order is still the only one.
+// Second-purchase nudge (docs/domain.md §8 Reminders, §5 Coupons: a coupon valid 7 days from the
+// first order): once, on a day of that window, while the first order is still the only one.
 // The occurrence is the order number, as in the policy's coupon key 'second_purchase:<shopper>:<orderNo>'.
 import { eligibleShopper, localDay, validOrder, withinLocalDays, type Occasion } from '../occasion.ts';
 
