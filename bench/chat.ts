@@ -16,7 +16,7 @@ import type { Db } from '../src/db/db.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openPg } from '../src/db/pg.ts';
 import { openPglite } from '../src/db/pglite.ts';
-import { DEMO_SHOP_ID, findShopperIdByOpenid } from '../src/domain/seed/index.ts';
+import { DEMO_SHOP_ID, findShopperIdByOpenid } from '../src/demo/index.ts';
 import { runTurn } from '../src/agent/runTurn.ts';
 import { resolveShopperCaller } from '../src/domain/shoppers/repo.ts';
 import { createShopCards } from '../src/domain/shops/cards.ts';

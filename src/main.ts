@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from './config.ts';
-import { DEMO_SHOP_ID, findShopperIdByOpenid } from './domain/seed/index.ts';
+import { DEMO_SHOP_ID, findShopperIdByOpenid } from './demo/index.ts';
 import { startServer } from './server.ts';
 
 async function main() {

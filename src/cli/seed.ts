@@ -3,7 +3,7 @@
 import { loadConfigOrExit } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 import { openDb } from '../db/open.ts';
-import { prepareDemoShop } from '../domain/seed/prepare.ts';
+import { prepareDemoShop } from '../demo/prepare.ts';
 import { createEmbedder } from '../embed/index.ts';
 
 const config = loadConfigOrExit();

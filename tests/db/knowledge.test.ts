@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/embed/embedder.ts';
 import { createLocalEmbedder } from '../../src/embed/local.ts';
-import { ingestDemoKnowledge } from '../../src/domain/knowledge/demo.ts';
+import { ingestDemoKnowledge } from '../../src/demo/knowledge.ts';
 import { ingestKnowledge } from '../../src/domain/knowledge/ingest.ts';
 import { deleteDocument, listDocuments } from '../../src/domain/knowledge/repo.ts';
 import { searchKnowledgeBase } from '../../src/domain/knowledge/search.ts';

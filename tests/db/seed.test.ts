@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { DEMO_SHOP_ID, findShopperIdByOpenid, seedDemoShop, type SeedSummary } from '../../src/domain/seed/index.ts';
+import { DEMO_SHOP_ID, findShopperIdByOpenid, seedDemoShop, type SeedSummary } from '../../src/demo/index.ts';
 import { describeDb } from '../helpers/db.ts';
 
 // 10:00 in Shanghai; every seeded date is relative to it.

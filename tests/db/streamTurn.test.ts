@@ -13,7 +13,7 @@ import { prepareTurn } from '../../src/agent/prepareTurn.ts';
 import type { AgentDeps } from '../../src/agent/turn.ts';
 import { fixedClock, type ShopperCaller } from '../../src/context.ts';
 import { allMessages } from '../../src/domain/conversations/repo.ts';
-import { findShopperIdByOpenid } from '../../src/domain/seed/index.ts';
+import { findShopperIdByOpenid } from '../../src/demo/index.ts';
 import { resolveShopperCaller } from '../../src/domain/shoppers/repo.ts';
 import { createLocalEmbedder } from '../../src/embed/local.ts';
 import { silentLogger } from '../../src/log.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openPglite } from '../../src/db/pglite.ts';
-import { prepareDemoShop } from '../../src/domain/seed/prepare.ts';
+import { prepareDemoShop } from '../../src/demo/prepare.ts';
 import { createLocalEmbedder } from '../../src/embed/local.ts';
 import { drivers, pgDriver } from './db.ts';
 import { DEMO_SNAPSHOT_FILE } from './paths.ts';

@@ -7,7 +7,7 @@ import { createTokenIssuer } from '../../src/auth/tokens.ts';
 import type { Db } from '../../src/db/db.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openPglite } from '../../src/db/pglite.ts';
-import { findShopperIdByOpenid } from '../../src/domain/seed/index.ts';
+import { findShopperIdByOpenid } from '../../src/demo/index.ts';
 import { bearerAuth, type CallerEnv } from '../../src/http/auth.ts';
 import { errorHandler } from '../../src/http/errors.ts';
 import { signWithSub } from '../helpers/rawTokens.ts';

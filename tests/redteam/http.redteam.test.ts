@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/db.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openPglite } from '../../src/db/pglite.ts';
-import { findShopperIdByOpenid } from '../../src/domain/seed/index.ts';
+import { findShopperIdByOpenid } from '../../src/demo/index.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fakeOpenAI.ts';
 import { DEMO_SNAPSHOT_FILE } from '../helpers/paths.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

@@ -9,7 +9,7 @@ import type { Models } from '../../src/agent/models.ts';
 import { runTurn } from '../../src/agent/runTurn.ts';
 import { MAX_STEPS, type AgentDeps } from '../../src/agent/turn.ts';
 import { fixedClock, type ShopperCaller } from '../../src/context.ts';
-import { findShopperIdByOpenid } from '../../src/domain/seed/index.ts';
+import { findShopperIdByOpenid } from '../../src/demo/index.ts';
 import { formatFen } from '../../src/domain/orders/money.ts';
 import { resolveShopperCaller } from '../../src/domain/shoppers/repo.ts';
 import { createLocalEmbedder } from '../../src/embed/local.ts';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Document } from '@langchain/core/documents';
 import { describe, expect, it } from 'vitest';
-import { DEMO_KNOWLEDGE_DIR } from '../../src/domain/knowledge/demo.ts';
+import { DEMO_KNOWLEDGE_DIR } from '../../src/demo/knowledge.ts';
 import { markdownSections, markdownTitle } from '../../src/domain/knowledge/markdown.ts';
 import { resolveQueryTerms } from '../../src/domain/knowledge/queryTerms.ts';
 import { fusedScore, idf, lexicalScore } from '../../src/domain/knowledge/score.ts';

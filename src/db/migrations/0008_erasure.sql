@@ -12,7 +12,7 @@ ALTER TABLE shopper_erasures ADD COLUMN kept jsonb NOT NULL DEFAULT '{}'::jsonb;
 -- A shopper who bought, or earned a reward, can no longer be hard-deleted by mistake: deleting the
 -- row used to cascade through orders into reward_ledger and silently take the referrers' earned
 -- rewards with it. NO ACTION (checked at the end of the statement) still lets a whole shop go at
--- once (src/domain/seed/reset.ts), where the orders and the ledger are deleted by the same cascade.
+-- once (src/demo/reset.ts), where the orders and the ledger are deleted by the same cascade.
 ALTER TABLE orders DROP CONSTRAINT orders_shop_id_shopper_id_fkey;
 ALTER TABLE orders ADD CONSTRAINT orders_shop_id_shopper_id_fkey
   FOREIGN KEY (shop_id, shopper_id) REFERENCES shoppers (shop_id, id);

@@ -1,6 +1,6 @@
 // Writes a seed plan into the database. Rows carry business keys (openid, sku, order_no …); each
 // INSERT resolves them to ids with a join, so the plan never needs to know a generated id.
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable } from '../db/db.ts';
 import { insertRows } from './bulk.ts';
 import { iso } from './time.ts';
 import type { SeedPlan } from './types.ts';

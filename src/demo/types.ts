@@ -1,7 +1,7 @@
 // The demo shop as plain data, before it is written: rows refer to each other by business keys
 // (sku, openid, order_no, tracking_no, template code), never by database ids, so the whole plan is
 // built without a database and the writer resolves ids with joins. Times are epoch milliseconds.
-import type { ReferralIdentity, Tier } from '../../context.ts';
+import type { ReferralIdentity, Tier } from '../context.ts';
 
 export const SKIN_TYPES = ['干皮', '油皮', '混合皮', '敏感肌', '中性皮'] as const;
 export type SkinType = (typeof SKIN_TYPES)[number];

@@ -1,7 +1,7 @@
 // The order history: a number of orders per tier over the last 180 days, items that fit each
 // shopper's skin and favourite categories, and a latest order pinned by a scenario for the samples
 // and a few dozen others. Money follows one rule: pay = items − discount + shipping.
-import type { Tier } from '../../context.ts';
+import type { Tier } from '../context.ts';
 import { CATEGORIES } from './catalogData.ts';
 import { drawDurations, observe, planTimeline, scenarioPlan, type OrderPlan, type Scenario } from './lifecycle.ts';
 import type { Rng } from './rng.ts';

@@ -1,7 +1,7 @@
-import type { Db } from '../../db/db.ts';
-import type { Embedder } from '../../embed/embedder.ts';
-import { indexProducts } from '../catalog/indexer.ts';
-import { ingestDemoKnowledge } from '../knowledge/demo.ts';
+import type { Db } from '../db/db.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import { indexProducts } from '../domain/catalog/indexer.ts';
+import { ingestDemoKnowledge } from './knowledge.ts';
 import { DEMO_SHOP_ID, seedDemoShop, type SeedSummary } from './index.ts';
 
 /** The demo shop ready to chat with: seeded, its catalog indexed and its knowledge documents loaded. */

@@ -1,7 +1,7 @@
 // Many rows in one statement: PGlite runs every statement through WASM, so a few large
 // INSERT … SELECT FROM unnest(…) beat thousands of small ones, on both drivers. Every column travels
 // as a text[] (which both drivers pass the same way) and is cast back to its type in the SELECT.
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable } from '../db/db.ts';
 
 type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;

@@ -3,7 +3,7 @@
 // cascade, so one DELETE on shops is not enough. Rather than a hand-kept list, which every new
 // migration could silently break, the tables are read from the catalog: every table of the current
 // schema with a shop_id column, deleted from children to parents along their foreign keys.
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable } from '../db/db.ts';
 
 interface ShopTable {
   name: string;

@@ -1,7 +1,7 @@
 // The demo shop "demo" (the article's case 美妆小程序A): a fixed-seed catalog, shoppers, orders,
 // shipments, coupons and points, all relative to `now`. Seeding resets the shop first, in the same
 // transaction, so a re-run replaces the demo data and never duplicates it.
-import type { Db, Queryable } from '../../db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import { buildSeedPlan } from './plan.ts';
 import { deleteShop } from './reset.ts';
 import type { SeedPlan } from './types.ts';

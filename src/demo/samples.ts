@@ -1,6 +1,6 @@
 // The hand-picked shoppers the README and the start-up banner point at: one per tier plus a boss and
 // an agent, each with a situation worth trying in the chat. The rest of the shoppers are random.
-import type { ReferralIdentity, Tier } from '../../context.ts';
+import type { ReferralIdentity, Tier } from '../context.ts';
 import type { Scenario } from './lifecycle.ts';
 import type { Gender, OrderFate, PotentialScore, SkinType } from './types.ts';
 

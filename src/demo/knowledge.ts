@@ -2,12 +2,12 @@
 // Idempotent like every import: a restart with unchanged files writes nothing.
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Db } from '../../db/db.ts';
-import type { Embedder } from '../../embed/embedder.ts';
-import { ingestKnowledge, type IngestResult } from './ingest.ts';
-import { markdownTitle } from './markdown.ts';
+import type { Db } from '../db/db.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import { ingestKnowledge, type IngestResult } from '../domain/knowledge/ingest.ts';
+import { markdownTitle } from '../domain/knowledge/markdown.ts';
 
-export const DEMO_KNOWLEDGE_DIR = fileURLToPath(new URL('../../../knowledge/demo/', import.meta.url));
+export const DEMO_KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge/demo/', import.meta.url));
 
 /** Each file is one document: its name is the docKey, its `# ` heading the title. */
 export async function ingestDemoKnowledge(db: Db, embedder: Embedder, shopId: string): Promise<IngestResult[]> {

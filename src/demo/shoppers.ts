@@ -1,7 +1,7 @@
 // The demo shoppers: the samples of samples.ts first, then random ones, with the case's tier shares
 // (docs/domain.md §13 Reports: 老铁 7 %, potential + core 25 %). Referral links, potential scores and profile
 // summaries are added later (referral.ts, profiles.ts), once the rest of the history exists.
-import { TIERS, type Tier } from '../../context.ts';
+import { TIERS, type Tier } from '../context.ts';
 import { CATEGORIES } from './catalogData.ts';
 import {
   FEMALE_GIVEN_NAMES,
