@@ -2,17 +2,11 @@
 // they are all nearly equidistant, so any ANN index looks bad. Real text embeddings
 // are low-rank-ish: texts cluster around topics, share a common direction (anisotropy), and differ
 // by a little noise. This generator makes exactly that, deterministically from a seed.
+import { createRng } from '../../src/demo/rng.ts';
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same corpus on any machine. */
+/** A small, fast, seedable PRNG (the demo seed's mulberry32): the same seed gives the same corpus on any machine. */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRng(seed).next;
 }
 
 /** Standard normal samples (Box–Muller). */

@@ -4,22 +4,11 @@
 // the eval runner reads. Run it once. A later change to the test split is its own commit saying why.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createRng } from '../../src/demo/rng.ts';
 
 const HERE = fileURLToPath(new URL('./', import.meta.url));
 const SEED = 20261207;
 const DEV_SHARE = 1 / 3;
-
-/** mulberry32: a small seeded generator, so the split is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function lines(file: string): { id: string; intent?: string; family?: string }[] {
   return readFileSync(HERE + file, 'utf8')
@@ -47,7 +36,8 @@ function split(items: { id: string; group: string }[], next: () => number): { de
   return { dev: dev.sort(), test: test.sort() };
 }
 
-const next = random(SEED);
+// The demo seed's generator (mulberry32): the same split on every machine.
+const next = createRng(SEED).next;
 const singles = ['singles-a.jsonl', 'singles-b.jsonl'].flatMap(lines).map((c) => ({ id: c.id, group: c.intent! }));
 const tasks = lines('tasks.jsonl').map((t) => ({ id: t.id, group: t.family! }));
 const out = { seed: SEED, singles: split(singles, next), tasks: split(tasks, next) };

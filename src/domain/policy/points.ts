@@ -39,9 +39,24 @@ function pickTemplate(templates: readonly CouponTemplate[], tier: Tier, code: st
   return cheapest;
 }
 
+/** The coupon a redemption gives, its cost and the balance it comes from; refused as redeemPoints refuses. */
+async function checkRedemption(q: Queryable, shopId: string, shopperId: number, opts: { templateCode?: string; now: Date; lock: boolean }) {
+  const { rows } = await q.query<{ tier: Tier }>(
+    `SELECT tier FROM shoppers WHERE shop_id = $1 AND id = $2${opts.lock ? ' FOR NO KEY UPDATE' : ''}`,
+    [shopId, shopperId],
+  );
+  const shopper = rows[0];
+  if (!shopper) throw new NotFound('shopper');
+  const template = pickTemplate(await policyTemplates(q, shopId, 'points_redeem'), shopper.tier, opts.templateCode, opts.now);
+  const cost = template.pointsCost!;
+  const balance = await pointsBalance(q, { shopId, shopperId });
+  if (balance < cost) throw new Conflict(`积分不足：兑换「${template.name}」需要 ${cost} 积分，你现在有 ${balance} 积分。`);
+  return { tier: shopper.tier, template, cost, balance };
+}
+
 /**
  * What a redemption would be, checked as redeemPoints checks it but without writing: the coupon, its
- * cost and the balance after. Refused for the same reasons (not for this tier, not enough points).
+ * cost and the balance before. Refused for the same reasons (not for this tier, not enough points).
  */
 export async function previewRedemption(
   db: Queryable,
@@ -49,13 +64,7 @@ export async function previewRedemption(
   shopperId: number,
   opts: { templateCode?: string; now: Date },
 ): Promise<{ name: string; rule: string; pointsCost: number; balance: number }> {
-  const { rows } = await db.query<{ tier: Tier }>('SELECT tier FROM shoppers WHERE shop_id = $1 AND id = $2', [shopId, shopperId]);
-  const shopper = rows[0];
-  if (!shopper) throw new NotFound('shopper');
-  const template = pickTemplate(await policyTemplates(db, shopId, 'points_redeem'), shopper.tier, opts.templateCode, opts.now);
-  const cost = template.pointsCost!;
-  const balance = await pointsBalance(db, { shopId, shopperId });
-  if (balance < cost) throw new Conflict(`积分不足：兑换「${template.name}」需要 ${cost} 积分，你现在有 ${balance} 积分。`);
+  const { template, cost, balance } = await checkRedemption(db, shopId, shopperId, { ...opts, lock: false });
   return { name: template.name, rule: ruleText(template), pointsCost: cost, balance };
 }
 
@@ -69,16 +78,7 @@ export async function redeemPoints(
   // all try to insert it under their locks.
   await policyTemplates(db, shopId, 'points_redeem');
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ tier: Tier }>('SELECT tier FROM shoppers WHERE shop_id = $1 AND id = $2 FOR NO KEY UPDATE', [
-      shopId,
-      shopperId,
-    ]);
-    const shopper = rows[0];
-    if (!shopper) throw new NotFound('shopper');
-    const template = pickTemplate(await policyTemplates(tx, shopId, 'points_redeem'), shopper.tier, opts.templateCode, opts.now);
-    const cost = template.pointsCost!;
-    const balance = await pointsBalance(tx, { shopId, shopperId });
-    if (balance < cost) throw new Conflict(`积分不足：兑换「${template.name}」需要 ${cost} 积分，你现在有 ${balance} 积分。`);
+    const { tier, template, cost, balance } = await checkRedemption(tx, shopId, shopperId, { ...opts, lock: true });
     const { rows: done } = await tx.query<{ n: number }>(
       `SELECT count(*) AS n FROM points_ledger WHERE shop_id = $1 AND shopper_id = $2 AND ref_key LIKE 'redeem:' || $2 || ':%'`,
       [shopId, shopperId],
@@ -87,7 +87,7 @@ export async function redeemPoints(
     const outcome = await issuePolicyCoupon(tx, template, {
       shopId,
       shopperId,
-      tier: shopper.tier,
+      tier,
       issueKey: key,
       issuedAt: opts.now,
       validFrom: opts.now,
