@@ -1,21 +1,50 @@
-// The eval CLI: plays every case (evals/runner.ts), prints pass rates per intent and overall, writes
-// evals/report.json, and exits non-zero when a target is missed.
-//   npx tsx evals/run.ts [--cases single|multi|heldout] [--only <id prefix>] [--verbose]
+// The eval CLI.
+//   npm run eval                          the frozen set, dev and test, on the offline model
+//   npm run eval -- --split dev           dev only (what tuning reads)
+//   npm run eval -- --model openai        the same against OPENAI_API_KEY / OPENAI_BASE_URL / MODEL
+//   npm run eval -- --only s-logistics    cases and tasks whose id starts with this
+//   npm run eval -- --singles             without the τ tasks
+//   npm run eval -- --verbose             every dev case as a JSON line
+//   npm run eval -- --legacy              the older hand-tuned cases (evals/cases), as a regression set
+// Prints the tables, writes evals/report.json, and exits 1 when test was run and missed a target.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { formatReport, runFrozenEval } from './frozenEval.ts';
 import { runEvals } from './runner.ts';
+import type { Split } from './singles.ts';
 
-const { values } = parseArgs({ options: { cases: { type: 'string' }, only: { type: 'string' }, verbose: { type: 'boolean' } } });
-const report = await runEvals({
-  ...(values.cases ? { cases: values.cases } : {}),
-  ...(values.only ? { only: values.only } : {}),
-  ...(values.verbose ? { onTurn: (line) => console.log(JSON.stringify(line)) } : {}),
+const { values } = parseArgs({
+  options: {
+    split: { type: 'string', default: 'both' },
+    model: { type: 'string', default: 'offline' },
+    only: { type: 'string' },
+    singles: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    legacy: { type: 'boolean' },
+  },
 });
-writeFileSync(new URL('./report.json', import.meta.url), JSON.stringify(report, null, 2) + '\n');
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-for (const [k, t] of Object.entries(report.intents)) console.log(`${k.padEnd(14)} ${String(t.passed).padStart(4)}/${String(t.cases).padEnd(4)} ${pct(t.rate)}`);
-const { total } = report;
-console.log(`${'overall'.padEnd(14)} ${String(total.passed).padStart(4)}/${String(total.cases).padEnd(4)} ${pct(total.rate)}   (${report.seconds}s)`);
-for (const f of report.failures) console.log(`✗ ${f.id} #${f.turn} [${f.predicted}] ${f.user}\n    ${f.reasons.join('\n    ')}\n    → ${f.reply.replace(/\n/g, ' ⏎ ').slice(0, 240)}`);
-console.log(report.met ? 'targets met' : 'targets missed');
-process.exitCode = report.met ? 0 : 1;
+
+if (values.legacy) {
+  const report = await runEvals(values.only ? { only: values.only } : {});
+  for (const [k, t] of Object.entries(report.intents)) console.log(`${k.padEnd(14)} ${String(t.passed).padStart(4)}/${String(t.cases).padEnd(4)}`);
+  for (const f of report.failures) console.log(`✗ ${f.id} #${f.turn} [${f.predicted}] ${f.user}\n    ${f.reasons.join('\n    ')}\n    → ${f.reply.replace(/\n/g, ' ⏎ ').slice(0, 240)}`);
+  console.log(`legacy cases: ${report.total.passed}/${report.total.cases}`);
+  process.exit(report.met ? 0 : 1);
+}
+
+if (!['dev', 'test', 'both'].includes(values.split!)) throw new Error('--split is dev, test or both');
+if (!['offline', 'openai'].includes(values.model!)) throw new Error('--model is offline or openai');
+const splits: Split[] = values.split === 'both' ? ['dev', 'test'] : [values.split as Split];
+const report = await runFrozenEval({
+  splits,
+  model: values.model as 'offline' | 'openai',
+  ...(values.only ? { only: values.only } : {}),
+  singlesOnly: values.singles ?? false,
+  ...(values.verbose ? { onCase: (o) => o.id && console.log(JSON.stringify(o)) } : {}),
+});
+writeFileSync(new URL('./report.json', import.meta.url), JSON.stringify(report, null, 1) + '\n');
+const dev = report.splits.find((s) => s.split === 'dev');
+for (const f of dev?.failures ?? []) console.log(`✗ ${f.id} [${f.intentPredicted}] ${f.user}\n    ${f.reasons.join('\n    ')}\n    → ${(f.reply ?? '').replace(/\n/g, ' ⏎ ').slice(0, 200)}`);
+for (const f of dev?.taskFailures ?? []) console.log(`✗ ${f.id} #${f.phrasing}: ${f.reasons.join('; ')}\n    ${(f.turns ?? []).map((t) => `${t.user} → ${t.reply.replace(/\n/g, ' ').slice(0, 80)}`).join('\n    ')}`);
+console.log(formatReport(report));
+process.exitCode = report.met === false ? 1 : 0;

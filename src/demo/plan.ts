@@ -1,6 +1,7 @@
 // The whole demo shop as data, from `now` alone. Each generator draws from its own random stream.
 import { generateAfterSales } from './afterSales.ts';
 import { generateCatalog } from './catalog.ts';
+import { generateCommunity } from './community.ts';
 import { COUPON_TEMPLATES, issueCoupons } from './coupons.ts';
 import { behaviourEvents, referralLinks } from './engagement.ts';
 import { generateShipments } from './logistics.ts';
@@ -39,5 +40,6 @@ export function buildSeedPlan(shopId: string, now: Date): SeedPlan {
     points,
     referralLinks: referralLinks(shoppers, orders, products),
     behaviourEvents: behaviourEvents(rngFor('engagement'), at, shoppers, products),
+    community: generateCommunity(rngFor('community'), at, shoppers, products),
   };
 }

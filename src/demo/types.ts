@@ -216,6 +216,13 @@ export interface BehaviourEventSeed {
   occurredAt: number;
 }
 
+/** A running 老铁 vote, its votes, and the feedback centre's suggestions. */
+export interface CommunitySeed {
+  campaign: { title: string; opensAt: number; closesAt: number; candidateSkus: string[]; votesPerShopper: number; topN: number };
+  votes: { shopperOpenid: string; productSku: string; votedAt: number }[];
+  feedback: { shopperOpenid: string; text: string; createdAt: number; adopted: { rewardFen: number; credit: string; adoptedAt: number } | null }[];
+}
+
 export interface SampleShopperNote {
   openid: string;
   note: string;
@@ -235,4 +242,5 @@ export interface SeedPlan {
   points: PointsEntrySeed[];
   referralLinks: ReferralLinkSeed[];
   behaviourEvents: BehaviourEventSeed[];
+  community: CommunitySeed;
 }

@@ -118,6 +118,7 @@ export async function writePlan(tx: Queryable, plan: SeedPlan): Promise<void> {
   await writeOrders(tx, plan);
   await writeCouponsAndPoints(tx, plan);
   await writeEngagement(tx, plan);
+  await writeCommunity(tx, plan);
 }
 
 async function writeOrders(tx: Queryable, plan: SeedPlan): Promise<void> {
@@ -285,5 +286,49 @@ async function writeEngagement(tx: Queryable, plan: SeedPlan): Promise<void> {
                  FROM ${from}
                  JOIN shoppers s ON s.shop_id = $1 AND s.openid = u.openid
                  LEFT JOIN products p ON p.shop_id = $1 AND p.sku = u.sku`,
+  );
+}
+
+async function writeCommunity(tx: Queryable, plan: SeedPlan): Promise<void> {
+  const shopId = plan.shop.id;
+  const c = plan.community.campaign;
+  const { rows } = await tx.query<{ id: number }>(
+    `INSERT INTO vote_campaigns (shop_id, title, votes_per_shopper, top_n, opens_at, closes_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $5) RETURNING id`,
+    [shopId, c.title, c.votesPerShopper, c.topN, iso(c.opensAt), iso(c.closesAt)],
+  );
+  const campaignId = rows[0]!.id;
+  await tx.query(
+    `INSERT INTO vote_candidates (shop_id, campaign_id, product_id)
+     SELECT $1, $2, p.id FROM products p WHERE p.shop_id = $1 AND p.sku = ANY($3::text[])`,
+    [shopId, campaignId, c.candidateSkus],
+  );
+  await insertRows(
+    tx,
+    shopId,
+    plan.community.votes.map((v) => ({ openid: v.shopperOpenid, sku: v.productSku, voted_at: iso(v.votedAt), campaign: String(campaignId) })),
+    (from) => `INSERT INTO votes (shop_id, campaign_id, product_id, shopper_id, voted_at)
+               SELECT $1, u.campaign::int8, p.id, s.id, u.voted_at::timestamptz
+                 FROM ${from}
+                 JOIN shoppers s ON s.shop_id = $1 AND s.openid = u.openid
+                 JOIN products p ON p.shop_id = $1 AND p.sku = u.sku`,
+  );
+  await insertRows(
+    tx,
+    shopId,
+    plan.community.feedback.map((f) => ({
+      openid: f.shopperOpenid,
+      text: f.text,
+      created_at: iso(f.createdAt),
+      status: f.adopted ? 'adopted' : 'submitted',
+      reward: f.adopted ? String(f.adopted.rewardFen) : null,
+      credit: f.adopted?.credit ?? null,
+      adopted_at: f.adopted ? iso(f.adopted.adoptedAt) : null,
+    })),
+    (from) => `INSERT INTO feedback (shop_id, shopper_id, text, status, reward_fen, credit, adopted_by, adopted_at, created_at)
+               SELECT $1, s.id, u.text, u.status, u.reward::int8, u.credit, CASE WHEN u.status = 'adopted' THEN 'staff:demo' END,
+                      u.adopted_at::timestamptz, u.created_at::timestamptz
+                 FROM ${from}
+                 JOIN shoppers s ON s.shop_id = $1 AND s.openid = u.openid`,
   );
 }

@@ -6,6 +6,8 @@ import type { Slots } from './slots.ts';
 
 // The nearest examples count this much against a keyword's weight (similarity is 0–1).
 const SIMILARITY_WEIGHT = 2.5;
+// The learned model's probability (0–1) counts this much: it reads what the word lists never saw.
+export const LEARNED_WEIGHT = 3;
 
 const TRUST_FACETS = new Set(['authentic', 'origin', 'qc', 'batch']);
 const ITEM_QUESTION = /(?:吗|么|怎么样|咋样|如何|好不好|好用不)[\s\p{P}\p{S}]*$/u;
@@ -53,7 +55,7 @@ const RULES: readonly Rule[] = [
 /** Evidence from the message alone: keywords, nearest examples, and what its slots suggest. */
 export function textScores(c: Classification, s: Slots, norm: string): IntentScores {
   const out = {} as IntentScores;
-  for (const i of INTENTS) out[i] = c.keywords[i] + SIMILARITY_WEIGHT * c.similarity[i];
+  for (const i of INTENTS) out[i] = c.keywords[i] + SIMILARITY_WEIGHT * c.similarity[i] + LEARNED_WEIGHT * c.learned[i];
   for (const rule of RULES) if (rule.when(s, norm)) out[rule.intent] += rule.weight;
   return out;
 }

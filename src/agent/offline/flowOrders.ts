@@ -21,7 +21,7 @@ import {
 import type { OrderLine } from './results.ts';
 import type { AfterSalesKind, Slots } from './slots.ts';
 
-const { listOrders, getOrder, trackShipment, createAfterSales } = TOOLS;
+const { listOrders, getOrder, trackShipment, createAfterSales, getProduct } = TOOLS;
 
 const RECENT = 5;
 const LIST_STATUSES = ['to_pay', 'to_ship', 'in_transit', 'received'];
@@ -208,4 +208,20 @@ export function afterSalesFlow(f: Flow): Decision {
   if (!kind) return reply(askKindReply(f.say, orderNo));
   const reason = s.reason ? s.reason[f.say.lang] : f.say.t('aftersales.default_reason', { kind: f.say.t(`labels.kind_${kind}`) });
   return callOr(f, createAfterSales, { orderNo, kind, reason }, cannot(f, 'after_sales'));
+}
+
+/**
+ * "上次买的洗衣液快用完了 再来一瓶": the card does not take orders, so it finds what was bought before
+ * (the order with that product) and shows the product, with its page in the mall, to buy again.
+ */
+export function reorderFlow(f: Flow): Decision {
+  const s = f.u.slots;
+  const product = valueOf(f, getProduct);
+  if (product) return reply(f.say.t('reorder.product', { name: product.name, price: product.price }));
+  const listed = valueOf(f, listOrders);
+  const keyword = s.orderRef?.productKeyword ?? s.category?.term;
+  if (listed === undefined) return callOr(f, listOrders, { productKeyword: keyword, limit: RECENT }, cannot(f, 'orders'));
+  const order = listed.orders[0];
+  if (!order) return reply(f.say.t('reorder.none', { what: keyword ?? '' }));
+  return reply(orderListReply(f.say, listed.orders.slice(0, 1), false));
 }

@@ -7,12 +7,14 @@
 import { LRUCache } from 'lru-cache';
 import type { Embedder } from '../../embed/embedder.ts';
 import data from './data/intents.json' with { type: 'json' };
+import { createIntentModel, type IntentModel } from './intentModel.ts';
 import { LEXICON } from './lexicon.ts';
 import { findTerm } from '../../text/normalize.ts';
 
 export const INTENTS = [
   'recommend', 'product_info', 'order_status', 'logistics', 'after_sales', 'coupons', 'points', 'referral',
   'knowledge', 'handoff', 'smalltalk', 'out_of_scope', 'injection', 'feedback', 'vote', 'badges',
+  'membership', 'reminders', 'reorder',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -29,6 +31,8 @@ export interface Classification {
   keywords: IntentScores;
   /** Similarity to the intent's nearest example, 0–1, bigram and vector signals combined. */
   similarity: IntentScores;
+  /** The learned model's probability of each intent (intentModel.ts), 0–1. */
+  learned: IntentScores;
 }
 
 export interface IntentClassifier {
@@ -107,7 +111,7 @@ interface Example {
   grams: Set<string>;
 }
 
-export function createIntentClassifier(embedder: Embedder): IntentClassifier {
+export function createIntentClassifier(embedder: Embedder, model: IntentModel = createIntentModel()): IntentClassifier {
   const examples: Example[] = INTENTS.flatMap((intent) =>
     DATA[intent].examples.map((e) => {
       const text = e.toLowerCase();
@@ -141,6 +145,13 @@ export function createIntentClassifier(embedder: Embedder): IntentClassifier {
     return best;
   }
 
+  function learned(text: string): IntentScores {
+    const p = model.probabilities(text);
+    const out = zeros();
+    for (const intent of INTENTS) out[intent] = p[intent] ?? 0;
+    return out;
+  }
+
   return {
     async classify(norms) {
       const found = new Map<string, Classification>();
@@ -153,7 +164,7 @@ export function createIntentClassifier(embedder: Embedder): IntentClassifier {
         const exampleVecs = await exampleVectors();
         const vecs = exampleVecs ? await embedder.embed(todo).catch(() => null) : null;
         todo.forEach((text, i) => {
-          const classified = { keywords: keywordScores(text), similarity: similarity(text, vecs?.[i], exampleVecs) };
+          const classified = { keywords: keywordScores(text), similarity: similarity(text, vecs?.[i], exampleVecs), learned: learned(text) };
           found.set(text, classified);
           cache.set(text, classified);
         });

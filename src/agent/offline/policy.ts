@@ -6,7 +6,7 @@ import { isPendingResult } from '../../../tools/defineTool.ts';
 import type { ResolvedContext } from './contract.ts';
 import type { Conversation } from './conversation.ts';
 import { reply, type Decision, type Flow, type FlowFn } from './flow.ts';
-import { afterSalesFlow, logisticsFlow, orderStatusFlow } from './flowOrders.ts';
+import { afterSalesFlow, logisticsFlow, orderStatusFlow, reorderFlow } from './flowOrders.ts';
 import { badgesFlow, couponsFlow, feedbackFlow, pointsFlow, referralFlow, voteFlow } from './flowAccount.ts';
 import { injectionFlow, knowledgeFlow, outOfScopeFlow, smalltalkFlow, unknownFlow } from './flowService.ts';
 import { productInfoFlow, recommendFlow } from './flowShopping.ts';
@@ -32,6 +32,9 @@ const FLOWS: Record<TurnIntent, FlowFn> = {
   feedback: feedbackFlow,
   vote: voteFlow,
   badges: badgesFlow,
+  membership: knowledgeFlow,
+  reminders: knowledgeFlow,
+  reorder: reorderFlow,
   unknown: unknownFlow,
 };
 
