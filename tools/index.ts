@@ -11,11 +11,13 @@ import { getPoints } from './getPoints.ts';
 import { getProduct } from './getProduct.ts';
 import { getReferralStatus } from './getReferralStatus.ts';
 import { listBadges } from './listBadges.ts';
+import { listReminders } from './listReminders.ts';
 import { listTasks } from './listTasks.ts';
 import { listVoteCampaigns } from './listVoteCampaigns.ts';
 import { redeemPoints } from './redeemPoints.ts';
 import { requestHandoff } from './requestHandoff.ts';
 import { searchKnowledge } from './searchKnowledge.ts';
+import { setReminderPreference } from './setReminderPreference.ts';
 import { submitFeedback } from './submitFeedback.ts';
 import { voteProduct } from './voteProduct.ts';
 import { listCoupons } from './listCoupons.ts';
@@ -40,6 +42,8 @@ const TOOLS = {
   voteProduct,
   submitFeedback,
   listBadges,
+  listReminders,
+  setReminderPreference,
   searchKnowledge,
   requestHandoff,
 } satisfies Record<string, AnyToolDef>;
