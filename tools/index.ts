@@ -8,6 +8,7 @@ import { createAfterSales } from './createAfterSales.ts';
 import type { AnyToolDef } from './defineTool.ts';
 import { getOrder } from './getOrder.ts';
 import { getPoints } from './getPoints.ts';
+import { getMembership } from './getMembership.ts';
 import { getProduct } from './getProduct.ts';
 import { getReferralStatus } from './getReferralStatus.ts';
 import { listBadges } from './listBadges.ts';
@@ -42,6 +43,7 @@ const TOOLS = {
   voteProduct,
   submitFeedback,
   listBadges,
+  getMembership,
   listReminders,
   setReminderPreference,
   searchKnowledge,
