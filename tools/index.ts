@@ -8,14 +8,17 @@ import { createAfterSales } from './createAfterSales.ts';
 import type { AnyToolDef } from './defineTool.ts';
 import { getOrder } from './getOrder.ts';
 import { getPoints } from './getPoints.ts';
+import { getMembership } from './getMembership.ts';
 import { getProduct } from './getProduct.ts';
 import { getReferralStatus } from './getReferralStatus.ts';
 import { listBadges } from './listBadges.ts';
+import { listReminders } from './listReminders.ts';
 import { listTasks } from './listTasks.ts';
 import { listVoteCampaigns } from './listVoteCampaigns.ts';
 import { redeemPoints } from './redeemPoints.ts';
 import { requestHandoff } from './requestHandoff.ts';
 import { searchKnowledge } from './searchKnowledge.ts';
+import { setReminderPreference } from './setReminderPreference.ts';
 import { submitFeedback } from './submitFeedback.ts';
 import { voteProduct } from './voteProduct.ts';
 import { listCoupons } from './listCoupons.ts';
@@ -40,6 +43,9 @@ const TOOLS = {
   voteProduct,
   submitFeedback,
   listBadges,
+  getMembership,
+  listReminders,
+  setReminderPreference,
   searchKnowledge,
   requestHandoff,
 } satisfies Record<string, AnyToolDef>;

@@ -2,14 +2,9 @@
 // core users and 老铁, docs/domain.md §9 Advisor), the shopper's tier and profile summary, and today's date.
 import type { Tier } from '../context.ts';
 import type { Shop } from '../domain/shops/repo.ts';
+import { usesAdvisor } from '../domain/lifecycle/advisor.ts';
 import { TIER_LABELS } from '../domain/lifecycle/labels.ts';
 import { renderPrompt } from './prompts.ts';
-
-
-/** Core users and 老铁 get the dedicated advisor persona. */
-export function usesAdvisor(tier: Tier): boolean {
-  return tier === 'core' || tier === 'laotie';
-}
 
 export interface PromptShopper {
   nickname: string;

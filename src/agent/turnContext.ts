@@ -7,6 +7,7 @@ import type { ShopperCaller, ToolContext } from '../context.ts';
 import type { Conversation } from '../domain/conversations/repo.ts';
 import { assessMessage, type MessageAssessment } from '../domain/handoff/assessment.ts';
 import { handoffOffered, type ShopHandoffRules } from '../domain/handoff/settings.ts';
+import { usesAdvisor } from '../domain/lifecycle/advisor.ts';
 import { getShopperProfile, type ShopperProfile } from '../domain/shoppers/repo.ts';
 import type { ShopCard } from '../domain/shops/cards.ts';
 import { Unauthorized } from '../errors.ts';
@@ -17,7 +18,7 @@ import { loadMemory, type TurnMemory } from './memory.ts';
 import { toProviderOptions } from './offline/contract.ts';
 import { shopCard } from './prepareTurn.ts';
 import { renderPrompt } from './prompts.ts';
-import { buildSystemPrompt, localDate, usesAdvisor } from './systemPrompt.ts';
+import { buildSystemPrompt, localDate } from './systemPrompt.ts';
 import type { AgentDeps, TurnContext } from './turn.ts';
 
 export interface TurnFacts {

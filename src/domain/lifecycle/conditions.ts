@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { METRICS, type Metric } from './tags.ts';
 
-const OPS = { gte: '≥', gt: '>', lte: '≤', lt: '<', eq: '=' } as const;
+/** Each comparison as written for people. */
+export const OPS = { gte: '≥', gt: '>', lte: '≤', lt: '<', eq: '=' } as const;
 
 export const conditionSchema = z.strictObject({
   metric: z.enum(METRICS),
@@ -23,7 +24,7 @@ export const groupSchema = z
   .refine((g) => g.any.length === 0 || g.minAny <= g.any.length, 'minAny is larger than the number of `any` conditions');
 export type Group = z.infer<typeof groupSchema>;
 
-function holds(c: Condition, actual: number | null): boolean {
+export function holds(c: Condition, actual: number | null): boolean {
   // A metric without a value (no order yet, nothing to compare) never satisfies a threshold.
   if (actual === null) return false;
   switch (c.op) {

@@ -120,3 +120,26 @@ export async function templateForTier(
 ): Promise<CouponTemplate | null> {
   return (await policyTemplates(db, shopId, trigger)).find((t) => t.audienceTiers.includes(tier)) ?? null;
 }
+
+/** What a reader is told of a policy's coupon: its rule, who gets it, how long it lasts, its price in points. */
+export type PolicyCoupon = CouponRule & Pick<CouponTemplate, 'name' | 'audienceTiers' | 'validDays' | 'pointsCost'>;
+
+const POLICY_TRIGGERS = Object.keys(DEFAULT_POLICY_TEMPLATES) as PolicyTrigger[];
+
+/**
+ * The coupons each policy gives, as policyTemplates would find them, without writing: a shop that
+ * has no template of a trigger yet gets the default on first use, so the default is what it offers.
+ */
+export async function policyCoupons(db: Queryable, shopId: string): Promise<Record<PolicyTrigger, PolicyCoupon[]>> {
+  const { rows } = await db.query<CouponTemplateRow>(
+    `SELECT ${TEMPLATE_COLUMNS} FROM coupon_templates t WHERE t.shop_id = $1 AND t.trigger = ANY($2::text[]) ORDER BY t.id`,
+    [shopId, POLICY_TRIGGERS],
+  );
+  const templates = rows.map(toTemplate);
+  const out = {} as Record<PolicyTrigger, PolicyCoupon[]>;
+  for (const trigger of POLICY_TRIGGERS) {
+    const own = templates.filter((t) => t.trigger === trigger);
+    out[trigger] = own.length ? own.filter((t) => t.active) : [DEFAULT_POLICY_TEMPLATES[trigger]];
+  }
+  return out;
+}

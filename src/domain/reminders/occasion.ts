@@ -24,14 +24,17 @@ export type Bind = (value: unknown) => string;
 
 /**
  * A shopper who may be reminded of the occasion: in the shop and one of its tiers, registered by
- * the day, with marketing consent, and not opted out of this occasion nor of all reminders.
+ * the day, with marketing consent, and not opted out of this occasion nor of all reminders — neither
+ * in the consent record nor by their own switch in the card (reminder_preferences, preferences.ts).
  * Erased shoppers (shoppers/erasure.ts) are tombstones with consent off, and are left out by name too.
  */
 export function eligibleShopper(s: string): string {
   return `${s}.shop_id = $1 AND ${s}.tier = ANY($5::text[]) AND ${s}.registered_at < $3::timestamptz AND ${s}.erased_at IS NULL
     AND ${s}.consent->'marketing' IS DISTINCT FROM 'false'::jsonb
     AND ${s}.consent->'reminders'->($6::text) IS DISTINCT FROM 'false'::jsonb
-    AND ${s}.consent->'reminders'->'all' IS DISTINCT FROM 'false'::jsonb`;
+    AND ${s}.consent->'reminders'->'all' IS DISTINCT FROM 'false'::jsonb
+    AND NOT EXISTS (SELECT 1 FROM reminder_preferences rp
+                     WHERE rp.shop_id = $1 AND rp.shopper_id = ${s}.id AND rp.occasion = $6::text AND NOT rp.enabled)`;
 }
 
 /** An order that counts: paid before the day ended, and not cancelled or refunded. */

@@ -79,7 +79,10 @@ async function target(db: Queryable, d: ClaimedDelivery): Promise<Target | null>
   const { rows } = await db.query<{ shopper_id: number; occasion: OccasionName; opted_out: boolean }>(
     `SELECT r.shopper_id, r.occasion,
             (s.consent->'marketing' = 'false'::jsonb OR s.consent->'reminders'->r.occasion = 'false'::jsonb
-              OR s.consent->'reminders'->'all' = 'false'::jsonb) AS opted_out
+              OR s.consent->'reminders'->'all' = 'false'::jsonb
+              OR EXISTS (SELECT 1 FROM reminder_preferences p
+                          WHERE p.shop_id = r.shop_id AND p.shopper_id = r.shopper_id AND p.occasion = r.occasion
+                            AND NOT p.enabled)) AS opted_out
        FROM reminders r JOIN shoppers s ON s.shop_id = r.shop_id AND s.id = r.shopper_id
       WHERE r.id = $1 AND r.shop_id = $2`,
     [d.reminderId, d.shopId],
