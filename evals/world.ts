@@ -3,6 +3,7 @@
 // offline model, or the OpenAI-compatible one configured in the environment). A case or task that
 // changed the database is followed by a fresh copy of the snapshot, so no case depends on another.
 import { createModels, type Models } from '../src/agent/models.ts';
+import type { IntentModel } from '../src/agent/offline/intentModel.ts';
 import type { AgentDeps } from '../src/agent/turn.ts';
 import { loadConfig } from '../src/config.ts';
 import { fixedClock, type ShopperCaller } from '../src/context.ts';
@@ -40,9 +41,14 @@ function embedderFor(choice: ModelChoice): Embedder {
   return choice === 'openai' ? createEmbedder(loadConfig(process.env)) : createLocalEmbedder();
 }
 
-function modelsFor(choice: ModelChoice, embedder: Embedder): Models {
+/** Options of the model under test: an intent model trained for a cross-validation fold. */
+export interface WorldOptions {
+  intentModel?: IntentModel;
+}
+
+function modelsFor(choice: ModelChoice, embedder: Embedder, opts: WorldOptions): Models {
   if (choice === 'offline') {
-    return createModels({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, MODEL: 'offline', MODEL_TIMEOUT_MS: 20_000 }, embedder, silentLogger);
+    return createModels({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, MODEL: 'offline', MODEL_TIMEOUT_MS: 20_000 }, embedder, silentLogger, opts);
   }
   const config = loadConfig(process.env);
   if (!config.OPENAI_API_KEY) throw new Error('--model openai needs OPENAI_API_KEY (and OPENAI_BASE_URL, MODEL) in the environment');
@@ -52,7 +58,7 @@ function modelsFor(choice: ModelChoice, embedder: Embedder): Models {
 /** The number of a sample shopper: demo-openid-0002 → '0002'. */
 export const sampleNumber = (openid: string) => openid.slice(-4);
 
-export async function openWorld(choice: ModelChoice, snapshot?: Blob | File): Promise<World> {
+export async function openWorld(choice: ModelChoice, snapshot?: Blob | File, opts: WorldOptions = {}): Promise<World> {
   const embedder = embedderFor(choice);
   const db = (await openPglite(snapshot ? { loadDataDir: snapshot } : {})) as SnapshotDb;
   if (!snapshot) {
@@ -61,7 +67,7 @@ export async function openWorld(choice: ModelChoice, snapshot?: Blob | File): Pr
     await indexProducts(db, embedder, { shopId: DEMO_SHOP_ID });
     await ingestDemoKnowledge(db, embedder, DEMO_SHOP_ID);
   }
-  const deps: AgentDeps = { db, embedder, clock: fixedClock(EVAL_NOW), log: silentLogger, models: modelsFor(choice, embedder) };
+  const deps: AgentDeps = { db, embedder, clock: fixedClock(EVAL_NOW), log: silentLogger, models: modelsFor(choice, embedder, opts) };
   const callers = new Map<string, ShopperCaller>();
   const foreign = new Map<string, string[]>();
   for (const sample of SAMPLE_SHOPPERS) {
@@ -90,8 +96,8 @@ export interface Worlds {
   close(): Promise<void>;
 }
 
-export async function openWorlds(choice: ModelChoice): Promise<Worlds> {
-  let world = await openWorld(choice);
+export async function openWorlds(choice: ModelChoice, opts: WorldOptions = {}): Promise<Worlds> {
+  let world = await openWorld(choice, undefined, opts);
   const snapshot = await world.db.pglite.dumpDataDir('none');
   let changed = false;
   return {
@@ -102,7 +108,7 @@ export async function openWorlds(choice: ModelChoice): Promise<Worlds> {
     async fresh() {
       if (changed) {
         await world.db.close();
-        world = await openWorld(choice, snapshot);
+        world = await openWorld(choice, snapshot, opts);
         changed = false;
       }
       return world;

@@ -5,13 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createIntentModel } from '../src/agent/offline/intentModel.ts';
-import { loadExamples, type Example } from './intents/examples.ts';
+import { CLASSES, loadExamples, type Example } from './intents/examples.ts';
 import { train } from './intents/train.ts';
 
-export const CLASSES = [
-  'recommend', 'product_info', 'order_status', 'logistics', 'after_sales', 'coupons', 'points', 'referral', 'knowledge',
-  'handoff', 'smalltalk', 'out_of_scope', 'injection', 'feedback', 'vote', 'badges', 'membership', 'reminders', 'reorder',
-];
 const OUT = new URL('../src/agent/offline/data/intentModel.json', import.meta.url);
 
 const { values } = parseArgs({ options: { cv: { type: 'string' } } });

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { itemsOfOrders, itemSummary } from '../src/domain/orders/items.ts';
 import { formatFen } from '../src/domain/orders/money.ts';
-import { listOwnOrders } from '../src/domain/orders/repo.ts';
+import { afterSalesEligibility } from '../src/domain/aftersales/eligibility.ts';
+import { AFTER_SALES_KINDS } from '../src/domain/aftersales/labels.ts';
+import { ordersWithBlockingRequest } from '../src/domain/aftersales/repo.ts';
+import { listOwnOrders, type Order } from '../src/domain/orders/repo.ts';
+import { getShop, type Shop } from '../src/domain/shops/repo.ts';
 import { latestShipments } from '../src/domain/orders/shipments.ts';
 import {
   ORDER_STATUS_FILTERS,
@@ -31,7 +35,11 @@ export const listOrders = defineTool({
         pay: z.string(),
         /** '修护精华 ×1、补水面膜 ×2' */
         items: z.string(),
+        /** The products of the order, with the ids getProduct takes ("再来一瓶一样的"). */
+        products: z.array(z.object({ productId: z.number(), name: z.string(), quantity: z.number() })),
         shipment: z.object({ status: z.enum(SHIPMENT_STATUSES), statusLabel: z.string() }).nullable(),
+        /** Whether an after-sales request can be made for it now, and which kinds. */
+        afterSales: z.object({ open: z.boolean(), kinds: z.array(z.enum(AFTER_SALES_KINDS)) }),
       }),
     ),
     hasMore: z.boolean(),
@@ -63,10 +71,13 @@ export const listOrders = defineTool({
     });
     const shown = orders.slice(0, input.limit);
     const ids = shown.map((o) => o.id);
-    const [items, shipments] = await Promise.all([
+    const [items, shipments, blocked, shop] = await Promise.all([
       itemsOfOrders(ctx.db, ctx.caller.shopId, ids),
       latestShipments(ctx.db, ctx.caller.shopId, ids),
+      ordersWithBlockingRequest(ctx.db, ctx.caller.shopId, ids),
+      getShop(ctx.db, ctx.caller.shopId),
     ]);
+    const now = ctx.clock.now();
     return {
       orders: shown.map((o) => {
         const shipment = shipments.get(o.id);
@@ -78,10 +89,17 @@ export const listOrders = defineTool({
           payFen: o.payFen,
           pay: formatFen(o.payFen),
           items: itemSummary(items.get(o.id) ?? []),
+          products: (items.get(o.id) ?? []).map((i) => ({ productId: i.productId, name: i.productName, quantity: i.quantity })),
           shipment: shipment ? { status: shipment.status, statusLabel: SHIPMENT_STATUS_LABELS[shipment.status] } : null,
+          afterSales: afterSalesNow(o, blocked.has(o.id), shop, now),
         };
       }),
       hasMore: orders.length > input.limit,
     };
   },
 });
+
+function afterSalesNow(order: Order, blocked: boolean, shop: Shop, now: Date) {
+  const e = afterSalesEligibility({ order, hasBlockingRequest: blocked, returnWindowDays: shop.settings.returnWindowDays, timezone: shop.timezone, now });
+  return e.eligible ? { open: true, kinds: [...e.kinds] } : { open: false, kinds: [] };
+}

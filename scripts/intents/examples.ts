@@ -7,6 +7,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** The intents the model tells apart: the shopper goals of the frozen set. */
+export const CLASSES = [
+  'recommend', 'product_info', 'order_status', 'logistics', 'after_sales', 'coupons', 'points', 'referral', 'knowledge',
+  'handoff', 'smalltalk', 'out_of_scope', 'injection', 'feedback', 'vote', 'badges', 'membership', 'reminders', 'reorder',
+];
+
 export interface Example {
   text: string;
   intent: string;

@@ -37,6 +37,8 @@ export interface TurnMeta {
   intent?: string;
   confidence?: number;
   fallback?: { from: string; reason: string };
+  /** Short answers the shopper can tap, when the reply asked which was meant. */
+  quickReplies?: string[];
   error?: string;
 }
 
@@ -46,6 +48,7 @@ export function turnMeta(models: Models, steps: readonly StepResult<ToolSet>[]):
     const report = readTurnReport(step.providerMetadata);
     if (!report) continue;
     if (report.fallback) meta.fallback = report.fallback;
+    if (report.quickReplies?.length) meta.quickReplies = report.quickReplies;
     if (report.intent && !meta.intent) {
       meta.intent = report.intent;
       meta.confidence = report.confidence;
@@ -99,6 +102,7 @@ export async function finishTurn(
     toolCalls: toolCalls.map(({ name, input, output }) => ({ name, input, output })),
     handoff: over.status,
     pendingAction: pendingActionOf(toolCalls),
+    quickReplies: meta.quickReplies ?? [],
   };
 }
 

@@ -65,6 +65,7 @@ export function humanTurnResult(prepared: PreparedTurn): ChatTurnResult {
     toolCalls: [],
     handoff: human.status,
     pendingAction: null,
+    quickReplies: [],
   };
 }
 

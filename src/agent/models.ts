@@ -13,6 +13,7 @@ import type { Config } from '../config.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { Logger } from '../log.ts';
 import { readTurnReport, toProviderMetadata } from './offline/contract.ts';
+import type { IntentModel } from './offline/intentModel.ts';
 import { createOfflineModel } from './offline/model.ts';
 
 export interface Models {
@@ -32,8 +33,9 @@ export function createModels(
   config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'MODEL' | 'MODEL_TIMEOUT_MS'>,
   embedder: Embedder,
   log: Logger,
+  opts: { intentModel?: IntentModel } = {},
 ): Models {
-  const offline = createOfflineModel({ embedder });
+  const offline = createOfflineModel({ embedder, ...opts });
   if (!config.OPENAI_API_KEY) return { forTurn: () => offline, offline, name: offline.modelId, remote: false };
   const provider = createOpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });
   const primary = provider.chat(config.MODEL) as LanguageModelV3;

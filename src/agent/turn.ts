@@ -58,6 +58,8 @@ export interface ChatTurnResult {
   handoff: null | HandoffStatus;
   /** The action this turn stated and now waits for the shopper's yes; null when none. */
   pendingAction: null | PendingActionView;
+  /** Short answers to tap, when the card asked what the shopper meant (empty otherwise). */
+  quickReplies: string[];
 }
 
 /** A person owns the conversation: the shopper's message is stored for them, the model stays silent. */

@@ -99,6 +99,8 @@ export const turnReportSchema = z.object({
   intent: z.string().optional(),
   confidence: z.number().optional(),
   slots: z.record(z.string(), z.unknown()).optional(),
+  /** Short answers the shopper can tap, when the model asked a question. */
+  quickReplies: z.array(z.string()).optional(),
   /** The provider failed (after its retry) and the offline model answered this call. */
   fallback: z.object({ from: z.string(), reason: z.string() }).optional(),
 });

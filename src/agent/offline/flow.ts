@@ -10,7 +10,8 @@ import { resultOf } from './results.ts';
 import type { ToolBox, ToolCallPlan } from './toolbox.ts';
 import type { Understanding } from './understand.ts';
 
-export type Decision = { kind: 'calls'; calls: ToolCallPlan[] } | { kind: 'reply'; text: string };
+/** The next tool calls, or the reply (with the short answers the shopper can tap, when it asks). */
+export type Decision = { kind: 'calls'; calls: ToolCallPlan[] } | { kind: 'reply'; text: string; quickReplies?: string[] };
 
 export interface Flow {
   u: Understanding;

@@ -135,12 +135,28 @@ function noParcelYet(f: Flow): Decision {
   return tried ? reply(noShipmentReply(f.say)) : callOr(f, trackShipment, { orderNo: first.orderNo }, cannot(f, 'logistics'));
 }
 
-/** Exchange when the shade or size is wrong, otherwise a return; a paid, unshipped order can only be refunded. */
+/**
+ * The kind of request: the one the shopper named, else what the reason implies — a wrong shade or
+ * size is exchanged, anything else returned — and a paid, unshipped order can only be refunded.
+ */
 function kindFor(s: Slots, order: OrderLine | undefined): AfterSalesKind | undefined {
+  const open = order?.afterSales.kinds ?? [];
+  if (order?.status === 'paid' || (open.length === 1 && open[0] === 'refund')) return 'refund';
   if (s.afterSalesKind) return s.afterSalesKind;
-  if (order?.status === 'paid') return 'refund';
   if (!s.reason) return undefined;
   return s.reason.zh === '色号不合适' ? 'exchange' : 'return';
+}
+
+/** What the shopper named of the thing bought: the product word, or the shop's word for its category. */
+function namedProduct(f: Flow): string[] {
+  const s = f.u.slots;
+  return [s.orderRef?.productKeyword, s.category?.value, s.category?.term].filter((w): w is string => Boolean(w)).map((w) => w.toLowerCase());
+}
+
+/** Orders whose items the shopper named ("粉底液那单", "the foundation"). */
+function ordersNaming(orders: readonly OrderLine[], words: readonly string[]): OrderLine[] {
+  if (!words.length) return [];
+  return orders.filter((o) => o.products.some((p) => words.some((w) => p.name.toLowerCase().includes(w))) || words.some((w) => o.items.toLowerCase().includes(w)));
 }
 
 function progressFlow(f: Flow): Decision {
@@ -186,6 +202,9 @@ export function afterSalesFlow(f: Flow): Decision {
   if (errorOf(f, createAfterSales)) return notFound(f);
   if (s.afterSalesProgress) return progressFlow(f);
   if (s.afterSalesQuestion) return eligibilityFlow(f);
+  // The order the shopper named cannot get a request now: say why, from its own details.
+  const detail = valueOf(f, getOrder);
+  if (detail && !detail.afterSalesEligible) return reply(eligibilityReply(f.say, detail));
 
   let order: OrderLine | undefined;
   let orderNo = s.orderNo ?? focusedOrder(f);
@@ -195,19 +214,48 @@ export function afterSalesFlow(f: Flow): Decision {
     order = shown;
     if (!order) {
       const listed = valueOf(f, listOrders);
-      if (listed === undefined) return callOr(f, listOrders, { ...listFilter(s), status: undefined }, cannot(f, 'orders'));
-      const { orders } = listed;
-      const candidates = afterSalesCandidates(orders);
-      if (!candidates.length) return reply(noneEligibleReply(f.say, orders));
-      if (candidates.length > 1 && !s.orderRef?.latest) return reply(askOrderReply(f.say, candidates, kindFor(s, undefined) !== undefined));
-      order = candidates[0]!;
+      if (listed === undefined) return callOr(f, listOrders, { ...listFilter(s, AFTER_SALES_LOOKBACK), status: undefined, productKeyword: undefined }, cannot(f, 'orders'));
+      const picked = pickForAfterSales(f, listed.orders);
+      if ('reply' in picked) return picked.reply;
+      order = picked.order;
     }
     orderNo = order.orderNo;
   }
   const kind = kindFor(s, order);
   if (!kind) return reply(askKindReply(f.say, orderNo));
-  const reason = s.reason ? s.reason[f.say.lang] : f.say.t('aftersales.default_reason', { kind: f.say.t(`labels.kind_${kind}`) });
+  const reason = s.reason ? s.reason[f.say.lang] : shopperWords(f) || f.say.t('aftersales.default_reason', { kind: f.say.t(`labels.kind_${kind}`) });
   return callOr(f, createAfterSales, { orderNo, kind, reason }, cannot(f, 'after_sales'));
+}
+
+// Orders read when looking for the one to return: recent enough to be inside any return window.
+const AFTER_SALES_LOOKBACK = 10;
+const REASON_MAX = 200;
+
+/** The shopper's own words as the reason, when no listed reason fits ("脱妆厉害", "oxidizes"). */
+function shopperWords(f: Flow): string {
+  return f.u.raw.replace(/\s+/g, ' ').trim().slice(0, REASON_MAX);
+}
+
+/**
+ * The order a request is for: the one whose items the shopper named, else the only one a request
+ * can be made for now; several that fit are listed for the shopper to choose, none is explained.
+ */
+function pickForAfterSales(f: Flow, orders: readonly OrderLine[]): { order: OrderLine } | { reply: Decision } {
+  const s = f.u.slots;
+  const open = orders.filter((o) => o.afterSales.open);
+  const named = namedProduct(f);
+  const naming = ordersNaming(orders, named);
+  const fits = named.length ? naming.filter((o) => o.afterSales.open) : open;
+  if (named.length && naming.length && !fits.length) return { reply: eligibilityOfNamed(f, naming[0]!) };
+  if (fits.length === 1) return { order: fits[0]! };
+  if (fits.length > 1 && s.orderRef?.latest) return { order: fits[0]! };
+  if (!fits.length) return { reply: reply(noneEligibleReply(f.say, orders)) };
+  return { reply: reply(askOrderReply(f.say, fits, kindFor(s, undefined) !== undefined)) };
+}
+
+/** The order named cannot get a request now: its own reason, read from its details. */
+function eligibilityOfNamed(f: Flow, order: OrderLine): Decision {
+  return callOr(f, getOrder, { orderNo: order.orderNo }, cannot(f, 'orders'));
 }
 
 /**

@@ -6,7 +6,8 @@ import { TOOLS } from '../../../tools/index.ts';
 import { LEXICON } from './lexicon.ts';
 import { containsTerm } from '../../text/normalize.ts';
 import { callOr, cannot, reply, valueOf, type Decision, type Flow } from './flow.ts';
-import { lines } from './replies.ts';
+import { lines, type Say } from './replies.ts';
+import type { Understanding } from './understand.ts';
 import { capabilities, knowledgeReply, smalltalkReply } from './replyService.ts';
 
 const QUERY_MAX = 200;
@@ -41,5 +42,18 @@ export function injectionFlow(f: Flow): Decision {
 }
 
 export function unknownFlow(f: Flow): Decision {
+  if (f.u.alternatives.length) return clarify(f.u, f.say);
   return reply(lines(f.say.t('fallback.unknown'), capabilities(f.say)));
 }
+
+/**
+ * One clarifying question with the likeliest readings to tap, instead of a shrug: "你是想查物流、
+ * 申请退换货，还是问积分？".
+ */
+export function clarify(u: Understanding, say: Say): Decision {
+  if (!u.alternatives.length) return reply(lines(say.t('fallback.unknown'), capabilities(say)));
+  const options = u.alternatives.map((i) => say.t(`clarify.option_${i}`));
+  return { kind: 'reply', text: say.t('clarify.ask', { options: say.list(options) }), quickReplies: options };
+}
+
+

@@ -58,6 +58,12 @@ export interface Lexicon {
   /** One-word English messages ("thanks") that say the shopper writes English. */
   englishWords: readonly string[];
   unresolvedCues: readonly string[];
+  /** A message in question form ("吗", "怎么", "?"): asking, not (yet) asking for something to be done. */
+  questionCues: readonly string[];
+  /** A message that asks for something to be done ("帮我", "我要", "申请"). */
+  requestCues: readonly string[];
+  /** Words of a question about how the shop's rules work ("怎么算", "有效期", "几层"). */
+  ruleWords: readonly string[];
   /** Kinds of small talk, each answered by its own template (greeting is the default). */
   smalltalkKinds: Readonly<Record<string, readonly string[]>>;
 }

@@ -15,6 +15,7 @@ import type {
 import type { Embedder } from '../../embed/embedder.ts';
 import { OFFLINE_PROVIDER, readTurnInput, toProviderMetadata } from './contract.ts';
 import { readConversation, type Conversation } from './conversation.ts';
+import type { IntentModel } from './intentModel.ts';
 import { createIntentClassifier, type IntentClassifier } from './intents.ts';
 import type { Decision } from './flow.ts';
 import { decide } from './policy.ts';
@@ -94,8 +95,9 @@ export function chunks(text: string): string[] {
   return out;
 }
 
-export function createOfflineModel(opts: { embedder: Embedder }): LanguageModelV3 {
-  const classifier: IntentClassifier = createIntentClassifier(opts.embedder);
+/** `intentModel`: the learned classifier; the shipped one unless given (a cross-validation trains its own). */
+export function createOfflineModel(opts: { embedder: Embedder; intentModel?: IntentModel }): LanguageModelV3 {
+  const classifier: IntentClassifier = createIntentClassifier(opts.embedder, opts.intentModel);
 
   async function generate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
     const ctx = readTurnInput(options.providerOptions);
@@ -108,7 +110,12 @@ export function createOfflineModel(opts: { embedder: Embedder }): LanguageModelV
       content: parts,
       finishReason: { unified: decision.kind === 'reply' ? 'stop' : 'tool-calls', raw: undefined },
       usage: usage(options, output),
-      providerMetadata: toProviderMetadata({ intent: u.intent, confidence: u.confidence, slots: slotRecord(u.slots) }),
+      providerMetadata: toProviderMetadata({
+        intent: u.intent,
+        confidence: u.confidence,
+        slots: slotRecord(u.slots),
+        ...(decision.kind === 'reply' && decision.quickReplies ? { quickReplies: decision.quickReplies } : {}),
+      }),
       warnings: [],
     };
   }

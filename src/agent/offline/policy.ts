@@ -3,16 +3,17 @@
 // the turn's assessment calls for (the server hands over after the turn and tells the queue place;
 // the model never decides a hand-off itself), and a guard against a turn that would loop.
 import { isPendingResult } from '../../../tools/defineTool.ts';
+import { TOOLS, WRITE_TOOLS } from '../../../tools/index.ts';
 import type { ResolvedContext } from './contract.ts';
 import type { Conversation } from './conversation.ts';
-import { reply, type Decision, type Flow, type FlowFn } from './flow.ts';
+import { latest, reply, valueOf, type Decision, type Flow, type FlowFn } from './flow.ts';
 import { afterSalesFlow, logisticsFlow, orderStatusFlow, reorderFlow } from './flowOrders.ts';
 import { badgesFlow, couponsFlow, feedbackFlow, pointsFlow, referralFlow, voteFlow } from './flowAccount.ts';
-import { injectionFlow, knowledgeFlow, outOfScopeFlow, smalltalkFlow, unknownFlow } from './flowService.ts';
+import { clarify, injectionFlow, knowledgeFlow, knowledgeQuery, outOfScopeFlow, smalltalkFlow, unknownFlow } from './flowService.ts';
 import { productInfoFlow, recommendFlow } from './flowShopping.ts';
 import { createSay, lines, type Say } from './replies.ts';
-import { capabilities } from './replyService.ts';
-import type { ToolBox } from './toolbox.ts';
+import { capabilities, knowledgeReply } from './replyService.ts';
+import type { ToolBox, ToolCallPlan } from './toolbox.ts';
 import type { TurnIntent, Understanding } from './understand.ts';
 
 const FLOWS: Record<TurnIntent, FlowFn> = {
@@ -87,6 +88,28 @@ function confirmationNews(ctx: ResolvedContext, say: Say): string | undefined {
   return undefined;
 }
 
+// Intents whose own tools answer about the shopper's things: a question about the shop's rules
+// asked there is answered from the rules too (the shop's documents, quoted), beside the shopper's data.
+const CO_ANSWERED = new Set<TurnIntent>([
+  'after_sales', 'coupons', 'points', 'referral', 'logistics', 'order_status', 'product_info', 'membership', 'vote', 'feedback',
+  'reminders', 'badges', 'reorder',
+]);
+// Below this confidence in what the message means, no write is proposed or made: the card asks.
+export const WRITE_MIN_CONFIDENCE = 0.34;
+
+/** The rules the shop wrote, when the message asks how they work: a searchKnowledge call to add, or the passages to quote. */
+function coAnswer(u: Understanding, f: Flow): { call: ToolCallPlan | null; text?: string } | null {
+  if (!CO_ANSWERED.has(u.intent) || !u.slots.ruleQuestion || !f.tools.has(TOOLS.searchKnowledge)) return null;
+  const found = valueOf(f, TOOLS.searchKnowledge);
+  if (found === undefined) return { call: f.tools.plan(TOOLS.searchKnowledge, { query: knowledgeQuery(u.raw, u.norm) }) };
+  return { call: null, ...(found.results.length ? { text: knowledgeReply(f.say, found.results) } : {}) };
+}
+
+/** Whether a decision would write (propose or make a write the shopper did not plainly ask for). */
+function writes(decision: Decision): boolean {
+  return decision.kind === 'calls' && decision.calls.some((c) => WRITE_TOOLS.has(c.toolName) && c.toolName !== TOOLS.requestHandoff.name);
+}
+
 export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContext, tools: ToolBox): Decision {
   const say = createSay(u.lang, ctx);
   const news = confirmationNews(ctx, say);
@@ -105,7 +128,14 @@ export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContex
       : quiet
         ? reply('')
         : FLOWS[u.intent](f);
+  // Never a write on a weak reading of the message: ask what was meant instead.
+  if (writes(decision) && u.confidence < WRITE_MIN_CONFIDENCE) decision = clarify(u, say);
+  const rules = quiet ? null : coAnswer(u, f);
+  if (rules?.call && !latest(f, TOOLS.searchKnowledge)) {
+    decision = decision.kind === 'calls' ? { kind: 'calls', calls: [...decision.calls, rules.call] } : { kind: 'calls', calls: [rules.call] };
+  }
   if (decision.kind === 'calls' && (conv.stepsTaken >= MAX_TOOL_STEPS || repeats(decision, conv))) decision = reply(say.t('errors.stuck'));
   if (decision.kind === 'calls') return decision;
-  return reply(lines(tone(u, say), decision.text, handoffWords(u, ctx, say)));
+  const text = lines(tone(u, say), rules?.text, decision.text, handoffWords(u, ctx, say));
+  return { kind: 'reply', text, ...(decision.quickReplies ? { quickReplies: decision.quickReplies } : {}) };
 }

@@ -69,6 +69,12 @@ export interface Slots {
   pointsAspect?: 'tasks' | 'redeem';
   pointsCost?: number;
   referralExplain: boolean;
+  /** The message asks a question (吗, 怎么, ?), rather than only telling or asking for something. */
+  question: boolean;
+  /** The message asks for something to be done (帮我, 我要, 申请). */
+  request: boolean;
+  /** A question about how the shop's rules work, not about the shopper's own things. */
+  ruleQuestion: boolean;
 }
 
 export interface Vocabulary {
@@ -314,7 +320,12 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     couponClaim: anyTerm(norm, LEXICON.couponClaim) || /^(?:请|麻烦)?领(?:券|取|一)/.test(norm),
     referralExplain: anyTerm(norm, LEXICON.referralExplain) && !anyTerm(norm, LEXICON.referralStatusCues),
     recommendCue: anyTerm(norm, LEXICON.recommendCues),
+    question: anyTerm(norm, LEXICON.questionCues),
+    request: anyTerm(norm, LEXICON.requestCues),
+    ruleQuestion: false,
   };
+  const personal = anyTerm(norm, LEXICON.personalCues) || Boolean(orderNo);
+  slots.ruleQuestion = slots.question && (anyTerm(norm, LEXICON.ruleWords) || (!personal && (slots.generalQuestion || slots.howTo)));
   if (orderNo) slots.orderNo = orderNo;
   const orderRef = extractOrderRef(norm, today, category);
   if (orderRef) slots.orderRef = orderRef;

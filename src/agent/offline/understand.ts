@@ -40,6 +40,8 @@ export interface Understanding {
   recall: Recall;
   /** Earlier turns of this same need that did not resolve it, most recent first, counted back. */
   unresolvedStreak: number;
+  /** The likeliest needs, best first: what to offer when the card has to ask what was meant. */
+  alternatives: Intent[];
 }
 
 // A message not understood is reported below the handoff rules' "low confidence" line (0.2 by default).
@@ -91,6 +93,10 @@ function best(scores: IntentScores): { intent: TurnIntent; confidence: number } 
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+// Needs worth offering when the card asks what was meant (not chat, refusals or a person).
+const ASKABLE = new Set<Intent>(INTENTS.filter((i) => !['smalltalk', 'out_of_scope', 'injection', 'handoff'].includes(i)));
+const CLARIFY_OPTIONS = 3;
 
 function turnIntent(turn: Turn, fromText: TurnIntent): TurnIntent {
   const byTools = turn.exchanges.map((e) => TOOL_INTENT[e.name]).filter((i): i is Intent => i !== undefined);
@@ -247,6 +253,9 @@ export async function understand(conv: Conversation, ctx: ResolvedContext, class
   // "确认" to a stated action: the server ran it; the turn is about what it was.
   const confirmed = ctx.confirmation.outcome === 'confirmed' ? TOOL_INTENT[ctx.confirmation.tool ?? ''] : undefined;
   const { intent, confidence } = confirmed ? { intent: confirmed, confidence: 1 } : best(scores);
+  const alternatives = INTENTS.filter((i) => ASKABLE.has(i) && scores[i] > 0)
+    .sort((a, b) => scores[b] - scores[a])
+    .slice(0, CLARIFY_OPTIONS);
   return {
     raw,
     norm,
@@ -259,5 +268,6 @@ export async function understand(conv: Conversation, ctx: ResolvedContext, class
     ...(pending ? { pending } : {}),
     recall: memory,
     unresolvedStreak: intent === 'smalltalk' ? 0 : streak(past, intent, norm),
+    alternatives,
   };
 }

@@ -31,6 +31,16 @@ export async function requestCounts(db: Queryable, shopId: string, orderId: numb
   return rows[0] ?? { total: 0, blocking: 0 };
 }
 
+/** Of these orders, the ones with a request that blocks another (requested, approved or completed). */
+export async function ordersWithBlockingRequest(db: Queryable, shopId: string, orderIds: readonly number[]): Promise<Set<number>> {
+  if (orderIds.length === 0) return new Set();
+  const { rows } = await db.query<{ order_id: number }>(
+    'SELECT DISTINCT order_id FROM after_sales WHERE shop_id = $1 AND order_id = ANY($2::int8[]) AND status = ANY($3::text[])',
+    [shopId, [...orderIds], BLOCKING_STATUSES],
+  );
+  return new Set(rows.map((r) => Number(r.order_id)));
+}
+
 export interface NewRequest {
   shopId: string;
   shopperId: number;
