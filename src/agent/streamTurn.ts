@@ -36,17 +36,23 @@ export async function streamTurn(deps: AgentDeps, prepared: PreparedTurn, write:
     onError: ({ error }) => deps.log.error('stream failed', { err: error as Error, conversationId }),
   });
   let streamed = '';
+  let approvalRequested = false;
   let turn: ChatTurnResult;
   try {
     // Copied chunk by chunk (not merged) so that what follows comes after the model's last chunk.
     for await (const chunk of result.toUIMessageStream({ sendFinish: false, sendReasoning: false, messageMetadata: () => ({ conversationId }) })) {
       if (chunk.type === 'error') throw new Error(chunk.errorText);
+      // useChat looks for approvals in the message's last step only: were the model's words about
+      // the stated action a step of their own, the client would never send the shopper's answer
+      // (lastAssistantMessageIsCompleteWithApprovalResponses). They stay in the step that asks.
+      if (chunk.type === 'start-step' && approvalRequested) continue;
       if (chunk.type === 'text-delta') streamed += chunk.delta;
       await write(chunk);
       // A write that waits for the shopper's yes is shown to a useChat client as a tool-approval
       // request; its answer (addToolApprovalResponse) comes back with the action's id.
       if (chunk.type === 'tool-output-available' && isPendingResult(chunk.output)) {
         await write({ type: 'tool-approval-request', approvalId: chunk.output.actionId, toolCallId: chunk.toolCallId });
+        approvalRequested = true;
       }
     }
     // What the shopper read is every step's text, in order (a model often says "我帮您查一下"

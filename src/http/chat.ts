@@ -29,18 +29,19 @@ export const chatBody = z.strictObject({ message, conversationId });
 // assistant's, its tool part 'approval-responded' with { approval: { id, approved } }: that is the
 // shopper's yes or no to the stated action whose id the approval carries.
 const uiPart = z.object({ type: z.string(), text: z.string().optional(), state: z.string().optional() }).loose();
-const uiMessage = z.object({ role: z.string(), parts: z.array(uiPart) }).loose();
+const uiMessage = z.object({ id: z.string().max(64).optional(), role: z.string(), parts: z.array(uiPart) }).loose();
 const approvalPart = z.object({ state: z.literal('approval-responded'), approval: z.object({ id: z.string().max(64), approved: z.boolean() }) });
 
 /** The words stored for a button's answer, so the conversation reads as the shopper answered. */
 const APPROVAL_WORDS = { yes: '确认', no: '取消' } as const;
 
-function approvalIn(messages: readonly z.infer<typeof uiMessage>[]): Approval | undefined {
+/** The approval in the last message, and that assistant message's id (the answer continues it). */
+function approvalIn(messages: readonly z.infer<typeof uiMessage>[]): { approval: Approval; messageId?: string } | undefined {
   const last = messages.at(-1);
   if (last?.role !== 'assistant') return undefined;
   for (const part of [...last.parts].reverse()) {
     const p = approvalPart.safeParse(part);
-    if (p.success) return { actionId: p.data.approval.id, approved: p.data.approval.approved };
+    if (p.success) return { approval: { actionId: p.data.approval.id, approved: p.data.approval.approved }, messageId: last.id };
   }
   return undefined;
 }
@@ -50,9 +51,10 @@ const streamBody = z
   .loose()
   .transform((b, ctx) => {
     const messages = b.messages ?? [];
-    const approval = b.message === undefined ? approvalIn(messages) : undefined;
-    if (approval) {
-      return { message: approval.approved ? APPROVAL_WORDS.yes : APPROVAL_WORDS.no, conversationId: b.conversationId, approval };
+    const answer = b.message === undefined ? approvalIn(messages) : undefined;
+    if (answer) {
+      const { approval, messageId } = answer;
+      return { message: approval.approved ? APPROVAL_WORDS.yes : APPROVAL_WORDS.no, conversationId: b.conversationId, approval, continues: messageId };
     }
     const lastUser = [...messages].reverse().find((m) => m.role === 'user');
     const text = b.message ?? lastUser?.parts.filter((p) => p.type === 'text').map((p) => p.text ?? '').join('').trim();
@@ -80,10 +82,13 @@ export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer; admission?: 
   });
 
   app.post('/v1/chat/stream', async (c) => {
-    const body = await jsonBody(c, streamBody);
+    const { continues, ...body } = await jsonBody(c, streamBody);
     const prepared = await prepareTurn(deps, c.get('caller'), body);
     const conversationId = prepared.conversation.id;
     const stream = createUIMessageStream({
+      // The answer to an approval continues the assistant message that asked, as in the AI SDK's
+      // own approval flow: useChat appends to that message instead of showing it a second time.
+      ...(continues ? { originalMessages: [{ id: continues, role: 'assistant' as const, parts: [] }] } : {}),
       execute: async ({ writer }) => {
         await streamTurn(deps, prepared, (chunk) => writer.write(chunk));
       },

@@ -1,60 +1,11 @@
 // The card and the staff console in a real browser (Debian's Chromium driven by playwright-core):
 // what a shopper and a staff member see and tap. Screenshots go to test-artifacts/.
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeDemo } from '../helpers/demo.ts';
-import { ARTIFACTS_DIR } from '../helpers/paths.ts';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ARGS, ask, CHROMIUM, DESKTOP, describeWithBrowser, openPage, PHONE, shoot, WAIT } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-// The flags this machine needs: no sandbox as root, and no background traffic to a closed network.
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
-const PHONE = { viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const XSS = '<img src=x onerror=alert(1)>';
-// How long the page may take to show something (shared, busy CI machines).
-const WAIT = { timeout: 20_000 };
-
-/** A page that records what must never happen: dialogs (an XSS alert), script errors, CSP violations. */
-async function openPage(ctx: BrowserContext, url: string) {
-  const page = await ctx.newPage();
-  const problems: string[] = [];
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource|ERR_CONNECTION_REFUSED|EventSource/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  await page.goto(url);
-  return { page, problems };
-}
-
-async function shoot(page: Page, name: string) {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  await page.screenshot({ path: `${ARTIFACTS_DIR}${name}.png` });
-}
-
-async function ask(page: Page, text: string) {
-  const before = await page.locator('.msg.assistant').count();
-  await page.fill('#input', text);
-  await page.click('#send');
-  await page.waitForFunction(
-    (n) => {
-      const answers = document.querySelectorAll('.msg.assistant');
-      return answers.length > n && !answers[answers.length - 1]!.classList.contains('typing') && !document.querySelector('#composer.busy');
-    },
-    before,
-    { timeout: 30_000 },
-  );
-  return page.locator('.msg.assistant').last();
-}
-
-const describeWithBrowser = existsSync(CHROMIUM)
-  ? describeDemo
-  : (title: string) => describe.skip(`${title} — skipped: ${CHROMIUM} is absent (CI installs it in .ci/run)`, () => {});
 
 describeWithBrowser('the card and the staff console in Chromium', (db) => {
   let server: TestServer;

@@ -1,7 +1,9 @@
 // The AI card page. The chat streams the agent's reply (POST /v1/chat/stream, the AI SDK's UI
 // message stream read as SSE); searchProducts results become product cards (a tap asks about the
-// product), trackShipment results become tracking steps; a person's replies arrive over /v1/live
-// and are marked 人工客服. EventSource reconnects by itself and resumes with Last-Event-ID.
+// product), trackShipment results become tracking steps; an action that waits for the shopper's yes
+// (a tool-approval request, docs/domain.md §14 Confirmation) shows what it will do with 确认 / 取消,
+// and a tap answers as useChat's addToolApprovalResponse does; a person's replies arrive over
+// /v1/live and are marked 人工客服. EventSource reconnects by itself and resumes with Last-Event-ID.
 'use strict';
 
 (() => {
@@ -17,6 +19,8 @@
   let conversationId = sessionStorage.getItem(convKey);
   const shown = new Set(); // message ids already on the page
   let busy = false;
+  let openAsk = null; // the 确认 / 取消 box of the action still waiting for an answer
+  let askSeq = 0;
 
   if (!token) {
     document.getElementById('signin').hidden = false;
@@ -76,6 +80,62 @@
     );
   }
 
+  /**
+   * What a stated action will do, with 确认 / 取消. Only the latest one can be answered: a new
+   * message (typed, or another action stated) settles or replaces it on the server, so its box closes.
+   */
+  function renderAsk(node, messageId, call, approvalId) {
+    closeAsk();
+    const summaryId = 'ask-' + ++askSeq;
+    const ask = { messageId, call, approvalId };
+    // Enabled once the turn that asks has finished streaming (enableAsk).
+    const button = (label, approved) =>
+      el('button', { type: 'button', class: approved ? 'yes' : 'no', 'aria-describedby': summaryId, disabled: true, onclick: () => answerAsk(ask, approved) }, label);
+    ask.box = el(
+      'div',
+      { class: 'confirm', role: 'group', 'aria-label': '待你确认的操作' },
+      el('div', { class: 'ask-title' }, '请确认这项操作'),
+      el('div', { class: 'summary', id: summaryId }, call.output.summary),
+      el('div', { class: 'actions' }, button('确认', true), button('取消', false)),
+    );
+    node.querySelector('.extras').append(ask.box);
+    openAsk = ask;
+    scrollDown();
+  }
+
+  function closeAsk(approved) {
+    if (!openAsk) return;
+    for (const b of openAsk.box.querySelectorAll('button')) {
+      b.disabled = true;
+      if (approved !== undefined) b.setAttribute('aria-pressed', String(b.classList.contains(approved ? 'yes' : 'no')));
+    }
+    openAsk.box.classList.add('answered');
+    openAsk = null;
+  }
+
+  function enableAsk() {
+    if (openAsk) for (const b of openAsk.box.querySelectorAll('button')) b.disabled = false;
+  }
+
+  /** A tap answers as useChat sends an approval: the asking assistant message, its tool part answered. */
+  async function answerAsk(ask, approved) {
+    if (busy || ask !== openAsk) return;
+    const { messageId, call, approvalId } = ask;
+    const part = { type: 'tool-' + call.name, toolCallId: call.toolCallId, state: 'approval-responded', input: call.input, approval: { id: approvalId, approved } };
+    closeAsk(approved);
+    const outcome = await turn(approved ? '确认' : '取消', { messages: [{ id: messageId, role: 'assistant', parts: [part] }] });
+    if (outcome === 'unsent') reopenAsk(ask);
+  }
+
+  /** The server never took the answer (offline, refused): the action still waits for one. */
+  function reopenAsk(ask) {
+    if (!ask || openAsk) return;
+    ask.box.classList.remove('answered');
+    for (const b of ask.box.querySelectorAll('button')) b.removeAttribute('aria-pressed');
+    openAsk = ask;
+    enableAsk();
+  }
+
   function renderTool(node, name, output) {
     const extras = node.querySelector('.extras');
     const part = name === 'searchProducts' ? productCards(output && output.products) : name === 'trackShipment' ? trackingSteps(output) : null;
@@ -99,20 +159,31 @@
   async function send(text) {
     text = (text || '').trim();
     if (!text || busy) return;
+    // A typed message answers a waiting action too (the server reads it as yes, no or moving on).
+    const waiting = openAsk;
+    closeAsk();
+    if ((await turn(text, { message: text })) === 'unsent') reopenAsk(waiting);
+  }
+
+  /** One turn: the shopper's words on the page, `payload` to the server, the streamed answer shown. */
+  async function turn(said, payload) {
     busy = true;
     form.classList.add('busy');
-    bubble('user', text);
+    bubble('user', said);
     const answer = bubble('assistant', '');
     answer.classList.add('typing');
     const textNode = answer.querySelector('.text');
     const tools = {};
+    let messageId;
+    let taken = false; // the server accepted the request (and so read any answer in it)
     try {
       const res = await fetch('/v1/chat/stream', {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
-        body: JSON.stringify(conversationId ? { message: text, conversationId } : { message: text }),
+        body: JSON.stringify(conversationId ? { ...payload, conversationId } : payload),
       });
       if (!res.ok) throw new Error((await res.json().catch(() => ({}))).error?.message || res.statusText);
+      taken = true;
       conversationId = res.headers.get('x-conversation-id') || conversationId;
       sessionStorage.setItem(convKey, conversationId);
       await readSse(res, (chunk) => {
@@ -120,20 +191,27 @@
           answer.classList.remove('typing');
           textNode.textContent += chunk.delta;
           scrollDown();
-        } else if (chunk.type === 'tool-input-available') tools[chunk.toolCallId] = chunk.toolName;
-        else if (chunk.type === 'tool-output-available') renderTool(answer, tools[chunk.toolCallId], chunk.output);
+        } else if (chunk.type === 'start') messageId = chunk.messageId;
+        else if (chunk.type === 'tool-input-available') tools[chunk.toolCallId] = { toolCallId: chunk.toolCallId, name: chunk.toolName, input: chunk.input };
+        else if (chunk.type === 'tool-output-available' && tools[chunk.toolCallId]) {
+          tools[chunk.toolCallId].output = chunk.output;
+          renderTool(answer, tools[chunk.toolCallId].name, chunk.output);
+        } else if (chunk.type === 'tool-approval-request' && tools[chunk.toolCallId]?.output) renderAsk(answer, messageId, tools[chunk.toolCallId], chunk.approvalId);
         else if (chunk.type === 'finish' && chunk.messageMetadata) showHandoff(chunk.messageMetadata.handoff || null);
         else if (chunk.type === 'error') textNode.textContent = '抱歉，刚刚出了点问题，请再试一次。';
       });
       answer.classList.remove('typing');
       if (!textNode.textContent && !answer.querySelector('.extras').childElementCount) answer.remove();
+      return 'answered';
     } catch (e) {
       answer.classList.remove('typing');
       textNode.textContent = '发送失败：' + e.message;
       answer.classList.add('failed');
+      return taken ? 'failed' : 'unsent';
     } finally {
       busy = false;
       form.classList.remove('busy');
+      enableAsk();
     }
   }
 
