@@ -64,6 +64,13 @@ export interface Lexicon {
   requestCues: readonly string[];
   /** Words of a question about how the shop's rules work ("怎么算", "有效期", "几层"). */
   ruleWords: readonly string[];
+  /** Reminder occasions (src/domain/reminders/settings.ts) by the words shoppers use, and 'all'. */
+  reminderOccasions: Readonly<Record<string, readonly string[]>>;
+  /** Switching a reminder off ("别再提醒我", "关掉") or on ("打开", "还是提醒我吧"). */
+  reminderOff: readonly string[];
+  reminderOn: readonly string[];
+  /** A question about losing the tier ("会不会降级"). */
+  membershipDemotion: readonly string[];
   /** Kinds of small talk, each answered by its own template (greeting is the default). */
   smalltalkKinds: Readonly<Record<string, readonly string[]>>;
 }

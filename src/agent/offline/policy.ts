@@ -8,6 +8,7 @@ import type { ResolvedContext } from './contract.ts';
 import type { Conversation } from './conversation.ts';
 import { latest, reply, valueOf, type Decision, type Flow, type FlowFn } from './flow.ts';
 import { afterSalesFlow, logisticsFlow, orderStatusFlow, reorderFlow } from './flowOrders.ts';
+import { membershipFlow, remindersFlow } from './flowMember.ts';
 import { badgesFlow, couponsFlow, feedbackFlow, pointsFlow, referralFlow, voteFlow } from './flowAccount.ts';
 import { clarify, injectionFlow, knowledgeFlow, knowledgeQuery, outOfScopeFlow, smalltalkFlow, unknownFlow } from './flowService.ts';
 import { productInfoFlow, recommendFlow } from './flowShopping.ts';
@@ -33,8 +34,8 @@ const FLOWS: Record<TurnIntent, FlowFn> = {
   feedback: feedbackFlow,
   vote: voteFlow,
   badges: badgesFlow,
-  membership: knowledgeFlow,
-  reminders: knowledgeFlow,
+  membership: membershipFlow,
+  reminders: remindersFlow,
   reorder: reorderFlow,
   unknown: unknownFlow,
 };

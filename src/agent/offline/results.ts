@@ -49,6 +49,9 @@ export type VoteCandidate = VoteCampaign['candidates'][number];
 export type VoteOutcome = Out<'voteProduct'>;
 export type FeedbackOutcome = Out<'submitFeedback'>;
 export type HandoffOutcome = Out<'requestHandoff'>;
+export type Membership = Out<'getMembership'>;
+export type Reminders = Out<'listReminders'>;
+export type ReminderPreference = Out<'setReminderPreference'>;
 
 /** '¥129.00' → 129 (searchProducts gives prices as text only). */
 export function priceYuan(price: string): number | null {

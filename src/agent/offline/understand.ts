@@ -51,6 +51,9 @@ const UNKNOWN_BELOW = 1.2;
 // Keyword evidence this strong for another intent is a topic switch, not an answer to the question.
 const SWITCH_AT = 2.5;
 const PENDING_BOOST = 3;
+// A reading the card offers to tap needs some evidence of its own: the learned model's spread over
+// every class for gibberish ("asdfgh") is not a reading.
+const CLARIFY_MIN_SCORE = 0.6;
 // "第二个" is about the list just shown more surely than any other reading of two characters.
 const LIST_BOOST = 4;
 const REFINE_BOOST = 3;
@@ -253,7 +256,7 @@ export async function understand(conv: Conversation, ctx: ResolvedContext, class
   // "确认" to a stated action: the server ran it; the turn is about what it was.
   const confirmed = ctx.confirmation.outcome === 'confirmed' ? TOOL_INTENT[ctx.confirmation.tool ?? ''] : undefined;
   const { intent, confidence } = confirmed ? { intent: confirmed, confidence: 1 } : best(scores);
-  const alternatives = INTENTS.filter((i) => ASKABLE.has(i) && scores[i] > 0)
+  const alternatives = INTENTS.filter((i) => ASKABLE.has(i) && scores[i] >= CLARIFY_MIN_SCORE)
     .sort((a, b) => scores[b] - scores[a])
     .slice(0, CLARIFY_OPTIONS);
   return {

@@ -1,0 +1,30 @@
+// Matching by sound: shoppers type homophones (补获 for 补货, 提型 for 提醒, 法货 for 发货) and pinyin
+// (bu huo ti xing). A term matches when the toneless pinyin of the text contains the pinyin of the
+// term, syllable by syllable — so 补获 matches 补货, and "buhuo" does too.
+import { pinyin } from 'pinyin-pro';
+import { LRUCache } from 'lru-cache';
+
+const HAN = /\p{Script=Han}/u;
+const cache = new LRUCache<string, string>({ max: 2048 });
+
+/** The text read aloud: each Han character as its toneless syllable, other letters kept, spaces between. */
+export function soundOf(text: string): string {
+  let hit = cache.get(text);
+  if (hit === undefined) {
+    const syllables = pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive' });
+    hit = ` ${syllables
+      .map((s) => s.trim().toLowerCase())
+      .filter((s) => /[a-z]/.test(s))
+      .join(' ')} `;
+    cache.set(text, hit);
+  }
+  return hit;
+}
+
+/** Whether the text says the term, by sound (the term's characters, or the same syllables). */
+export function soundsLike(text: string, term: string): boolean {
+  if (!HAN.test(term)) return false;
+  const t = soundOf(term).trim();
+  const s = soundOf(text);
+  return s.includes(` ${t} `) || s.replace(/ /g, '').includes(t.replace(/ /g, ''));
+}
