@@ -80,6 +80,7 @@ export function turnContext(
       categories: vocabulary.categories,
       colors: vocabulary.colors,
       skinTypes: vocabulary.skinTypes,
+      productNames: vocabulary.productNames,
       skinType: shopper.skinType ?? '',
       timezone: shop.timezone,
       mood: assessment.mood,

@@ -48,6 +48,8 @@ export const turnInputSchema = z.object({
   categories: words,
   colors: words,
   skinTypes: words,
+  /** The products' names without brand and size: "精粹水" is named by a piece of one. */
+  productNames: words,
   /** The shopper's skin type from the profile; '' when unknown. */
   skinType: text(''),
   /** IANA timezone for dates in replies; the shop's. */

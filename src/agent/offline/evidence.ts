@@ -50,6 +50,15 @@ const RULES: readonly Rule[] = [
     weight: 2,
     when: (s, norm) => !s.recommendCue && ITEM_QUESTION.test(norm) && (s.facets.length > 0 || Boolean(s.category)),
   },
+  // "洗衣液再来一桶", "口红回购": buying a named product again, not choosing among new ones.
+  { intent: 'reorder', weight: 2.5, when: (s) => s.buyAgain && Boolean(s.productWord || s.category) && !s.afterSalesKind },
+  // "新人券能买粉底液吗", "买两个9.9的够不够": whether a coupon applies to this purchase.
+  {
+    intent: 'reorder',
+    weight: 2.5,
+    when: (s) =>
+      s.couponUseUp || (s.couponMention && s.couponForPurchase && Boolean(s.productWord || s.category || s.statedPriceFen || s.pastPurchase)),
+  },
 ];
 
 /** Evidence from the message alone: keywords, nearest examples, and what its slots suggest. */

@@ -262,14 +262,3 @@ function eligibilityOfNamed(f: Flow, order: OrderLine): Decision {
  * "上次买的洗衣液快用完了 再来一瓶": the card does not take orders, so it finds what was bought before
  * (the order with that product) and shows the product, with its page in the mall, to buy again.
  */
-export function reorderFlow(f: Flow): Decision {
-  const s = f.u.slots;
-  const product = valueOf(f, getProduct);
-  if (product) return reply(f.say.t('reorder.product', { name: product.name, price: product.price }));
-  const listed = valueOf(f, listOrders);
-  const keyword = s.orderRef?.productKeyword ?? s.category?.term;
-  if (listed === undefined) return callOr(f, listOrders, { productKeyword: keyword, limit: RECENT }, cannot(f, 'orders'));
-  const order = listed.orders[0];
-  if (!order) return reply(f.say.t('reorder.none', { what: keyword ?? '' }));
-  return reply(orderListReply(f.say, listed.orders.slice(0, 1), false));
-}

@@ -71,6 +71,18 @@ export interface Lexicon {
   reminderOn: readonly string[];
   /** A question about losing the tier ("会不会降级"). */
   membershipDemotion: readonly string[];
+  /** Pieces of product names that do not name a product by themselves ("上次", "套装"). */
+  notProductWords: readonly string[];
+  /** "上次", "之前": what was bought before. */
+  pastPurchaseCues: readonly string[];
+  /** "能买…吗", "够不够": whether a coupon applies to a purchase. */
+  couponForPurchase: readonly string[];
+  /** "再来一瓶", "回购": buying again what was bought before. */
+  reorderCues: readonly string[];
+  /** A coupon or a saving asked about beside a purchase. */
+  couponCues: readonly string[];
+  /** "新人券买什么最划算": what to buy to use a coupon up. */
+  cheapestCues: readonly string[];
   /** Kinds of small talk, each answered by its own template (greeting is the default). */
   smalltalkKinds: Readonly<Record<string, readonly string[]>>;
 }

@@ -33,7 +33,7 @@ function what(say: Say, input: Record<string, unknown>): string {
   return typeof input.category === 'string' ? input.category : say.t('recommend.any_category');
 }
 
-function productLine(say: Say, p: Product, n: number, hideColor?: string): string {
+export function productLine(say: Say, p: Product, n: number, hideColor?: string): string {
   const details: string[] = [];
   const effects = p.effects ?? [];
   if (effects.length) details.push(say.t('recommend.item_effects', { effects: say.list(effects.slice(0, 2)) }));

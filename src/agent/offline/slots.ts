@@ -75,12 +75,30 @@ export interface Slots {
   request: boolean;
   /** A question about how the shop's rules work, not about the shopper's own things. */
   ruleQuestion: boolean;
+  /** The piece of a product's name the message says ("精粹水", "小金管液体眼影"). */
+  productWord?: string;
+  /** "两瓶", "一箱", "3 packs": how many of it. */
+  quantity?: number;
+  /** "9块9的面膜": a unit price the message states, in fen. */
+  statedPriceFen?: number;
+  /** "再来一瓶", "回购": the shopper wants again what she bought before. */
+  buyAgain: boolean;
+  /** "上次", "之前": something bought before is referred to. */
+  pastPurchase: boolean;
+  /** "能买…吗", "够不够": whether a coupon applies to a purchase. */
+  couponForPurchase: boolean;
+  /** "新人券买什么最划算": what to buy so a coupon is used. */
+  couponUseUp: boolean;
+  /** A coupon, a discount or a saving is mentioned ("有券吗", "划算"). */
+  couponMention: boolean;
 }
 
 export interface Vocabulary {
   categories: readonly string[];
   colors: readonly string[];
   skinTypes: readonly string[];
+  /** The products' names without brand and size (domain/catalog/vocabulary.ts). */
+  productNames?: readonly string[];
 }
 
 const NUM = '(\\d+(?:\\.\\d+)?)';
@@ -297,6 +315,55 @@ function anyTerm(norm: string, terms: readonly string[]): boolean {
   return terms.some((t) => findTerm(norm, t) >= 0);
 }
 
+const HAN = /\p{Script=Han}/u;
+const PRODUCT_WORD_MAX = 8;
+
+/**
+ * The longest piece (two Han characters or more) of a product's name that the message contains;
+ * of equally long pieces, one that ends a name (its head noun: 精粹水, 身体乳) over one inside it.
+ * Effect and skin-type words (保湿, 干皮) name a need, not a product.
+ */
+export function productWordIn(norm: string, names: readonly string[]): string | undefined {
+  let best: { word: string; head: boolean } | undefined;
+  for (const name of names) {
+    const top = Math.min(name.length, PRODUCT_WORD_MAX);
+    for (let len = top; len >= 2 && (!best || len >= best.word.length); len--) {
+      for (let at = 0; at + len <= name.length; at++) {
+        const word = name.slice(at, at + len);
+        if (!HAN.test(word) || !norm.includes(word) || NOT_PRODUCT_WORDS.has(word)) continue;
+        const head = at + len === name.length;
+        if (!best || len > best.word.length || (head && !best.head)) best = { word, head };
+      }
+    }
+  }
+  return best?.word;
+}
+
+const NOT_PRODUCT_WORDS = new Set([
+  ...LEXICON.effects.flat(),
+  ...LEXICON.skinTypes.flat(),
+  ...LEXICON.notProductWords,
+]);
+
+const QUANTITY = new RegExp(`(?<![\\d.])(\\d{1,3}|${CN_NUMERAL})\\s*(?:瓶|支|盒|罐|包|箱|袋|件|套|桶|个|片|管|只|份|提|bottles?|packs?|boxes|box|pcs)(?!装)`, 'u');
+const UNIT_PRICE = new RegExp(`(?<![\\d.])(\\d{1,5}(?:\\.\\d{1,2})?)\\s*(?:元|块钱|块)?的`, 'u');
+
+function extractQuantity(norm: string): number | undefined {
+  const m = QUANTITY.exec(norm);
+  if (!m) return undefined;
+  const n = /\d/.test(m[1]!) ? Number(m[1]) : parseChineseNumber(m[1]!);
+  return n > 0 && n <= 999 ? n : undefined;
+}
+
+/** "9块9的", "9.9的", "¥59的": the price of one, as the shopper states it. */
+function extractUnitPrice(norm: string): number | undefined {
+  // "9块9" is 9.9 yuan.
+  const m = UNIT_PRICE.exec(digitiseMoney(norm).replace(/(\d+)\s*块\s*(\d)(?![\d毛角])/g, '$1.$2'));
+  if (!m) return undefined;
+  const fen = Math.round(Number(m[1]) * 100);
+  return fen > 0 ? fen : undefined;
+}
+
 export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today: string): Slots {
   const category = matchVocabulary(norm, vocab.categories, LEXICON.categories);
   const orderNo = extractOrderNo(norm);
@@ -323,6 +390,11 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     question: anyTerm(norm, LEXICON.questionCues),
     request: anyTerm(norm, LEXICON.requestCues),
     ruleQuestion: false,
+    buyAgain: anyTerm(norm, LEXICON.reorderCues),
+    pastPurchase: anyTerm(norm, LEXICON.pastPurchaseCues),
+    couponForPurchase: anyTerm(norm, LEXICON.couponForPurchase),
+    couponUseUp: anyTerm(norm, LEXICON.couponCues) && anyTerm(norm, LEXICON.cheapestCues),
+    couponMention: anyTerm(norm, LEXICON.couponCues),
   };
   const personal = anyTerm(norm, LEXICON.personalCues) || Boolean(orderNo);
   slots.ruleQuestion = slots.question && (anyTerm(norm, LEXICON.ruleWords) || (!personal && (slots.generalQuestion || slots.howTo)));
@@ -352,5 +424,11 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   if (pointsAspect) slots.pointsAspect = pointsAspect;
   const pointsCost = Number(cost?.[1]);
   if (pointsCost > 0) slots.pointsCost = pointsCost;
+  const productWord = vocab.productNames ? productWordIn(norm, vocab.productNames) : undefined;
+  if (productWord) slots.productWord = productWord;
+  const quantity = extractQuantity(norm);
+  if (quantity) slots.quantity = quantity;
+  const unitPrice = extractUnitPrice(norm);
+  if (unitPrice) slots.statedPriceFen = unitPrice;
   return slots;
 }

@@ -239,7 +239,7 @@ function addContext(scores: IntentScores, { classification, slots, past, pending
 export async function understand(conv: Conversation, ctx: ResolvedContext, classifier: IntentClassifier): Promise<Understanding> {
   const raw = conv.current.user;
   const norm = normalize(raw);
-  const vocab = { categories: ctx.categories, colors: ctx.colors, skinTypes: ctx.skinTypes };
+  const vocab = { categories: ctx.categories, colors: ctx.colors, skinTypes: ctx.skinTypes, productNames: ctx.productNames };
   const pastNorms = conv.history.map((t) => normalize(t.user));
   const [current, ...earlier] = await classifier.classify([norm, ...pastNorms]);
   const past: PastTurn[] = conv.history.map((turn, i) => {

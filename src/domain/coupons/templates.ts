@@ -82,6 +82,11 @@ export function toTemplate(r: CouponTemplateRow): CouponTemplate {
   };
 }
 
+/** The order amount (fen) from which a coupon applies; 0 when it has no threshold. */
+export function minSpendFen(rule: CouponRule): number {
+  return rule.kind === 'no_threshold' ? 0 : rule.thresholdFen;
+}
+
 /** '满120减30', '无门槛减10', '8折' / '8.5折' (percent_off 20 / 15). */
 export function ruleText(rule: CouponRule): string {
   if (rule.kind === 'threshold') return `满${shortYuan(rule.thresholdFen)}减${shortYuan(rule.amountFen)}`;

@@ -262,7 +262,7 @@ const creamSearch = (input: Record<string, unknown>, ids: number[]) =>
 
 beforeEach(() => {
   orders = ORDERS;
-  claimable = [{ couponCode: 'SAVE20', name: '满100减20', rule: '满100减20', validDays: 30, claimUntil: null, remaining: 50 }];
+  claimable = [{ couponCode: 'SAVE20', name: '满100减20', rule: '满100减20', minSpendFen: 10000, validDays: 30, claimUntil: null, remaining: 50 }];
 });
 
 describe('recommendations', () => {
@@ -460,8 +460,8 @@ describe('points, referral and shop rules', () => {
 describe('coupons', () => {
   it('asks which coupon to claim, and claims the one picked next turn', async () => {
     claimable = [
-      { couponCode: 'SAVE20', name: '满100减20', rule: '满100减20', validDays: 30, claimUntil: null, remaining: 50 },
-      { couponCode: 'BIG50', name: '满300减50', rule: '满300减50', validDays: 15, claimUntil: null, remaining: null },
+      { couponCode: 'SAVE20', name: '满100减20', rule: '满100减20', minSpendFen: 10000, validDays: 30, claimUntil: null, remaining: 50 },
+      { couponCode: 'BIG50', name: '满300减50', rule: '满300减50', minSpendFen: 30000, validDays: 15, claimUntil: null, remaining: null },
     ];
     const first = await chat([], '帮我领张券');
     expect(first.calls.map((c) => c.name)).toEqual(['listCoupons']);
