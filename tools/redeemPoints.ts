@@ -29,7 +29,7 @@ export const redeemPoints = defineTool({
     async describe(ctx, { templateCode }) {
       try {
         const r = await previewRedemption(ctx.db, ctx.caller.shopId, ctx.caller.shopperId, { templateCode, now: ctx.clock.now() });
-        return { summary: `用 ${r.pointsCost} 积分兑换「${r.name}」（${r.rule}），兑换后剩余 ${r.balance - r.pointsCost} 积分` };
+        return { summary: `用 ${r.pointsCost} 积分兑换「${r.name}」（${r.rule}），你现有 ${r.balance} 积分，兑换后剩余 ${r.balance - r.pointsCost} 积分` };
       } catch (e) {
         const refusal = refusalOf(e);
         if (!refusal) throw e;

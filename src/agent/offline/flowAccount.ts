@@ -3,6 +3,8 @@
 // shopper asked for it and the item is one a tool listed; with several to choose from, the card asks.
 import { TOOLS } from '../../../tools/index.ts';
 import { callOr, cannot, errorOf, latest, reply, valueOf, type Decision, type Flow } from './flow.ts';
+import { LEXICON } from './lexicon.ts';
+import { containsTerm } from '../../text/normalize.ts';
 import { pick } from './recall.ts';
 import { lines } from './replies.ts';
 import {
@@ -106,7 +108,13 @@ function redeemFlow(f: Flow): Decision {
     const chosen = pick(shown, f.u.slots.ordinal);
     if (chosen) return callOr(f, redeemPoints, { templateCode: chosen.templateCode || undefined }, cannot(f, 'redeem'));
   }
-  if (tasks === undefined) return callOr(f, listTasks, {}, cannot(f, 'redeem'));
+  if (tasks === undefined) {
+    // "我积分多少，顺便换一张券": the balance is looked up beside the options.
+    const balance = LEXICON.pointsBalanceCues.some((t) => containsTerm(f.u.norm, t)) && !latest(f, getPoints) ? f.tools.plan(getPoints, {}) : null;
+    const options = f.tools.plan(listTasks, {});
+    if (options) return { kind: 'calls', calls: balance ? [balance, options] : [options] };
+    return reply(cannot(f, 'redeem')());
+  }
   const { balance, redeem } = tasks;
   if (!redeem.length) return reply(noRedeemOptionsReply(f.say));
   const chosen = redeemChoice(f, redeem);

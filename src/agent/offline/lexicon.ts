@@ -71,6 +71,8 @@ export interface Lexicon {
   reminderOn: readonly string[];
   /** A question about losing the tier ("会不会降级"). */
   membershipDemotion: readonly string[];
+  /** "我积分多少": the balance asked beside another points need. */
+  pointsBalanceCues: readonly string[];
   /** Pieces of product names that do not name a product by themselves ("上次", "套装"). */
   notProductWords: readonly string[];
   /** "上次", "之前": what was bought before. */

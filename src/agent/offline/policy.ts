@@ -99,9 +99,13 @@ const CO_ANSWERED = new Set<TurnIntent>([
 // Below this confidence in what the message means, no write is proposed or made: the card asks.
 export const WRITE_MIN_CONFIDENCE = 0.34;
 
+function coAnswerable(u: Understanding, f: Flow): boolean {
+  return CO_ANSWERED.has(u.intent) && u.slots.ruleQuestion && f.tools.has(TOOLS.searchKnowledge);
+}
+
 /** The rules the shop wrote, when the message asks how they work: a searchKnowledge call to add, or the passages to quote. */
 function coAnswer(u: Understanding, f: Flow): { call: ToolCallPlan | null; text?: string } | null {
-  if (!CO_ANSWERED.has(u.intent) || !u.slots.ruleQuestion || !f.tools.has(TOOLS.searchKnowledge)) return null;
+  if (!coAnswerable(u, f)) return null;
   const found = valueOf(f, TOOLS.searchKnowledge);
   if (found === undefined) return { call: f.tools.plan(TOOLS.searchKnowledge, { query: knowledgeQuery(u.raw, u.norm) }) };
   return { call: null, ...(found.results.length ? { text: knowledgeReply(f.say, found.results) } : {}) };
@@ -132,6 +136,8 @@ export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContex
         : FLOWS[u.intent](f);
   // Never a write on a weak reading of the message: ask what was meant instead.
   if (writes(decision) && u.confidence < WRITE_MIN_CONFIDENCE) decision = clarify(u, say);
+  // "退款退到银行卡要几天" asks how a refund works; it does not ask for one.
+  if (writes(decision) && u.slots.ruleQuestion && !u.slots.request && coAnswerable(u, f)) decision = reply('');
   const rules = quiet ? null : coAnswer(u, f);
   if (rules?.call && !latest(f, TOOLS.searchKnowledge)) {
     decision = decision.kind === 'calls' ? { kind: 'calls', calls: [...decision.calls, rules.call] } : { kind: 'calls', calls: [rules.call] };

@@ -309,6 +309,17 @@ function extractCoupon(norm: string, raw: string): CouponHint | undefined {
   return Object.keys(hint).length ? hint : undefined;
 }
 
+// "帮我换一张10块的券", "就150分 换一张吧", "五千多积分全给我换了": points turned into a coupon. 换 of
+// goods (换货, 换色, 换个颜色) is an exchange; "先别换" takes the redemption back.
+const REDEEM = /(?:换|兑)(?!货|色|颜|号|款|尺|码|新|个颜色)(?:一张|张|个|一个|成|了|掉)?[^。，,？?！!]{0,6}(?:券|无门槛)|(?:积分|\d\s*分|几分)[^。，,？?！!]{0,5}(?:换|兑)(?!货|色|颜|号|款|尺|码)/u;
+const REDEEM_NOT = /(?:别|不|不要|不用|先别)(?:兑)?换/u;
+
+function redeemAsked(norm: string): boolean {
+  return (anyTerm(norm, LEXICON.pointsAspects.redeem) || REDEEM.test(norm)) && !REDEEM_NOT.test(norm);
+}
+
+const A_NOT_A = /(\p{Script=Han})不\1/u;
+
 const POINTS_COST = /(\d+)\s*(?:积分|points?\b)/;
 
 function anyTerm(norm: string, terms: readonly string[]): boolean {
@@ -368,7 +379,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   const category = matchVocabulary(norm, vocab.categories, LEXICON.categories);
   const orderNo = extractOrderNo(norm);
   const budget = orderNo ? extractBudget(norm.replace(orderNo.toLowerCase(), ' ')) : extractBudget(norm);
-  const pointsAspect = anyTerm(norm, LEXICON.pointsAspects.redeem) ? 'redeem' : anyTerm(norm, LEXICON.pointsAspects.tasks) ? 'tasks' : undefined;
+  const pointsAspect = redeemAsked(norm) ? 'redeem' : anyTerm(norm, LEXICON.pointsAspects.tasks) ? 'tasks' : undefined;
   const cost = POINTS_COST.exec(norm);
   const orderStatus = Object.entries(LEXICON.orderStatusFilters).find(([, terms]) => anyTerm(norm, terms))?.[0];
   const slots: Slots = {
@@ -387,7 +398,8 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     couponClaim: anyTerm(norm, LEXICON.couponClaim) || /^(?:请|麻烦)?领(?:券|取|一)/.test(norm),
     referralExplain: anyTerm(norm, LEXICON.referralExplain) && !anyTerm(norm, LEXICON.referralStatusCues),
     recommendCue: anyTerm(norm, LEXICON.recommendCues),
-    question: anyTerm(norm, LEXICON.questionCues),
+    // "要不要", "管不管": the A-not-A question needs no question word.
+    question: anyTerm(norm, LEXICON.questionCues) || A_NOT_A.test(norm),
     request: anyTerm(norm, LEXICON.requestCues),
     ruleQuestion: false,
     buyAgain: anyTerm(norm, LEXICON.reorderCues),

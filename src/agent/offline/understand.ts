@@ -54,6 +54,8 @@ const PENDING_BOOST = 3;
 // A reading the card offers to tap needs some evidence of its own: the learned model's spread over
 // every class for gibberish ("asdfgh") is not a reading.
 const CLARIFY_MIN_SCORE = 0.6;
+// The learned model's probability that a message is about the shop's rules, from which a question is taken as one.
+const RULES_LIKELY = 0.3;
 // "第二个" is about the list just shown more surely than any other reading of two characters.
 const LIST_BOOST = 4;
 const REFINE_BOOST = 3;
@@ -247,6 +249,9 @@ export async function understand(conv: Conversation, ctx: ResolvedContext, class
     return { turn, slots, intent: turnIntent(turn, best(textScores(earlier[i]!, slots, pastNorms[i]!)).intent) };
   });
   const slots = extractSlots(norm, raw, vocab, ctx.today);
+  // A question the learned model reads as about the shop's rules ("小样能单独退吗", "直推奖拿多少") is
+  // one, whatever need its words point at: the rules are quoted beside the shopper's own data.
+  if (slots.question && !slots.request && current!.learned.knowledge >= RULES_LIKELY) slots.ruleQuestion = true;
   const memory = recall(conv.history);
   const pending = pendingFrom(past);
   const scores = textScores(current!, slots, norm);

@@ -5,6 +5,14 @@
 
 const HAN = /^\p{Script=Han}+$/u;
 
+// Words that ask rather than name what is asked about ("预售的东西啥时候发"). One the documents never
+// use would only count against every chunk, the answer included, so it is left out of the match.
+const ASKING_WORDS = new Set([
+  '啥时候', '什么时候', '几时', '到底', '究竟', '多久', '多长时间', '怎么样', '怎样', '怎么办', '咋办', '咋', '啥', '为啥',
+  '为什么', '是不是', '能不能', '可不可以', '会不会', '要不要', '东西', '一般', '大概', '问问', '问下', '问一下',
+  '怎么回事', '啥意思', '什么意思', '多少', '几天', '请问', '一下下', '呗', '哈', '哇',
+]);
+
 /** Character pairs of a Chinese word longer than two characters; none for other words. */
 export function bigramsOf(term: string): string[] {
   const chars = Array.from(term);
@@ -27,6 +35,7 @@ export function resolveQueryTerms(terms: readonly string[], df: ReadonlyMap<stri
   const asked = new Set(terms);
   const out = new Set<string>();
   for (const t of terms) {
+    if ((df.get(t) ?? 0) === 0 && ASKING_WORDS.has(t)) continue;
     const known = (df.get(t) ?? 0) > 0 ? [] : bigramsOf(t).filter((b) => (df.get(b) ?? 0) > 0 && !asked.has(b));
     for (const w of known.length > 0 ? known : [t]) out.add(w);
   }

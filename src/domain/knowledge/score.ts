@@ -25,7 +25,14 @@ export function lexicalScore(matched: readonly string[], queryIdf: ReadonlyMap<s
 export const LEXICAL_WEIGHT = 0.6;
 export const VECTOR_WEIGHT = 0.4;
 
-export function fusedScore(similarity: number, lexical: number): number {
+// The shop's documents are written as questions and answers: a heading that shares the question's
+// words ("怎么获得积分") marks the answer more surely than the same words anywhere in the text.
+export const HEADING_WEIGHT = 0.25;
+// A document's opening paragraph says what the document covers ("下面是发货时效、快递…的说明"), so it
+// shares words with every question on its subject while answering none of them.
+export const LEAD_FACTOR = 0.8;
+
+export function fusedScore(similarity: number, lexical: number, heading = 0, lead = false): number {
   const sim = Number.isFinite(similarity) ? Math.max(0, similarity) : 0;
-  return VECTOR_WEIGHT * sim + LEXICAL_WEIGHT * lexical;
+  return (VECTOR_WEIGHT * sim + LEXICAL_WEIGHT * lexical + HEADING_WEIGHT * heading) * (lead ? LEAD_FACTOR : 1);
 }

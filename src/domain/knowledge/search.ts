@@ -8,6 +8,7 @@ import { Conflict } from '../../errors.ts';
 import { vectorType } from '../catalog/vectorIndex.ts';
 import { resolveQueryTerms, termsToLookUp } from './queryTerms.ts';
 import { fusedScore, idf, lexicalScore } from './score.ts';
+import { synonymCandidates, synonymsOf } from './synonyms.ts';
 
 export interface KnowledgeHit {
   docKey: string;
@@ -107,6 +108,14 @@ async function candidates(tx: Queryable, shopId: string, vector: number[], terms
   return rows;
 }
 
+/** The question's terms that the chunk's heading contains (its last level: the question it answers). */
+function headingTerms(heading: string, terms: readonly string[]): string[] {
+  const last = heading.split(/\s*[>›/]\s*/).at(-1) ?? '';
+  if (!last) return [];
+  const words = new Set(termSet(last));
+  return terms.filter((t) => words.has(t) || last.includes(t));
+}
+
 /** The chunks of the shop's knowledge base that best answer `query`, best first. */
 export async function searchKnowledgeBase(
   db: Db,
@@ -124,15 +133,18 @@ export async function searchKnowledgeBase(
   const [vector] = await embedder.embed([text]);
   if (!vector || vector.every((x) => x === 0)) return [];
   const words = termSet(text);
-  const df = await documentFrequencies(db, shopId, termsToLookUp(words));
+  const df = await documentFrequencies(db, shopId, [...new Set([...termsToLookUp(words), ...synonymCandidates(words)])]);
   const terms = resolveQueryTerms(words, df);
   const weights = new Map(terms.map((t) => [t, idf(df.get(t) ?? 0, chunkCount)]));
+  // A synonym the documents use counts as the query's word it stands for.
+  const synonyms = synonymsOf(terms, df);
+  const asAsked = (matched: readonly string[]) => matched.map((t) => synonyms.get(t) ?? t);
 
   const rows = await db.transaction(async (tx) => {
     // With many shops in one table, an HNSW scan filtered to one shop can run out of candidates;
     // iterative scanning (pgvector ≥ 0.8) keeps going until the LIMIT is met.
     await tx.query("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
-    return candidates(tx, shopId, vector, terms, embedder.dim);
+    return candidates(tx, shopId, vector, [...terms, ...synonyms.keys()], embedder.dim);
   });
 
   return rows
@@ -141,7 +153,12 @@ export async function searchKnowledgeBase(
       title: r.title,
       heading: r.heading,
       content: r.content,
-      score: fusedScore(Number(r.similarity), lexicalScore(r.matched ?? [], weights)),
+      score: fusedScore(
+        Number(r.similarity),
+        lexicalScore(asAsked(r.matched ?? []), weights),
+        lexicalScore(asAsked(headingTerms(r.heading, [...weights.keys(), ...synonyms.keys()])), weights),
+        r.heading === '',
+      ),
     }))
     .filter((h) => h.score >= MIN_SCORE)
     .sort((a, b) => b.score - a.score || a.docKey.localeCompare(b.docKey))
