@@ -39,7 +39,12 @@ export const listOrders = defineTool({
         products: z.array(z.object({ productId: z.number(), name: z.string(), quantity: z.number() })),
         shipment: z.object({ status: z.enum(SHIPMENT_STATUSES), statusLabel: z.string() }).nullable(),
         /** Whether an after-sales request can be made for it now, and which kinds. */
-        afterSales: z.object({ open: z.boolean(), kinds: z.array(z.enum(AFTER_SALES_KINDS)) }),
+        afterSales: z.object({
+          open: z.boolean(),
+          kinds: z.array(z.enum(AFTER_SALES_KINDS)),
+          /** Why not, or until when: "售后期已于 11月23日 结束（签收后 7 天内可申请）". */
+          note: z.string(),
+        }),
       }),
     ),
     hasMore: z.boolean(),
@@ -101,5 +106,5 @@ export const listOrders = defineTool({
 
 function afterSalesNow(order: Order, blocked: boolean, shop: Shop, now: Date) {
   const e = afterSalesEligibility({ order, hasBlockingRequest: blocked, returnWindowDays: shop.settings.returnWindowDays, timezone: shop.timezone, now });
-  return e.eligible ? { open: true, kinds: [...e.kinds] } : { open: false, kinds: [] };
+  return e.eligible ? { open: true, kinds: [...e.kinds], note: e.message } : { open: false, kinds: [], note: e.refusal.message };
 }

@@ -31,6 +31,8 @@ const RULES: readonly Rule[] = [
   // "上一单的粉底液想换个色号": a past order and what to do with it is an after-sales request.
   { intent: 'after_sales', weight: 4, when: (s) => Boolean(s.orderRef && s.afterSalesKind) },
   { intent: 'after_sales', weight: 2, when: (s) => s.afterSalesProgress },
+  // "还没发货的话我想取消订单，把钱退我": a kind of request, asked for.
+  { intent: 'after_sales', weight: 2.5, when: (s) => Boolean(s.afterSalesKind) && s.request && !s.hypothetical },
   { intent: 'after_sales', weight: 2, when: (s) => s.afterSalesQuestion },
   { intent: 'knowledge', weight: 1.5, when: (s) => s.generalQuestion },
   // "怎么查产品是不是正品" with no product named: how traceability works is a shop rule.
@@ -50,6 +52,8 @@ const RULES: readonly Rule[] = [
     weight: 2,
     when: (s, norm) => !s.recommendCue && ITEM_QUESTION.test(norm) && (s.facets.length > 0 || Boolean(s.category)),
   },
+  // "反馈：希望投票候选多一点家居类", "I'd suggest…, please pass it on": feedback, whatever it is about.
+  { intent: 'feedback', weight: 3, when: (s) => s.feedbackFraming && (s.suggestion || !s.question) },
   // "洗衣液再来一桶", "口红回购": buying a named product again, not choosing among new ones.
   { intent: 'reorder', weight: 2.5, when: (s) => s.buyAgain && Boolean(s.productWord || s.category) && !s.afterSalesKind },
   // "新人券能买粉底液吗", "买两个9.9的够不够": whether a coupon applies to this purchase.

@@ -196,5 +196,12 @@ export function feedbackFlow(f: Flow): Decision {
   if (value !== undefined) {
     return reply(value.submitted ? (f.say.lang === 'zh' && value.message ? value.message : f.say.t('feedback.thanks')) : f.say.t('feedback.failed'));
   }
+  const s = f.u.slots;
+  // "提建议被采纳有什么奖励", "我之前提的建议商家看了没": about feedback, with nothing to pass on.
+  if (s.feedbackAbout && !s.suggestion) {
+    const found = valueOf(f, searchKnowledge);
+    if (found !== undefined) return reply(lines(knowledgeReply(f.say, found.results), f.say.t('feedback.how')));
+    return callOr(f, searchKnowledge, { query: knowledgeQuery(f.u.raw, f.u.norm) }, () => f.say.t('feedback.how'));
+  }
   return callOr(f, submitFeedback, { text: f.u.raw.slice(0, 2000) }, cannot(f, 'feedback'));
 }

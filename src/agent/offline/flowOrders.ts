@@ -142,6 +142,8 @@ function noParcelYet(f: Flow): Decision {
 function kindFor(s: Slots, order: OrderLine | undefined): AfterSalesKind | undefined {
   const open = order?.afterSales.kinds ?? [];
   if (order?.status === 'paid' || (open.length === 1 && open[0] === 'refund')) return 'refund';
+  // "一上脸就斑驳 退钱": money back for goods she has means sending them back, unless she says refund only.
+  if (s.afterSalesKind === 'refund' && order && open.includes('return') && !s.refundOnly) return 'return';
   if (s.afterSalesKind) return s.afterSalesKind;
   if (!s.reason) return undefined;
   return s.reason.zh === '色号不合适' ? 'exchange' : 'return';
@@ -150,7 +152,7 @@ function kindFor(s: Slots, order: OrderLine | undefined): AfterSalesKind | undef
 /** What the shopper named of the thing bought: the product word, or the shop's word for its category. */
 function namedProduct(f: Flow): string[] {
   const s = f.u.slots;
-  return [s.orderRef?.productKeyword, s.category?.value, s.category?.term].filter((w): w is string => Boolean(w)).map((w) => w.toLowerCase());
+  return [s.productWord, s.orderRef?.productKeyword, s.category?.value, s.category?.term].filter((w): w is string => Boolean(w)).map((w) => w.toLowerCase());
 }
 
 /** Orders whose items the shopper named ("粉底液那单", "the foundation"). */
@@ -201,7 +203,8 @@ export function afterSalesFlow(f: Flow): Decision {
   if (created !== undefined) return reply(afterSalesResultReply(f.say, created, requestedNo ?? ''));
   if (errorOf(f, createAfterSales)) return notFound(f);
   if (s.afterSalesProgress) return progressFlow(f);
-  if (s.afterSalesQuestion) return eligibilityFlow(f);
+  // "能退吗 这单我不要了": a question that also asks for it is a request.
+  if (s.afterSalesQuestion && !s.request) return eligibilityFlow(f);
   // The order the shopper named cannot get a request now: say why, from its own details.
   const detail = valueOf(f, getOrder);
   if (detail && !detail.afterSalesEligible) return reply(eligibilityReply(f.say, detail));
@@ -257,8 +260,3 @@ function pickForAfterSales(f: Flow, orders: readonly OrderLine[]): { order: Orde
 function eligibilityOfNamed(f: Flow, order: OrderLine): Decision {
   return callOr(f, getOrder, { orderNo: order.orderNo }, cannot(f, 'orders'));
 }
-
-/**
- * "上次买的洗衣液快用完了 再来一瓶": the card does not take orders, so it finds what was bought before
- * (the order with that product) and shows the product, with its page in the mall, to buy again.
- */

@@ -42,6 +42,8 @@ export function injectionFlow(f: Flow): Decision {
 }
 
 export function unknownFlow(f: Flow): Decision {
+  // "优先人工通道是什么意思": a question about a term the card did not place is looked up in the rules.
+  if (f.u.slots.ruleQuestion && f.tools.has(TOOLS.searchKnowledge)) return knowledgeFlow(f);
   if (f.u.alternatives.length) return clarify(f.u, f.say);
   return reply(lines(f.say.t('fallback.unknown'), capabilities(f.say)));
 }

@@ -71,6 +71,18 @@ export interface Lexicon {
   reminderOn: readonly string[];
   /** A question about losing the tier ("会不会降级"). */
   membershipDemotion: readonly string[];
+  /** "反馈一下", "提个建议", "建议以后…": a message framed as feedback for the shop. */
+  feedbackFraming: readonly string[];
+  /** Feedback words matched by sound too (反溃 for 反馈). */
+  feedbackSounds: readonly string[];
+  /** About the feedback programme rather than feedback itself: its reward, where, whether it was read. */
+  feedbackAbout: readonly string[];
+  /** The message carries an actual suggestion ("能不能出小样", "希望多一点家居类"). */
+  suggestionCues: readonly string[];
+  /** "要是…", "退款后…": a case imagined, not a request made. */
+  hypotheticalCues: readonly string[];
+  /** "仅退款": money back without sending the goods back. */
+  refundOnly: readonly string[];
   /** "我积分多少": the balance asked beside another points need. */
   pointsBalanceCues: readonly string[];
   /** Pieces of product names that do not name a product by themselves ("上次", "套装"). */

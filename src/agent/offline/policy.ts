@@ -93,7 +93,7 @@ function confirmationNews(ctx: ResolvedContext, say: Say): string | undefined {
 // Intents whose own tools answer about the shopper's things: a question about the shop's rules
 // asked there is answered from the rules too (the shop's documents, quoted), beside the shopper's data.
 const CO_ANSWERED = new Set<TurnIntent>([
-  'after_sales', 'coupons', 'points', 'referral', 'logistics', 'order_status', 'product_info', 'membership', 'vote', 'feedback',
+  'after_sales', 'coupons', 'points', 'referral', 'logistics', 'order_status', 'product_info', 'membership', 'vote',
   'reminders', 'badges', 'reorder',
 ]);
 // Below this confidence in what the message means, no write is proposed or made: the card asks.
@@ -137,7 +137,7 @@ export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContex
   // Never a write on a weak reading of the message: ask what was meant instead.
   if (writes(decision) && u.confidence < WRITE_MIN_CONFIDENCE) decision = clarify(u, say);
   // "退款退到银行卡要几天" asks how a refund works; it does not ask for one.
-  if (writes(decision) && u.slots.ruleQuestion && !u.slots.request && coAnswerable(u, f)) decision = reply('');
+  if (writes(decision) && u.slots.ruleQuestion && (!u.slots.request || u.slots.hypothetical) && coAnswerable(u, f)) decision = reply('');
   const rules = quiet ? null : coAnswer(u, f);
   if (rules?.call && !latest(f, TOOLS.searchKnowledge)) {
     decision = decision.kind === 'calls' ? { kind: 'calls', calls: [...decision.calls, rules.call] } : { kind: 'calls', calls: [rules.call] };

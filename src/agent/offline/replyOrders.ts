@@ -114,7 +114,9 @@ export function askKindReply(say: Say, orderNo: string): string {
 
 export function noneEligibleReply(say: Say, orders: readonly OrderLine[]): string {
   if (!orders.length) return say.t('orders.none');
-  return lines(say.t('aftersales.none_eligible'), ...orders.map((o, i) => orderLine(say, o, i + 1)), say.t('aftersales.none_eligible_footer'));
+  // Each order's own reason (the domain words it in Chinese): a window that closed, a parcel still on its way.
+  const why = (o: OrderLine) => (say.lang === 'zh' && o.afterSales.note ? `\n   ${o.afterSales.note}` : '');
+  return lines(say.t('aftersales.none_eligible'), ...orders.map((o, i) => orderLine(say, o, i + 1) + why(o)), say.t('aftersales.none_eligible_footer'));
 }
 
 export function afterSalesResultReply(say: Say, r: AfterSalesOutcome, orderNo: string): string {

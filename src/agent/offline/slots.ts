@@ -4,6 +4,7 @@
 import { LEXICON, type ReasonEntry, type SynonymGroup } from './lexicon.ts';
 import { CN_NUMERAL, digitiseMoney, parseChineseNumber } from './numbers.ts';
 import { containsTerm, findTerm, longestTerm } from '../../text/normalize.ts';
+import { soundsLike } from '../../text/phonetic.ts';
 
 export interface Budget {
   minYuan?: number;
@@ -56,6 +57,8 @@ export interface Slots {
   reason?: ReasonEntry;
   afterSalesProgress: boolean;
   afterSalesQuestion: boolean;
+  /** "仅退款", "不用寄回": a refund without returning the goods. */
+  refundOnly: boolean;
   /** "你们发什么快递": about the shop's rules, not the shopper's own orders. */
   generalQuestion: boolean;
   howTo: boolean;
@@ -75,6 +78,8 @@ export interface Slots {
   request: boolean;
   /** A question about how the shop's rules work, not about the shopper's own things. */
   ruleQuestion: boolean;
+  /** "要是压坏了怎么赔", "申请退款后券还给吗": a case imagined, so "申请" in it requests nothing. */
+  hypothetical: boolean;
   /** The piece of a product's name the message says ("精粹水", "小金管液体眼影"). */
   productWord?: string;
   /** "两瓶", "一箱", "3 packs": how many of it. */
@@ -89,6 +94,12 @@ export interface Slots {
   couponForPurchase: boolean;
   /** "新人券买什么最划算": what to buy so a coupon is used. */
   couponUseUp: boolean;
+  /** "反馈一下…", "提个建议": the message is framed as feedback for the shop. */
+  feedbackFraming: boolean;
+  /** The message carries a concrete suggestion ("能不能出小样"), not only a question about feedback. */
+  suggestion: boolean;
+  /** A question about the feedback programme: its reward, where to give it, whether it was read. */
+  feedbackAbout: boolean;
   /** A coupon, a discount or a saving is mentioned ("有券吗", "划算"). */
   couponMention: boolean;
 }
@@ -286,6 +297,9 @@ function extractAfterSalesKind(norm: string): AfterSalesKind | undefined {
   const kinds = LEXICON.afterSalesKinds;
   if (kinds.return.some((t) => containsTerm(norm, t))) return 'return';
   if (kinds.exchange.some((t) => containsTerm(norm, t))) return 'exchange';
+  // "我要退或", "换或": the kind's words typed by sound.
+  if (soundsLike(norm, '退货')) return 'return';
+  if (soundsLike(norm, '换货')) return 'exchange';
   if (kinds.refund.some((t) => containsTerm(norm, t))) return 'refund';
   return undefined;
 }
@@ -316,6 +330,12 @@ const REDEEM_NOT = /(?:别|不|不要|不用|先别)(?:兑)?换/u;
 
 function redeemAsked(norm: string): boolean {
   return (anyTerm(norm, LEXICON.pointsAspects.redeem) || REDEEM.test(norm)) && !REDEEM_NOT.test(norm);
+}
+
+/** "反溃一下：…": the message opens with a feedback word, typed by sound. */
+function startsBySound(norm: string, words: readonly string[]): boolean {
+  const head = norm.slice(0, 4);
+  return words.some((w) => soundsLike(head, w));
 }
 
 const A_NOT_A = /(\p{Script=Han})不\1/u;
@@ -388,6 +408,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     pronoun: anyTerm(norm, LEXICON.pronouns),
     afterSalesProgress: anyTerm(norm, LEXICON.afterSalesProgress),
     afterSalesQuestion: AFTER_SALES_QUESTION.test(norm),
+    refundOnly: anyTerm(norm, LEXICON.refundOnly),
     generalQuestion: anyTerm(norm, LEXICON.generalCues) && !anyTerm(norm, LEXICON.personalCues),
     howTo: anyTerm(norm, LEXICON.howToCues),
     orderPronoun: anyTerm(norm, LEXICON.orderPronouns),
@@ -402,10 +423,14 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     question: anyTerm(norm, LEXICON.questionCues) || A_NOT_A.test(norm),
     request: anyTerm(norm, LEXICON.requestCues),
     ruleQuestion: false,
+    hypothetical: anyTerm(norm, LEXICON.hypotheticalCues),
     buyAgain: anyTerm(norm, LEXICON.reorderCues),
     pastPurchase: anyTerm(norm, LEXICON.pastPurchaseCues),
     couponForPurchase: anyTerm(norm, LEXICON.couponForPurchase),
     couponUseUp: anyTerm(norm, LEXICON.couponCues) && anyTerm(norm, LEXICON.cheapestCues),
+    feedbackFraming: anyTerm(norm, LEXICON.feedbackFraming) || /^(?:yi ?jian|fan ?kui)\b/.test(norm) || startsBySound(norm, LEXICON.feedbackSounds),
+    suggestion: anyTerm(norm, LEXICON.suggestionCues),
+    feedbackAbout: anyTerm(norm, LEXICON.feedbackAbout),
     couponMention: anyTerm(norm, LEXICON.couponCues),
   };
   const personal = anyTerm(norm, LEXICON.personalCues) || Boolean(orderNo);

@@ -251,7 +251,7 @@ export async function understand(conv: Conversation, ctx: ResolvedContext, class
   const slots = extractSlots(norm, raw, vocab, ctx.today);
   // A question the learned model reads as about the shop's rules ("小样能单独退吗", "直推奖拿多少") is
   // one, whatever need its words point at: the rules are quoted beside the shopper's own data.
-  if (slots.question && !slots.request && current!.learned.knowledge >= RULES_LIKELY) slots.ruleQuestion = true;
+  if (slots.question && (!slots.request || slots.hypothetical) && current!.learned.knowledge >= RULES_LIKELY) slots.ruleQuestion = true;
   const memory = recall(conv.history);
   const pending = pendingFrom(past);
   const scores = textScores(current!, slots, norm);

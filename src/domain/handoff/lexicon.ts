@@ -95,6 +95,17 @@ export const HUMAN_REQUESTS: readonly RegExp[] = [
   /\bcustomer (service|support) (please|agent|rep)|\bhuman (agent|please|being)|\b(an? )?(agent|operator|representative) please\b/,
 ];
 
+/** A plain request for a person: a verb that asks for one, or the word alone ("人工", "转人工！"). */
+export const EXPLICIT_HUMAN_REQUEST =
+  /(转|找|要|接|叫|联系|换|安排|让)(个|一个|一下|下)?(你们)?(我的)?(专属)?(人工|客服|真人|活人|顾问)|^(转)?(人工|真人|客服|人工客服)[\s\p{P}\p{S}]*$|人工[!！]+|(专属客服|专属顾问|客服).{0,4}(联系我|找我|打给我|加我|回我电话)/u;
+
+/**
+ * A message that mentions people without asking for one: when they work, what they would say
+ * differently, what a channel means, thanks for one ("替我谢谢她").
+ */
+export const ABOUT_HUMANS =
+  /几点|什么时候|啥时候|多久|时间|上班|下班|会不会|不一样|什么意思|是什么|啥意思|区别|有吗|谢谢(她|他|你们的)|替我谢|帮我谢|挺好|很好|表扬|夸|\b(what time|when|hours|difference)\b/u;
+
 /** A request for a person that the shopper declines in the same breath ("不用转人工"). */
 export const DECLINED_REQUEST =
   /(不用|不要|不需要|别|无需|不必|不是要|没说要)(帮我)?(转|找|叫)?(接)?(人工|客服|真人)|\bno (human|person|agent)\b|\bdon'?t (need|want) (a )?(human|person|agent)\b/;

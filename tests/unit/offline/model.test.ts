@@ -53,9 +53,9 @@ function detail(id: number) {
 }
 
 const ORDERS: ToolOutput<typeof TOOLS.listOrders>['orders'] = [
-  { orderNo: 'LT20261123000300', status: 'paid', statusLabel: '已付款', createdAt: '2026-11-23T02:00:00.000Z', payFen: 15900, pay: '¥159.00', items: '蔻拉 镜面唇釉 ×1', products: [{ productId: 22, name: '蔻拉 镜面唇釉', quantity: 1 }], shipment: null, afterSales: { open: true, kinds: ['refund'] } },
-  { orderNo: 'LT20261120000201', status: 'delivered', statusLabel: '已签收', createdAt: '2026-11-20T02:00:00.000Z', payFen: 12900, pay: '¥129.00', items: '悦颜 玻尿酸保湿面霜 ×1', products: [{ productId: 11, name: '悦颜 玻尿酸保湿面霜', quantity: 1 }], shipment: { status: 'delivered', statusLabel: '已签收' }, afterSales: { open: true, kinds: ['return', 'exchange', 'refund'] } },
-  { orderNo: 'LT20261115000188', status: 'cancelled', statusLabel: '已取消', createdAt: '2026-11-15T02:00:00.000Z', payFen: 8900, pay: '¥89.00', items: '绮梦 丝绒哑光口红 ×1', products: [{ productId: 21, name: '绮梦 丝绒哑光口红', quantity: 1 }], shipment: null, afterSales: { open: false, kinds: [] } },
+  { orderNo: 'LT20261123000300', status: 'paid', statusLabel: '已付款', createdAt: '2026-11-23T02:00:00.000Z', payFen: 15900, pay: '¥159.00', items: '蔻拉 镜面唇釉 ×1', products: [{ productId: 22, name: '蔻拉 镜面唇釉', quantity: 1 }], shipment: null, afterSales: { open: true, kinds: ['refund'], note: '订单还没有发货，可以直接申请退款。' } },
+  { orderNo: 'LT20261120000201', status: 'delivered', statusLabel: '已签收', createdAt: '2026-11-20T02:00:00.000Z', payFen: 12900, pay: '¥129.00', items: '悦颜 玻尿酸保湿面霜 ×1', products: [{ productId: 11, name: '悦颜 玻尿酸保湿面霜', quantity: 1 }], shipment: { status: 'delivered', statusLabel: '已签收' }, afterSales: { open: true, kinds: ['return', 'exchange', 'refund'], note: '可以申请退货、换货或退款，售后期到 2026-11-25 为止。' } },
+  { orderNo: 'LT20261115000188', status: 'cancelled', statusLabel: '已取消', createdAt: '2026-11-15T02:00:00.000Z', payFen: 8900, pay: '¥89.00', items: '绮梦 丝绒哑光口红 ×1', products: [{ productId: 21, name: '绮梦 丝绒哑光口红', quantity: 1 }], shipment: null, afterSales: { open: false, kinds: [], note: '订单已取消，无法申请售后。' } },
 ];
 
 const TRACKING: ToolOutput<typeof TOOLS.trackShipment> = {
