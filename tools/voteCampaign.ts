@@ -2,13 +2,14 @@
 // voteProduct (the ballot after a vote).
 import { z } from 'zod';
 import type { ToolContext } from '../src/context.ts';
+import { formatPrice } from '../src/domain/catalog/price.ts';
 import { myVotes, type Campaign } from '../src/domain/community/votes.ts';
 
 export const campaignView = z.object({
   campaignId: z.number(),
   title: z.string(),
   closesAt: z.string().nullable(),
-  candidates: z.array(z.object({ productId: z.number(), name: z.string(), category: z.string(), votes: z.number() })),
+  candidates: z.array(z.object({ productId: z.number(), name: z.string(), category: z.string(), price: z.string(), votes: z.number() })),
   top: z.array(z.object({ productId: z.number(), name: z.string(), votes: z.number() })),
   myVotes: z.array(z.number()),
   votesLeft: z.number(),
@@ -20,7 +21,7 @@ export async function viewCampaign(ctx: ToolContext, c: Campaign): Promise<z.inf
     campaignId: c.id,
     title: c.title,
     closesAt: c.closesAt?.toISOString() ?? null,
-    candidates: c.candidates.map((p) => ({ productId: p.productId, name: p.name, category: p.category, votes: p.votes })),
+    candidates: c.candidates.map((p) => ({ productId: p.productId, name: p.name, category: p.category, price: formatPrice(p.priceFen), votes: p.votes })),
     top: c.top.map((p) => ({ productId: p.productId, name: p.name, votes: p.votes })),
     myVotes: mine,
     votesLeft: Math.max(c.votesPerShopper - mine.length, 0),

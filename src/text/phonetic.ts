@@ -28,3 +28,15 @@ export function soundsLike(text: string, term: string): boolean {
   const s = soundOf(text);
   return s.includes(` ${t} `) || s.replace(/ /g, '').includes(t.replace(/ /g, ''));
 }
+
+// Two Latin words or more: a message typed in pinyin (or English, where no Chinese term sounds).
+const ROMANISED = /[a-z]{2,}\s+[a-z]{2,}/;
+
+/**
+ * Whether a message typed in pinyin ("bie fa jie ri zhu fu le") says the term by sound. Only for
+ * such messages and for terms of two Han characters or more: in Chinese text, a homophone across a
+ * word boundary would be a false match, and one character sounds like too many things.
+ */
+export function romanisedSays(text: string, term: string): boolean {
+  return ROMANISED.test(text) && [...term].filter((c) => HAN.test(c)).length >= 2 && soundsLike(text, term);
+}

@@ -17,6 +17,7 @@ import {
   noCampaignReply,
   noneClaimableReply,
   noRedeemOptionsReply,
+  notEnoughPointsReply,
   pointsReply,
   redeemReply,
   referralReply,
@@ -25,7 +26,7 @@ import {
 } from './replyAccount.ts';
 import { knowledgeQuery } from './flowService.ts';
 import { knowledgeReply } from './replyService.ts';
-import { priceYuan, resultOf, type ClaimableCoupon, type RedeemOption, type VoteCandidate } from './results.ts';
+import { priceYuan, redeemOptions, resultOf, type ClaimableCoupon, type RedeemOption, type VoteCandidate } from './results.ts';
 import type { CouponHint } from './slots.ts';
 
 const {
@@ -103,23 +104,19 @@ function redeemFlow(f: Flow): Decision {
   const done = valueOf(f, redeemPoints);
   if (done !== undefined) return reply(redeemReply(f.say, done));
   const shown = f.u.recall.list?.kind === 'redeem' ? f.u.recall.list.items : [];
-  const tasks = valueOf(f, listTasks);
-  if (tasks === undefined && f.u.slots.ordinal !== undefined && shown.length) {
+  const points = valueOf(f, getPoints);
+  if (points === undefined && f.u.slots.ordinal !== undefined && shown.length) {
     const chosen = pick(shown, f.u.slots.ordinal);
     if (chosen) return callOr(f, redeemPoints, { templateCode: chosen.templateCode || undefined }, cannot(f, 'redeem'));
   }
-  if (tasks === undefined) {
-    // "我积分多少，顺便换一张券": the balance is looked up beside the options.
-    const balance = LEXICON.pointsBalanceCues.some((t) => containsTerm(f.u.norm, t)) && !latest(f, getPoints) ? f.tools.plan(getPoints, {}) : null;
-    const options = f.tools.plan(listTasks, {});
-    if (options) return { kind: 'calls', calls: balance ? [balance, options] : [options] };
-    return reply(cannot(f, 'redeem')());
-  }
-  const { balance, redeem } = tasks;
-  if (!redeem.length) return reply(noRedeemOptionsReply(f.say));
-  const chosen = redeemChoice(f, redeem);
+  // The balance first: a redemption she cannot afford is explained, not attempted.
+  if (points === undefined) return callOr(f, getPoints, {}, cannot(f, 'redeem'));
+  const options = redeemOptions(points);
+  if (!options.length) return reply(noRedeemOptionsReply(f.say));
+  const chosen = redeemChoice(f, options);
+  if (chosen && !chosen.affordable) return reply(notEnoughPointsReply(f.say, chosen, points.balance));
   if (chosen) return callOr(f, redeemPoints, { templateCode: chosen.templateCode || undefined }, cannot(f, 'redeem'));
-  return reply(askWhichRedeemReply(f.say, balance, redeem));
+  return reply(askWhichRedeemReply(f.say, points.balance, options));
 }
 
 export function pointsFlow(f: Flow): Decision {
@@ -161,11 +158,36 @@ export function badgesFlow(f: Flow): Decision {
   return callOr(f, listBadges, {}, cannot(f, 'badges'));
 }
 
+/**
+ * The candidate the message picks: by position, by name, by the product word or category it names
+ * when one candidate has it ("帮我投个精华"), or — when it asks to vote — by a superlative: the most or
+ * fewest votes, the cheapest or dearest. A question ("哪几款票数最高") picks nothing.
+ */
 function candidateChoice(f: Flow, candidates: readonly VoteCandidate[]): VoteCandidate | undefined {
   const s = f.u.slots;
   if (s.ordinal !== undefined) return pick(candidates, s.ordinal);
   const named = candidates.filter((c) => c.name && f.u.norm.includes(c.name.toLowerCase()));
-  return named.length === 1 ? named[0] : undefined;
+  if (named.length === 1) return named[0];
+  if (!VOTE_ASKED.test(f.u.norm)) return undefined;
+  const word = s.productWord ?? s.category?.term;
+  const byWord = word ? candidates.filter((c) => c.name.includes(word) || c.category.includes(word) || (s.category && c.category === s.category.value)) : [];
+  if (byWord.length === 1) return byWord[0];
+  const pool = byWord.length ? byWord : candidates;
+  const has = (cues: readonly string[]) => cues.some((t) => containsTerm(f.u.norm, t));
+  const price = (c: VoteCandidate) => priceYuan(c.price) ?? 0;
+  if (has(LEXICON.voteSuperlatives.most)) return extreme(pool, (c) => c.votes);
+  if (has(LEXICON.voteSuperlatives.fewest)) return extreme(pool, (c) => -c.votes);
+  if (has(LEXICON.voteSuperlatives.cheapest)) return extreme(pool, (c) => -price(c));
+  if (has(LEXICON.voteSuperlatives.dearest)) return extreme(pool, price);
+  return undefined;
+}
+
+// "投一票", "帮我投", "我想投它", "vote for": the message asks to cast a vote, not about the ballot.
+const VOTE_ASKED = /投(?:一票|个|给|它|那|这|吧|了吧)|(?:帮我|我要|我想|我来|给我)投|\bvote for\b|\bcast\b/u;
+
+/** The candidate scoring highest (the first listed among equals). */
+function extreme(candidates: readonly VoteCandidate[], score: (c: VoteCandidate) => number): VoteCandidate | undefined {
+  return candidates.reduce<VoteCandidate | undefined>((best, c) => (!best || score(c) > score(best) ? c : best), undefined);
 }
 
 export function voteFlow(f: Flow): Decision {

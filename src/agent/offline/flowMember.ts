@@ -7,7 +7,7 @@ import { TOOLS } from '../../../tools/index.ts';
 import { callOr, cannot, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { LEXICON } from './lexicon.ts';
 import { containsTerm } from '../../text/normalize.ts';
-import { soundsLike } from '../../text/phonetic.ts';
+import { romanisedSays, soundsLike } from '../../text/phonetic.ts';
 import { membershipReply, remindersReply, switchedReply } from './replyMember.ts';
 
 const { getMembership, listReminders, setReminderPreference } = TOOLS;
@@ -30,8 +30,8 @@ const ON_AT_END = /开(?:一下|着|启|通|了)?(?:吧|啦)?[\s\p{P}]*$/u;
 
 /** Whether a clause asks to switch reminders off (false) or on (true); undefined when it only asks about them. */
 function switchOf(clause: string, f: Flow): boolean | undefined {
-  const off = LEXICON.reminderOff.some((t) => containsTerm(clause, t)) || OFF_AT_END.test(clause);
-  const on = LEXICON.reminderOn.some((t) => containsTerm(clause, t)) || (ON_AT_END.test(clause) && !off);
+  const off = LEXICON.reminderOff.some((t) => containsTerm(clause, t) || romanisedSays(clause, t)) || OFF_AT_END.test(clause);
+  const on = LEXICON.reminderOn.some((t) => containsTerm(clause, t) || romanisedSays(clause, t)) || (ON_AT_END.test(clause) && !off);
   // "补货提醒能关吗" asks whether it can be done; "关掉补货提醒" asks to do it; "不急着关" does not.
   if (f.u.slots.question && !f.u.slots.request) return undefined;
   if (NOT_YET.test(clause)) return undefined;

@@ -204,7 +204,9 @@ export function afterSalesFlow(f: Flow): Decision {
   if (errorOf(f, createAfterSales)) return notFound(f);
   if (s.afterSalesProgress) return progressFlow(f);
   // "能退吗 这单我不要了": a question that also asks for it is a request.
-  if (s.afterSalesQuestion && !s.request) return eligibilityFlow(f);
+  // "那单精粹水能退钱吗": a kind asked for one named order is asked for (the shopper confirms it anyway).
+  const namedKind = Boolean(s.afterSalesKind && (s.orderNo || namedProduct(f).length) && !s.hypothetical);
+  if (s.afterSalesQuestion && !s.request && !namedKind) return eligibilityFlow(f);
   // The order the shopper named cannot get a request now: say why, from its own details.
   const detail = valueOf(f, getOrder);
   if (detail && !detail.afterSalesEligible) return reply(eligibilityReply(f.say, detail));

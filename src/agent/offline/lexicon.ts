@@ -81,10 +81,10 @@ export interface Lexicon {
   suggestionCues: readonly string[];
   /** "要是…", "退款后…": a case imagined, not a request made. */
   hypotheticalCues: readonly string[];
+  /** "投票数最高的那款", "最便宜的那个": a candidate picked by a superlative. */
+  voteSuperlatives: { most: readonly string[]; fewest: readonly string[]; cheapest: readonly string[]; dearest: readonly string[] };
   /** "仅退款": money back without sending the goods back. */
   refundOnly: readonly string[];
-  /** "我积分多少": the balance asked beside another points need. */
-  pointsBalanceCues: readonly string[];
   /** Pieces of product names that do not name a product by themselves ("上次", "套装"). */
   notProductWords: readonly string[];
   /** "上次", "之前": what was bought before. */

@@ -4,7 +4,7 @@
 // point at something a tool really returned for this shopper.
 import { ORDER_TOOLS, TOOLS } from '../../../tools/index.ts';
 import type { ToolExchange, Turn } from './conversation.ts';
-import { resultOf, type ClaimableCoupon, type OrderLine, type Product, type RedeemOption, type VoteCandidate } from './results.ts';
+import { redeemOptions, resultOf, type ClaimableCoupon, type OrderLine, type Product, type RedeemOption, type VoteCandidate } from './results.ts';
 
 export type ShownList =
   | { kind: 'products'; items: Product[] }
@@ -83,6 +83,9 @@ function remember(out: Recall, ex: ToolExchange, turnsAgo: number, seq: number):
   if (claimable?.length) out.list = { kind: 'coupons', items: claimable, turnsAgo, seq };
   const redeem = resultOf(TOOLS.listTasks, ex)?.redeem;
   if (redeem?.length) out.list = { kind: 'redeem', items: redeem, turnsAgo, seq };
+  const points = resultOf(TOOLS.getPoints, ex);
+  const redeemable = points ? redeemOptions(points) : [];
+  if (redeemable.length) out.list = { kind: 'redeem', items: redeemable, turnsAgo, seq };
   const ballot = resultOf(TOOLS.listVoteCampaigns, ex);
   const campaign = ballot && 'campaigns' in ballot ? ballot.campaigns[0] : undefined;
   if (campaign?.candidates.length) out.list = { kind: 'candidates', items: campaign.candidates, campaignId: campaign.campaignId, turnsAgo, seq };

@@ -92,6 +92,10 @@ export function redeemReply(say: Say, r: RedeemOutcome): string {
   return lines(say.t('points.redeem_refused'), say.t('points.redeem_refused_other'));
 }
 
+export function notEnoughPointsReply(say: Say, o: RedeemOption, balance: number): string {
+  return say.t('points.not_enough', { name: o.name, rule: o.rule, cost: o.pointsCost, balance, gap: o.pointsCost - balance });
+}
+
 export function noRedeemOptionsReply(say: Say): string {
   return say.t('points.no_options');
 }

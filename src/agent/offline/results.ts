@@ -39,6 +39,11 @@ export type ClaimOutcome = Out<'claimCoupon'>;
 export type Points = Out<'getPoints'>;
 export type Tasks = Out<'listTasks'>;
 export type RedeemOption = Tasks['redeem'][number];
+
+/** The coupons points can buy, as getPoints lists them (those with a points price). */
+export function redeemOptions(p: Points): RedeemOption[] {
+  return p.redeemable.flatMap((o) => (o.pointsCost === null ? [] : [{ ...o, pointsCost: o.pointsCost }]));
+}
 export type RedeemOutcome = Out<'redeemPoints'>;
 export type Referral = Out<'getReferralStatus'>;
 export type KnowledgePassage = Out<'searchKnowledge'>['results'][number];

@@ -4,7 +4,7 @@
 import { LEXICON, type ReasonEntry, type SynonymGroup } from './lexicon.ts';
 import { CN_NUMERAL, digitiseMoney, parseChineseNumber } from './numbers.ts';
 import { containsTerm, findTerm, longestTerm } from '../../text/normalize.ts';
-import { soundsLike } from '../../text/phonetic.ts';
+import { romanisedSays, soundsLike } from '../../text/phonetic.ts';
 
 export interface Budget {
   minYuan?: number;
@@ -338,12 +338,14 @@ function startsBySound(norm: string, words: readonly string[]): boolean {
   return words.some((w) => soundsLike(head, w));
 }
 
+const NEGATED_KIND = /(?:不是要|不是想|并不是要|不是说要|没说要|没想|不打算|不用|不想)(?:申请)?(?:退货|换货|退款|退)/u;
+
 const A_NOT_A = /(\p{Script=Han})不\1/u;
 
 const POINTS_COST = /(\d+)\s*(?:积分|points?\b)/;
 
 function anyTerm(norm: string, terms: readonly string[]): boolean {
-  return terms.some((t) => findTerm(norm, t) >= 0);
+  return terms.some((t) => findTerm(norm, t) >= 0 || romanisedSays(norm, t));
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -452,8 +454,10 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   else if (anyTerm(norm, LEXICON.pricier)) slots.priceShift = 'pricier';
   const ordinal = extractOrdinal(norm);
   if (ordinal !== undefined) slots.ordinal = ordinal;
-  const kind = extractAfterSalesKind(norm);
+  // "不是要退货，就问问规矩": the kind named is the one she does not want.
+  const kind = NEGATED_KIND.test(norm) ? undefined : extractAfterSalesKind(norm);
   if (kind) slots.afterSalesKind = kind;
+  if (NEGATED_KIND.test(norm)) slots.request = false;
   const reason = LEXICON.afterSalesReasons.find((r) => anyTerm(norm, r.cues));
   if (reason) slots.reason = reason;
   const coupon = extractCoupon(norm, raw);

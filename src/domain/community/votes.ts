@@ -13,6 +13,8 @@ export interface Candidate {
   productId: number;
   name: string;
   category: string;
+  /** The product's price now, in fen: shoppers weigh it when they choose. */
+  priceFen: number;
   votes: number;
 }
 
@@ -68,14 +70,14 @@ export async function getCampaign(db: Queryable, shopId: string, campaignId: num
   );
   const c = rows[0];
   if (!c) return null;
-  const { rows: cands } = await db.query<{ product_id: number; name: string; category: string; votes: number }>(
-    `SELECT vc.product_id, p.name, p.category,
+  const { rows: cands } = await db.query<{ product_id: number; name: string; category: string; price_fen: number; votes: number }>(
+    `SELECT vc.product_id, p.name, p.category, p.price_fen,
             (SELECT count(*) FROM votes v WHERE v.campaign_id = vc.campaign_id AND v.product_id = vc.product_id) AS votes
        FROM vote_candidates vc JOIN products p ON p.id = vc.product_id
       WHERE vc.shop_id = $1 AND vc.campaign_id = $2 ORDER BY vc.product_id`,
     [shopId, campaignId],
   );
-  const candidates = cands.map((r) => ({ productId: r.product_id, name: r.name, category: r.category, votes: r.votes }));
+  const candidates = cands.map((r) => ({ productId: r.product_id, name: r.name, category: r.category, priceFen: Number(r.price_fen), votes: Number(r.votes) }));
   const top = [...candidates].sort((a, b) => b.votes - a.votes || a.productId - b.productId).slice(0, c.top_n);
   return {
     id: c.id,

@@ -104,7 +104,7 @@ export const EXPLICIT_HUMAN_REQUEST =
  * differently, what a channel means, thanks for one ("替我谢谢她").
  */
 export const ABOUT_HUMANS =
-  /几点|什么时候|啥时候|多久|时间|上班|下班|会不会|不一样|什么意思|是什么|啥意思|区别|有吗|谢谢(她|他|你们的)|替我谢|帮我谢|挺好|很好|表扬|夸|\b(what time|when|hours|difference)\b/u;
+  /几点|什么时候|啥时候|多久|时间|上班|下班|晚上|周末|节假日|问问|会不会|不一样|什么意思|是什么|啥意思|区别|有吗|谢谢(她|他|你们的)|替我谢|帮我谢|挺好|很好|表扬|夸|\b(what time|when|hours|difference)\b/u;
 
 /** A request for a person that the shopper declines in the same breath ("不用转人工"). */
 export const DECLINED_REQUEST =
