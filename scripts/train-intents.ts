@@ -12,7 +12,7 @@ const OUT = new URL('../src/agent/offline/data/intentModel.json', import.meta.ur
 
 const { values } = parseArgs({ options: { cv: { type: 'string' } } });
 const examples = loadExamples();
-console.log(`examples: ${examples.length} (${['lexicon', 'legacy', 'dev'].map((s) => `${s} ${examples.filter((e) => e.source === s).length}`).join(', ')})`);
+console.log(`examples: ${examples.length} (${['lexicon', 'written', 'legacy', 'dev'].map((s) => `${s} ${examples.filter((e) => e.source === s).length}`).join(', ')})`);
 
 if (values.cv) {
   const k = Number(values.cv);

@@ -1,5 +1,6 @@
 // The labelled messages the intent model learns from: the hand-written examples of each intent
-// (src/agent/offline/data/intents.json), the older tuned cases (evals/cases), and the frozen set's
+// (src/agent/offline/data/intents.json), messages written for training (scripts/intents/data), the
+// older tuned cases (evals/cases), and the frozen set's
 // dev split (its single-turn cases, and the four phrasings of each dev task under its family's
 // intent). The test split is never read here: split.json decides what is dev.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ export interface Example {
   text: string;
   intent: string;
   /** Where it comes from, for a cross-validation that holds dev cases out. */
-  source: 'lexicon' | 'legacy' | 'dev';
+  source: 'lexicon' | 'legacy' | 'dev' | 'written';
   id?: string;
 }
 
@@ -46,6 +47,11 @@ export function loadExamples(): Example[] {
   const out: Example[] = [];
   const intents = JSON.parse(readFileSync(ROOT + 'src/agent/offline/data/intents.json', 'utf8')) as Record<string, { examples: string[] }>;
   for (const [intent, d] of Object.entries(intents)) for (const text of d.examples) out.push({ text, intent, source: 'lexicon' });
+  // Messages written for training by sessions that never saw the eval set (scripts/intents/data/README.md).
+  const written = ROOT + 'scripts/intents/data/';
+  for (const f of readdirSync(written).filter((x) => x.endsWith('.jsonl')).sort()) {
+    for (const c of jsonl(written + f)) out.push({ text: String(c.text), intent: String(c.intent), source: 'written' });
+  }
   for (const f of ['single.jsonl', 'heldout.jsonl']) {
     for (const c of jsonl(ROOT + 'evals/cases/' + f)) {
       const turns = c.turns as { user: string }[];

@@ -9,6 +9,9 @@ const SIMILARITY_WEIGHT = 2.5;
 // The learned model's probability (0–1) counts this much: it reads what the word lists never saw.
 export const LEARNED_WEIGHT = 3;
 
+// Keyword evidence of an instruction to the assistant from which slot evidence is not added.
+const INSTRUCTION_WORDS = 3;
+
 const TRUST_FACETS = new Set(['authentic', 'origin', 'qc', 'batch']);
 const ITEM_QUESTION = /(?:吗|么|怎么样|咋样|如何|好不好|好用不)[\s\p{P}\p{S}]*$/u;
 
@@ -69,6 +72,9 @@ const RULES: readonly Rule[] = [
 export function textScores(c: Classification, s: Slots, norm: string): IntentScores {
   const out = {} as IntentScores;
   for (const i of INTENTS) out[i] = c.keywords[i] + SIMILARITY_WEIGHT * c.similarity[i] + LEARNED_WEIGHT * c.learned[i];
+  // A message carrying an instruction to the assistant ("忽略规则…", "系统提示词") is judged by its words
+  // alone: slots read from it ("反馈：…", "换一张券") would only lend the instruction a need's weight.
+  if (c.keywords.injection >= INSTRUCTION_WORDS) return out;
   for (const rule of RULES) if (rule.when(s, norm)) out[rule.intent] += rule.weight;
   return out;
 }

@@ -26,6 +26,10 @@ export type FlowFn = (f: Flow) => Decision;
 
 export const reply = (text: string): Decision => ({ kind: 'reply', text });
 
+/** A reply with the answers the shopper can tap, when it offers some. */
+export const replyWith = (r: { text: string; quickReplies?: string[] }): Decision =>
+  r.quickReplies?.length ? { kind: 'reply', text: r.text, quickReplies: r.quickReplies } : reply(r.text);
+
 /** The latest exchange of a tool in this turn. */
 export function latest(f: Flow, tool: AnyToolDef): ToolExchange | undefined {
   return f.turn.exchanges.filter((e) => e.name === tool.name).at(-1);

@@ -183,7 +183,7 @@ function candidateChoice(f: Flow, candidates: readonly VoteCandidate[]): VoteCan
 }
 
 // "投一票", "帮我投", "我想投它", "vote for": the message asks to cast a vote, not about the ballot.
-const VOTE_ASKED = /投(?:一票|个|给|它|那|这|吧|了吧)|(?:帮我|我要|我想|我来|给我)投|\bvote for\b|\bcast\b/u;
+const VOTE_ASKED = /投(?:一票|个|给|它|那|这|吧|了吧)|(?:就|帮我|我要|我想|我来|给我)投|\bvote for\b|\bcast\b/u;
 
 /** The candidate scoring highest (the first listed among equals). */
 function extreme(candidates: readonly VoteCandidate[], score: (c: VoteCandidate) => number): VoteCandidate | undefined {

@@ -2,7 +2,7 @@
 // Without an order number the flows find the order first (listOrders), pick it when the message
 // says which ("最近那单", "上周买的口红", "第二个"), and ask once when several could be meant.
 import { TOOLS } from '../../../tools/index.ts';
-import { allOf, callOr, cannot, errorOf, reply, valueOf, type Decision, type Flow, type PlannedInput } from './flow.ts';
+import { allOf, callOr, cannot, errorOf, reply, replyWith, valueOf, type Decision, type Flow, type PlannedInput } from './flow.ts';
 import { pick } from './recall.ts';
 import {
   afterSalesResultReply,
@@ -182,7 +182,7 @@ function progressFlow(f: Flow): Decision {
 function eligibilityFlow(f: Flow): Decision {
   const s = f.u.slots;
   const detail = valueOf(f, getOrder);
-  if (detail) return reply(eligibilityReply(f.say, detail));
+  if (detail) return replyWith(eligibilityReply(f.say, detail, s.afterSalesKind ?? (detail.status === 'paid' ? 'refund' : undefined)));
   if (errorOf(f, getOrder)) return notFound(f);
   const shown = orderFromShown(f, true);
   const orderNo = s.orderNo ?? (shown !== 'out_of_range' ? shown?.orderNo : undefined) ?? focusedOrder(f);
@@ -204,12 +204,11 @@ export function afterSalesFlow(f: Flow): Decision {
   if (errorOf(f, createAfterSales)) return notFound(f);
   if (s.afterSalesProgress) return progressFlow(f);
   // "能退吗 这单我不要了": a question that also asks for it is a request.
-  // "那单精粹水能退钱吗": a kind asked for one named order is asked for (the shopper confirms it anyway).
-  const namedKind = Boolean(s.afterSalesKind && (s.orderNo || namedProduct(f).length) && !s.hypothetical);
-  if (s.afterSalesQuestion && !s.request && !namedKind) return eligibilityFlow(f);
+  // "那单精粹水能退钱吗" is answered (and the request offered); "对，申请吧" after the offer asks for it.
+  if (s.afterSalesQuestion && !s.request && !s.affirm) return eligibilityFlow(f);
   // The order the shopper named cannot get a request now: say why, from its own details.
   const detail = valueOf(f, getOrder);
-  if (detail && !detail.afterSalesEligible) return reply(eligibilityReply(f.say, detail));
+  if (detail && !detail.afterSalesEligible) return replyWith(eligibilityReply(f.say, detail));
 
   let order: OrderLine | undefined;
   let orderNo = s.orderNo ?? focusedOrder(f);
@@ -238,7 +237,9 @@ const REASON_MAX = 200;
 
 /** The shopper's own words as the reason, when no listed reason fits ("脱妆厉害", "oxidizes"). */
 function shopperWords(f: Flow): string {
-  return f.u.raw.replace(/\s+/g, ' ').trim().slice(0, REASON_MAX);
+  // "对的" to the card's offer is not a reason: the message that asked is.
+  const said = f.u.slots.affirm ? (f.u.past.at(-1)?.turn.user ?? f.u.raw) : f.u.raw;
+  return said.replace(/\s+/g, ' ').trim().slice(0, REASON_MAX);
 }
 
 /**

@@ -83,6 +83,8 @@ export interface Lexicon {
   hypotheticalCues: readonly string[];
   /** "投票数最高的那款", "最便宜的那个": a candidate picked by a superlative. */
   voteSuperlatives: { most: readonly string[]; fewest: readonly string[]; cheapest: readonly string[]; dearest: readonly string[] };
+  /** "对", "好的", "申请吧": a short yes to what the card offered. */
+  affirmCues: readonly string[];
   /** "仅退款": money back without sending the goods back. */
   refundOnly: readonly string[];
   /** Pieces of product names that do not name a product by themselves ("上次", "套装"). */

@@ -2,6 +2,7 @@
 // listOrders / getOrder / trackShipment / createAfterSales results. A missing order gets one wording,
 // whether it belongs to someone else or does not exist at all.
 import { lines, type Say } from './replies.ts';
+import type { AfterSalesKind } from './slots.ts';
 import { afterSalesWindow, latestEvent, type AfterSalesOutcome, type OrderDetail, type OrderLine, type Tracking } from './results.ts';
 
 /** A status word from the templates: labels.order_paid, labels.shipment_in_transit … */
@@ -135,19 +136,26 @@ export function afterSalesResultReply(say: Say, r: AfterSalesOutcome, orderNo: s
   return lines(say.t('aftersales.refused', { orderNo }), say.has(refusal) ? say.t(refusal, { date: say.date(r.windowClosedAt ?? '') }) : say.t('aftersales.refused_other'));
 }
 
-export function eligibilityReply(say: Say, d: OrderDetail): string {
+/**
+ * Whether the order can get a request now. When it can and the kind is known (named, or the only one
+ * an unshipped order allows), the card offers that request as a question with two taps; the shopper's
+ * yes then asks for it (and still confirms the exact action before anything is filed).
+ */
+export function eligibilityReply(say: Say, d: OrderDetail, kind?: AfterSalesKind): { text: string; quickReplies?: string[] } {
   const items = say.list(d.items.map((i) => i.name)) || say.t('orders.items_unknown');
   const window = afterSalesWindow(d);
   if (d.afterSalesEligible) {
     const until = say.date(window.windowClosesAt);
-    return lines(
+    const offered = kind && window.kinds.includes(kind) ? label(say, 'kind', kind, kind) : undefined;
+    const text = lines(
       until ? say.t('aftersales.eligible', { orderNo: d.orderNo, items, until }) : say.t('aftersales.eligible_refund', { orderNo: d.orderNo, items }),
-      say.t('aftersales.eligible_offer'),
+      offered ? say.t('aftersales.offer_kind', { kind: offered }) : say.t('aftersales.eligible_offer'),
     );
+    return offered ? { text, quickReplies: [say.t('aftersales.offer_yes', { kind: offered }), say.t('aftersales.offer_no')] } : { text };
   }
   const refusal = `aftersales.refused_${window.code}`;
   const why = say.lang === 'zh' && window.message ? window.message : say.has(refusal) ? say.t(refusal, { date: say.date(window.windowClosesAt) }) : say.t('aftersales.refused_other');
-  return lines(say.t('aftersales.not_eligible', { orderNo: d.orderNo, items }), why);
+  return { text: lines(say.t('aftersales.not_eligible', { orderNo: d.orderNo, items }), why) };
 }
 
 export function progressReply(say: Say, d: OrderDetail): string {

@@ -59,6 +59,8 @@ export interface Slots {
   afterSalesQuestion: boolean;
   /** "仅退款", "不用寄回": a refund without returning the goods. */
   refundOnly: boolean;
+  /** "对的", "好，申请吧": a short yes, to what the card offered last. */
+  affirm: boolean;
   /** "你们发什么快递": about the shop's rules, not the shopper's own orders. */
   generalQuestion: boolean;
   howTo: boolean;
@@ -340,6 +342,16 @@ function startsBySound(norm: string, words: readonly string[]): boolean {
 
 const NEGATED_KIND = /(?:不是要|不是想|并不是要|不是说要|没说要|没想|不打算|不用|不想)(?:申请)?(?:退货|换货|退款|退)/u;
 
+const AFFIRM_MAX_CHARS = 12;
+const NEGATION = /不|别|没|算了|先不|不用|\bno\b|\bnot\b|don'?t/u;
+
+/** A short yes that opens with an affirming word ("对的 整单退", "好的 麻烦了"), with no no in it. */
+function isAffirmation(norm: string): boolean {
+  const bare = norm.replace(/[\s\p{P}\p{S}]/gu, '');
+  if (!bare || bare.length > AFFIRM_MAX_CHARS || NEGATION.test(norm)) return false;
+  return LEXICON.affirmCues.some((t) => norm.trimStart().startsWith(t));
+}
+
 const A_NOT_A = /(\p{Script=Han})不\1/u;
 
 const POINTS_COST = /(\d+)\s*(?:积分|points?\b)/;
@@ -411,6 +423,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     afterSalesProgress: anyTerm(norm, LEXICON.afterSalesProgress),
     afterSalesQuestion: AFTER_SALES_QUESTION.test(norm),
     refundOnly: anyTerm(norm, LEXICON.refundOnly),
+    affirm: isAffirmation(norm),
     generalQuestion: anyTerm(norm, LEXICON.generalCues) && !anyTerm(norm, LEXICON.personalCues),
     howTo: anyTerm(norm, LEXICON.howToCues),
     orderPronoun: anyTerm(norm, LEXICON.orderPronouns),

@@ -103,9 +103,23 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 const ASKABLE = new Set<Intent>(INTENTS.filter((i) => !['smalltalk', 'out_of_scope', 'injection', 'handoff'].includes(i)));
 const CLARIFY_OPTIONS = 3;
 
+// Tools that serve other needs too: getOrder tells whether an order can be returned, the rules are
+// quoted beside any need, buying again looks up orders, products and coupons.
+const ALSO_SERVES: Readonly<Record<string, readonly Intent[]>> = {
+  listOrders: ['order_status', 'logistics', 'after_sales', 'reorder'],
+  getOrder: ['after_sales'],
+  getProduct: ['reorder'],
+  searchProducts: ['reorder', 'product_info'],
+  listCoupons: ['reorder'],
+  searchKnowledge: INTENTS,
+};
+
 function turnIntent(turn: Turn, fromText: TurnIntent): TurnIntent {
-  const byTools = turn.exchanges.map((e) => TOOL_INTENT[e.name]).filter((i): i is Intent => i !== undefined);
-  if (!byTools.length || (fromText !== 'unknown' && byTools.includes(fromText))) return fromText;
+  const used = turn.exchanges.map((e) => e.name);
+  const serves = (i: Intent) => used.some((n) => TOOL_INTENT[n] === i || ALSO_SERVES[n]?.includes(i));
+  if (fromText !== 'unknown' && serves(fromText)) return fromText;
+  const byTools = used.map((n) => TOOL_INTENT[n]).filter((i): i is Intent => i !== undefined);
+  if (!byTools.length) return fromText;
   return byTools.filter((i) => i !== 'handoff').at(-1) ?? byTools.at(-1)!;
 }
 
@@ -134,7 +148,7 @@ function leftOpen(p: PastTurn): boolean {
 
 // What a message points at or changes ("第二个", "它", "便宜点的") belongs to that message only;
 // what the shopper wants (the order, the kind of request, the category, the budget) carries on.
-const MOMENTARY = ['ordinal', 'pronoun', 'more', 'colorChange', 'priceShift'] as const;
+const MOMENTARY = ['ordinal', 'pronoun', 'more', 'colorChange', 'priceShift', 'affirm', 'afterSalesQuestion', 'question'] as const;
 
 /** Later slots win; the lists of facets add up. */
 export function mergeSlots(earlier: Slots, later: Slots): Slots {
@@ -168,6 +182,8 @@ function answers(intent: Intent, s: Slots, r: Recall): boolean {
   const pointsIntoList = s.ordinal !== undefined && r.list !== undefined;
   switch (intent) {
     case 'after_sales':
+      // "对的" to "要我现在帮你申请退款吗？"
+      return pointsIntoList || s.affirm || Boolean(s.orderNo || s.orderRef || s.afterSalesKind || s.reason || s.category);
     case 'logistics':
     case 'order_status':
       return pointsIntoList || Boolean(s.orderNo || s.orderRef || s.afterSalesKind || s.reason || s.category);
