@@ -3,6 +3,7 @@
 // says which ("最近那单", "上周买的口红", "第二个"), and ask once when several could be meant.
 import { TOOLS } from '../../../tools/index.ts';
 import { allOf, callOr, cannot, errorOf, reply, replyWith, valueOf, type Decision, type Flow, type PlannedInput } from './flow.ts';
+import { knowledgeFlow } from './flowService.ts';
 import { pick } from './recall.ts';
 import {
   afterSalesResultReply,
@@ -203,6 +204,8 @@ export function afterSalesFlow(f: Flow): Decision {
   if (created !== undefined) return reply(afterSalesResultReply(f.say, created, requestedNo ?? ''));
   if (errorOf(f, createAfterSales)) return notFound(f);
   if (s.afterSalesProgress) return progressFlow(f);
+  // "不是要退货 就想知道退货的规矩": how the rules work, about no order of hers.
+  if (s.ruleQuestion && !s.request && !s.orderNo && !s.orderRef && !namedProduct(f).length && f.tools.has(TOOLS.searchKnowledge)) return knowledgeFlow(f);
   // "能退吗 这单我不要了": a question that also asks for it is a request.
   // "那单精粹水能退钱吗" is answered (and the request offered); "对，申请吧" after the offer asks for it.
   if (s.afterSalesQuestion && !s.request && !s.affirm) return eligibilityFlow(f);

@@ -139,11 +139,14 @@ export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContex
   // "退款退到银行卡要几天" asks how a refund works; it does not ask for one.
   if (writes(decision) && u.slots.ruleQuestion && (!u.slots.request || u.slots.hypothetical) && coAnswerable(u, f)) decision = reply('');
   const rules = quiet ? null : coAnswer(u, f);
-  if (rules?.call && !latest(f, TOOLS.searchKnowledge)) {
+  const searching = decision.kind === 'calls' && decision.calls.some((c) => c.toolName === TOOLS.searchKnowledge.name);
+  if (rules?.call && !latest(f, TOOLS.searchKnowledge) && !searching) {
     decision = decision.kind === 'calls' ? { kind: 'calls', calls: [...decision.calls, rules.call] } : { kind: 'calls', calls: [rules.call] };
   }
   if (decision.kind === 'calls' && (conv.stepsTaken >= MAX_TOOL_STEPS || repeats(decision, conv))) decision = reply(say.t('errors.stuck'));
   if (decision.kind === 'calls') return decision;
-  const text = lines(tone(u, say), rules?.text, decision.text, handoffWords(u, ctx, say));
+  // A flow that answered from the rules itself has quoted them already.
+  const quoted = rules?.text && !decision.text.includes(rules.text) ? rules.text : undefined;
+  const text = lines(tone(u, say), quoted, decision.text, handoffWords(u, ctx, say));
   return { kind: 'reply', text, ...(decision.quickReplies ? { quickReplies: decision.quickReplies } : {}) };
 }

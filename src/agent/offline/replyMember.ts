@@ -27,10 +27,20 @@ export function membershipReply(say: Say, m: Membership, askedAboutDemotion: boo
   );
 }
 
+/** An occasion's name in the reply's language: the shop's own label in Chinese, ours in others. */
+function labelOf(say: Say, o: { occasion: string; label: string }): string {
+  const key = `reminders.label_${o.occasion}`;
+  return say.lang !== 'zh' && say.has(key) ? say.t(key) : o.label;
+}
+
+function monthDay(month: number, day: number): string {
+  return new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, month - 1, day)));
+}
+
 export function remindersReply(say: Say, r: Reminders, occasion: string | undefined, wantsSwitch: boolean | undefined): string {
   const active = r.occasions.filter((o) => o.active);
   if (wantsSwitch !== undefined && !occasion) {
-    return lines(say.t(wantsSwitch ? 'reminders.which_on' : 'reminders.which_off'), say.list(r.occasions.map((o) => o.label)));
+    return lines(say.t(wantsSwitch ? 'reminders.which_on' : 'reminders.which_off'), say.list(r.occasions.map((o) => labelOf(say, o))));
   }
   const about = occasion && occasion !== 'all' ? r.occasions.find((o) => o.occasion === occasion) : undefined;
   const upcoming = r.upcoming.filter((u) => !about || u.occasion === about.occasion);
@@ -38,24 +48,25 @@ export function remindersReply(say: Say, r: Reminders, occasion: string | undefi
   return lines(
     occasion === 'birthday' || (!about && r.birthday)
       ? r.birthday
-        ? say.t('reminders.birthday', { date: r.birthday.text })
+        ? say.t('reminders.birthday', { date: say.lang === 'zh' ? r.birthday.text : monthDay(r.birthday.month, r.birthday.day) })
         : say.t('reminders.no_birthday')
       : undefined,
     about
       ? say.t(about.active ? 'reminders.occasion_on' : about.switchedOff ? 'reminders.occasion_off_by_you' : 'reminders.occasion_off', {
-          label: about.label,
-          description: about.description,
+          label: labelOf(say, about),
+          description: say.lang === 'zh' ? about.description : '',
         })
       : !r.marketingAllowed
         ? say.t('reminders.none_allowed')
-        : say.t('reminders.active', { labels: say.list(active.map((o) => o.label)) || say.t('reminders.nothing') }),
-    ...upcoming.slice(0, 3).map((u) => say.t('reminders.upcoming', { text: u.text })),
+        : say.t('reminders.active', { labels: say.list(active.map((o) => labelOf(say, o))) || say.t('reminders.nothing') }),
+    // The domain words upcoming dates and sent reminders in Chinese: other languages get the labels only.
+    ...(say.lang === 'zh' ? upcoming.slice(0, 3).map((u) => say.t('reminders.upcoming', { text: u.text })) : []),
     recent.length > 0 && say.t('reminders.recent_intro'),
-    ...recent.map((x) => say.t('reminders.recent', { date: say.date(x.sentAt), label: x.label, coupon: x.coupon ? say.t('reminders.with_coupon', { rule: x.coupon.rule }) : '' })),
+    ...recent.map((x) => say.t('reminders.recent', { date: say.date(x.sentAt), label: labelOf(say, x), coupon: x.coupon ? say.t('reminders.with_coupon', { rule: x.coupon.rule }) : '' })),
     say.t('reminders.switch_hint'),
   );
 }
 
 export function switchedReply(say: Say, s: ReminderPreference): string {
-  return say.lang === 'zh' ? s.message : say.t(s.enabled ? 'reminders.switched_on' : 'reminders.switched_off', { label: s.label });
+  return say.lang === 'zh' ? s.message : say.t(s.enabled ? 'reminders.switched_on' : 'reminders.switched_off', { label: labelOf(say, s) });
 }

@@ -352,6 +352,11 @@ function isAffirmation(norm: string): boolean {
   return LEXICON.affirmCues.some((t) => norm.trimStart().startsWith(t));
 }
 
+// "能一起用不", "到了没": a question by its last word.
+const V_NOT_END = /\p{Script=Han}(?:不|没|没有)[\s\p{P}]*$/u;
+
+const ORDER_NAMED = /那单|这单|的单|那笔|订单|买过|买的|下的单|order/u;
+
 const A_NOT_A = /(\p{Script=Han})不\1/u;
 
 const POINTS_COST = /(\d+)\s*(?:积分|points?\b)/;
@@ -435,7 +440,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     referralExplain: anyTerm(norm, LEXICON.referralExplain) && !anyTerm(norm, LEXICON.referralStatusCues),
     recommendCue: anyTerm(norm, LEXICON.recommendCues),
     // "要不要", "管不管": the A-not-A question needs no question word.
-    question: anyTerm(norm, LEXICON.questionCues) || A_NOT_A.test(norm),
+    question: anyTerm(norm, LEXICON.questionCues) || A_NOT_A.test(norm) || V_NOT_END.test(norm),
     request: anyTerm(norm, LEXICON.requestCues),
     ruleQuestion: false,
     hypothetical: anyTerm(norm, LEXICON.hypotheticalCues),
@@ -480,6 +485,11 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   if (pointsCost > 0) slots.pointsCost = pointsCost;
   const productWord = vocab.productNames ? productWordIn(norm, vocab.productNames) : undefined;
   if (productWord) slots.productWord = productWord;
+  // "香水那单", "买牙膏那单": the order is the one holding that product.
+  const named = productWord ?? category?.term;
+  if (named && !slots.orderRef?.productKeyword && ORDER_NAMED.test(norm)) {
+    slots.orderRef = { latest: slots.orderRef?.latest ?? false, ...slots.orderRef, productKeyword: named };
+  }
   const quantity = extractQuantity(norm);
   if (quantity) slots.quantity = quantity;
   const unitPrice = extractUnitPrice(norm);

@@ -176,7 +176,11 @@ const ALL_TOOLS = {
   getPoints: canned(TOOLS.getPoints, () => ({
     balance: 320,
     recent: [{ delta: 100, reason: '成长任务：分享1个商品', at: '2026-11-20T02:00:00.000Z' }],
-    redeemable: [{ templateCode: 'points-10-yuan', name: '积分兑换无门槛券', rule: '无门槛减10', pointsCost: 100, affordable: true }],
+    redeemable: [
+      { templateCode: 'points-10-yuan', name: '积分兑换无门槛券', rule: '无门槛减10', pointsCost: 100, affordable: true },
+      { templateCode: 'points-30-yuan', name: '积分兑换大额券', rule: '无门槛减30', pointsCost: 280, affordable: true },
+      { templateCode: 'points-50-yuan', name: '积分兑换超大额券', rule: '无门槛减50', pointsCost: 500, affordable: false },
+    ],
   })),
   listTasks: canned(TOOLS.listTasks, () => ({
     balance: 320,
@@ -416,6 +420,12 @@ describe('eligibility and progress', () => {
 });
 
 describe('points, referral and shop rules', () => {
+  it('explains a redemption the balance cannot pay for instead of attempting it', async () => {
+    const r = await chat([], '帮我用积分换那张50块的券');
+    expect(r.calls.map((c) => c.name)).toEqual(['getPoints']);
+    expect(r.text).toContain('还差180分');
+  });
+
   it('tells the balance with the redemptions it can afford', async () => {
     const r = await chat([], '我有多少积分');
     expect(r.calls.map((c) => c.name)).toEqual(['getPoints']);
@@ -425,7 +435,7 @@ describe('points, referral and shop rules', () => {
 
   it('asks which redemption when there are several, then redeems the one picked', async () => {
     const first = await chat([], '用积分换个券');
-    expect(first.calls.map((c) => c.name)).toEqual(['listTasks']);
+    expect(first.calls.map((c) => c.name)).toEqual(['getPoints']);
     const second = await chat(first.messages, '第2个');
     expect(second.calls).toEqual([{ name: 'redeemPoints', input: { templateCode: 'points-30-yuan' } }]);
     expect(second.text).toContain('无门槛减30');

@@ -1,0 +1,29 @@
+// Whether a message asks for a person now, as the turn's one hand-off judgement reads it: a request,
+// however it is typed, counts; a question or a remark about the staff does not.
+import { describe, expect, it } from 'vitest';
+import { askedForHuman } from '../../src/domain/handoff/assessment.ts';
+
+describe('askedForHuman', () => {
+  it.each([
+    ['转人工', 'the plain request'],
+    ['人工', 'the word alone'],
+    ['转人公 谢谢', 'a request typed by sound (转人公)'],
+    ['麻烦安排我的专属客服联系我一下', 'asking that her own advisor contact her'],
+    ['我的专属客服能不能打给我', 'asking, with no verb for it, that her advisor call her'],
+    ['我要找人工 什么时候能回复', 'a request that also asks when the answer comes'],
+  ])('is true for "%s": %s', (message) => {
+    expect(askedForHuman(message)).toBe(true);
+  });
+
+  it.each([
+    ['人工客服几点上班', 'asks for the staff’s hours'],
+    ['晚上还有人工吗 问问', 'asks whether people work in the evening'],
+    ['之前人工客服帮我处理得挺好的 替我谢谢她', 'thanks a member of staff'],
+    ['优先人工通道是什么意思', 'asks what a channel means'],
+    ['人工智能是什么', 'is about artificial intelligence, not a person'],
+    ['你们这个人工智能挺聪明的', 'praises the artificial intelligence, not a person'],
+    ['不用转人工', 'declines a person'],
+  ])('is false for "%s": it %s', (message) => {
+    expect(askedForHuman(message)).toBe(false);
+  });
+});
