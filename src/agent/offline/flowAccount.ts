@@ -100,6 +100,9 @@ function redeemChoice(f: Flow, options: readonly RedeemOption[]): RedeemOption |
   return options.length === 1 ? options[0] : undefined;
 }
 
+// "够的话换一张": a redemption asked for on a condition the balance answers.
+const IF_SO_REDEEM = /的话.{0,3}(?:换|兑)/u;
+
 function redeemFlow(f: Flow): Decision {
   const done = valueOf(f, redeemPoints);
   if (done !== undefined) return reply(redeemReply(f.say, done));
@@ -113,6 +116,10 @@ function redeemFlow(f: Flow): Decision {
   if (points === undefined) return callOr(f, getPoints, {}, cannot(f, 'redeem'));
   const options = redeemOptions(points);
   if (!options.length) return reply(noRedeemOptionsReply(f.say));
+  // "多少积分能换一张券", "积分能换什么" ask what can be done: the options, and nothing proposed.
+  const s = f.u.slots;
+  const told = LEXICON.pointsAspects.redeem.some((t) => containsTerm(f.u.norm, t)) || IF_SO_REDEEM.test(f.u.norm);
+  if (s.question && !s.request && !told && s.ordinal === undefined) return reply(pointsReply(f.say, points));
   const chosen = redeemChoice(f, options);
   if (chosen && !chosen.affordable) return reply(notEnoughPointsReply(f.say, chosen, points.balance));
   if (chosen) return callOr(f, redeemPoints, { templateCode: chosen.templateCode || undefined }, cannot(f, 'redeem'));

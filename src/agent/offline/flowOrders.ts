@@ -183,7 +183,7 @@ function progressFlow(f: Flow): Decision {
 function eligibilityFlow(f: Flow): Decision {
   const s = f.u.slots;
   const detail = valueOf(f, getOrder);
-  if (detail) return replyWith(eligibilityReply(f.say, detail, s.afterSalesKind ?? (detail.status === 'paid' ? 'refund' : undefined)));
+  if (detail) return replyWith(eligibilityReply(f.say, detail, detail.status === 'paid' ? 'refund' : kindFor(s, undefined)));
   if (errorOf(f, getOrder)) return notFound(f);
   const shown = orderFromShown(f, true);
   const orderNo = s.orderNo ?? (shown !== 'out_of_range' ? shown?.orderNo : undefined) ?? focusedOrder(f);
@@ -209,6 +209,9 @@ export function afterSalesFlow(f: Flow): Decision {
   // "能退吗 这单我不要了": a question that also asks for it is a request.
   // "那单精粹水能退钱吗" is answered (and the request offered); "对，申请吧" after the offer asks for it.
   if (s.afterSalesQuestion && !s.request && !s.affirm) return eligibilityFlow(f);
+  // "面霜用了过敏" tells what went wrong without asking for anything: the card offers the request
+  // (要我帮你申请退货吗？) rather than stating one for her to confirm.
+  if (!s.afterSalesKind && !s.request && !s.affirm && s.ordinal === undefined) return eligibilityFlow(f);
   // The order the shopper named cannot get a request now: say why, from its own details.
   const detail = valueOf(f, getOrder);
   if (detail && !detail.afterSalesEligible) return replyWith(eligibilityReply(f.say, detail));
