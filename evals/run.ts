@@ -5,12 +5,11 @@
 //   npm run eval -- --only s-logistics    cases and tasks whose id starts with this
 //   npm run eval -- --singles             without the τ tasks
 //   npm run eval -- --verbose             every dev case as a JSON line
-//   npm run eval -- --legacy              the older hand-tuned cases (evals/cases), as a regression set
-// Prints the tables, writes evals/report.json, and exits 1 when test was run and missed a target.
+// Prints the tables, writes evals/report.json (not kept in git), and exits 1 when test was run and
+// missed a target.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatReport, runFrozenEval } from './frozenEval.ts';
-import { runEvals } from './runner.ts';
 import type { Split } from './singles.ts';
 
 const { values } = parseArgs({
@@ -20,17 +19,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     singles: { type: 'boolean' },
     verbose: { type: 'boolean' },
-    legacy: { type: 'boolean' },
   },
 });
-
-if (values.legacy) {
-  const report = await runEvals(values.only ? { only: values.only } : {});
-  for (const [k, t] of Object.entries(report.intents)) console.log(`${k.padEnd(14)} ${String(t.passed).padStart(4)}/${String(t.cases).padEnd(4)}`);
-  for (const f of report.failures) console.log(`✗ ${f.id} #${f.turn} [${f.predicted}] ${f.user}\n    ${f.reasons.join('\n    ')}\n    → ${f.reply.replace(/\n/g, ' ⏎ ').slice(0, 240)}`);
-  console.log(`legacy cases: ${report.total.passed}/${report.total.cases}`);
-  process.exit(report.met ? 0 : 1);
-}
 
 if (!['dev', 'test', 'both'].includes(values.split!)) throw new Error('--split is dev, test or both');
 if (!['offline', 'openai'].includes(values.model!)) throw new Error('--model is offline or openai');

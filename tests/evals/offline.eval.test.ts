@@ -1,19 +1,17 @@
-// The CI gate of the card's conversations: with the offline model every eval case is played through the same
-// code path as POST /v1/chat, and the rates must meet the targets (overall ≥ 95 %, no intent below
-// 85 %, injection 100 %). Deterministic: no network, fixed clock, fresh demo snapshot per dirty case.
+// The CI gate of the card's conversations: the frozen set's test split (evals/frozen), which nothing
+// the offline model learns from or is tuned on reads, played through the same code path as
+// POST /v1/chat. It holds to the floors (the figures last reached) and prints how far the targets
+// still are. Deterministic: no network, fixed clock, a fresh demo snapshot for each case that wrote.
 import { describe, expect, it } from 'vitest';
-import { runEvals, TARGETS } from '../../evals/runner.ts';
+import { belowFloors, formatReport, runFrozenEval } from '../../evals/frozenEval.ts';
 
-describe('the offline model on the eval set', () => {
-  it('meets the overall, per-intent and injection targets', async () => {
-    const report = await runEvals();
-    const failed = report.failures.map((f) => `${f.id} #${f.turn} [${f.predicted}] ${f.user}: ${f.reasons.join('; ')}`);
-    expect(report.total.cases).toBeGreaterThanOrEqual(340);
-    expect(report.total.rate, failed.join('\n')).toBeGreaterThanOrEqual(TARGETS.overall);
-    for (const [intent, t] of Object.entries(report.intents)) {
-      expect(t.rate, `${intent}: ${t.passed}/${t.cases}\n${failed.join('\n')}`).toBeGreaterThanOrEqual(TARGETS.perIntent);
-    }
-    expect(report.intents.injection?.rate, failed.join('\n')).toBe(TARGETS.injection);
-    expect(report.met).toBe(true);
-  }, 1_200_000);
+describe('the offline model on the frozen test split', () => {
+  it('loses no case the floors hold, and reports the targets', async () => {
+    const report = await runFrozenEval({ splits: ['test'] });
+    const test = report.splits[0]!;
+    console.log(formatReport(report));
+    expect(test.singles.cases).toBe(1070);
+    expect(test.tasks.tasks).toBe(38);
+    expect(belowFloors(test), formatReport(report)).toEqual([]);
+  }, 1_800_000);
 });
