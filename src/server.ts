@@ -43,7 +43,7 @@ export interface StartOptions {
   progress?: Progress;
 }
 
-/** The port is taken by another process: said in one line, before the database is touched. */
+/** The port is taken by another process: said in one line, before anything is migrated or seeded. */
 export class PortInUse extends Error {
   constructor(readonly port: number) {
     super(`port ${port} is in use — set PORT`);
