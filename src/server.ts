@@ -2,6 +2,7 @@
 // jobs; and the graceful stop, in the reverse order.
 // The only place where the long-lived dependencies are created; everything below receives them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { resolveAuthSecret } from './auth/secret.ts';
 import { createTokenIssuer, type TokenIssuer } from './auth/tokens.ts';
@@ -13,7 +14,7 @@ import { openDb } from './db/open.ts';
 import { indexProducts, listCatalogShops } from './domain/catalog/indexer.ts';
 import { ingestDemoKnowledge } from './demo/knowledge.ts';
 import { DEMO_SHOP_ID } from './demo/index.ts';
-import { prepareDemoShop } from './demo/prepare.ts';
+import { prepareDemoShop, type Progress } from './demo/prepare.ts';
 import { findShop } from './domain/shops/repo.ts';
 import { createEmbedder } from './embed/index.ts';
 import { createApp } from './http/app.ts';
@@ -38,19 +39,63 @@ export interface StartOptions {
   log?: Logger;
   /** An already open database (tests); otherwise opened from config. */
   db?: Db;
+  /** Lines for the person watching a first start, which seeds and indexes for a while. */
+  progress?: Progress;
+}
+
+/** The port is taken by another process: said in one line, before anything is migrated or seeded. */
+export class PortInUse extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use — set PORT`);
+    this.name = 'PortInUse';
+  }
+}
+
+function asPortInUse(e: unknown, port: number): unknown {
+  return (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUse(port) : e;
+}
+
+/**
+ * Fails fast when the port is taken, rather than after a first run's minute of seeding. A process
+ * that takes the port in the moment between this and the real listen is still caught there.
+ */
+async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (e) => reject(asPortInUse(e, port)));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL === 'silent' ? 'silent' : config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
   const tokens = createTokenIssuer(resolveAuthSecret(config));
+  // The database first: a second start on the same data directory is told which process has it.
   const db = opts.db ?? (await openDb(config));
+  try {
+    return await startOn(db, config, { ...opts, log, clock, tokens });
+  } catch (e) {
+    // Not a database the caller handed in: closed here, which also frees the data directory's lock.
+    if (!opts.db) await db.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function startOn(
+  db: Db,
+  config: Config,
+  { log, clock, tokens, progress }: { log: Logger; clock: Clock; tokens: TokenIssuer; progress?: Progress },
+): Promise<RunningServer> {
+  await checkPortFree(config.HOST, config.PORT);
   const applied = await migrate(db);
   if (applied.length) log.info('migrations applied', { applied });
   const embedder = createEmbedder(config);
 
   if (config.SEED_DEMO && !(await findShop(db, DEMO_SHOP_ID))) {
-    const summary = await prepareDemoShop(db, embedder, clock.now());
+    progress?.(`Preparing the demo shop "${DEMO_SHOP_ID}" (first run only, about a minute):`);
+    const summary = await prepareDemoShop(db, embedder, clock.now(), progress);
     log.info('demo shop seeded', { products: summary.products, shoppers: summary.shoppers, orders: summary.orders });
   } else if (config.SEED_DEMO) {
     // Picks up demo documents changed by an upgrade; unchanged ones are a no-op.
@@ -68,9 +113,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const live = createLiveHub({ db, log });
   await live.start();
   const app = createApp({ db, embedder, clock, log, tokens, config, models, live });
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
-  });
+  let server: ServerType;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => {
+        s.off('error', reject);
+        resolve(s);
+      });
+      s.once('error', reject);
+    });
+  } catch (e) {
+    await live.stop();
+    throw asPortInUse(e, config.PORT);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
