@@ -53,6 +53,9 @@ const schema = z.object({
   // The in-process daily reminder run and outbox worker (src/jobs/reminders.ts). Off for a replica
   // that should only serve HTTP; replicas that all run it share the work safely (SKIP LOCKED).
   REMINDERS_SCHEDULER: bool.default(true),
+  // The in-process daily reward settlement (src/jobs/settlement.ts). Off for a replica that should only
+  // serve HTTP; replicas that all run it settle each reward once (a per-shop lock, pending rows only).
+  SETTLEMENT_SCHEDULER: bool.default(true),
   // The most one order from the mall's events may come to, in fen (its items, any amount, the total):
   // a larger one is rejected as one that will never apply (src/domain/events/schemas.ts).
   ORDER_MAX_FEN: z.coerce.number().int().min(1).max(1e12).default(ORDER_MAX_FEN_DEFAULT),

@@ -1,5 +1,5 @@
 // Start-up wiring: config → db → migrations → demo seed → catalog index → app → listen → reminder
-// jobs; and the graceful stop, in the reverse order.
+// and settlement jobs; and the graceful stop, in the reverse order.
 // The only place where the long-lived dependencies are created; everything below receives them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -21,6 +21,7 @@ import { createApp } from './http/app.ts';
 import { createLiveHub } from './domain/live/hub.ts';
 import { createModels } from './agent/models.ts';
 import { createReminderJobs } from './jobs/reminders.ts';
+import { createSettlementJobs } from './jobs/settlement.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createDestinationGuard } from './net/destinationGuard.ts';
 import { reminderWriters } from './agent/reminderWriter.ts';
@@ -133,6 +134,8 @@ async function startOn(
   const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
   const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, writers: reminderWriters(models, log), webhookGuard }) : null;
   await jobs?.start();
+  const settlement = config.SETTLEMENT_SCHEDULER ? createSettlementJobs({ db, clock, log }) : null;
+  await settlement?.start();
 
   let closing: Promise<void> | undefined;
   // server.close() ends only the keep-alive connections idle at that moment: one whose request is
@@ -154,7 +157,7 @@ async function startOn(
       closing ??= (async () => {
         // First the scheduler, so no daily run or outbox pass starts any more; the one in flight
         // (if any) finishes while the HTTP side drains.
-        const jobsStopped = jobs?.stop();
+        const jobsStopped = Promise.all([jobs?.stop(), settlement?.stop()]);
         // Stop accepting; resolves once every open connection has ended (in-flight requests,
         // streaming turns included, finish first).
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,6 +4,7 @@
 import type { Db, Queryable } from '../db/db.ts';
 import { buildSeedPlan } from './plan.ts';
 import { deleteShop } from './reset.ts';
+import { writeDemoRewards } from './rewards.ts';
 import { SAMPLE_SHOPPERS } from './samples.ts';
 import type { SeedPlan } from './types.ts';
 import { writePlan } from './write.ts';
@@ -28,6 +29,7 @@ export async function seedDemoShop(db: Db, opts: { now: Date }): Promise<SeedSum
   return db.transaction(async (tx) => {
     await deleteShop(tx, DEMO_SHOP_ID);
     await writePlan(tx, plan);
+    await writeDemoRewards(tx, DEMO_SHOP_ID, opts.now);
     return summarize(tx, plan);
   });
 }

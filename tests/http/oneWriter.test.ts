@@ -98,6 +98,7 @@ describe('one process on the embedded database [pglite, file-backed]', () => {
         ['src/cli/chat.ts', ['--user', '1']],
         ['src/cli/reminders.ts', ['--shop', 'demo', '--deliver']],
         ['src/cli/reindex.ts', ['--force']],
+        ['src/cli/settle.ts', ['--shop', 'demo']],
         ['src/main.ts', []],
       ];
       const results = await Promise.all(commands.map(([script, args]) => run(script, args, { ...env, HOST: '127.0.0.1', PORT: '0' })));
