@@ -37,8 +37,8 @@ export function parseChineseNumber(s: string): number {
 
 /** Replaces Chinese numerals that stand before money words with digits: '两百块以内' → '200块以内'. */
 export function digitiseMoney(text: string): string {
-  const before = '(?<=(?:到|至|预算|不超过|低于|少于|最多|超过|高于)\\s*)';
-  const after = '(?=\\s*(?:元|块|以内|以下|以上|左右|到|至|-|~))';
+  const before = '(?<=(?:到|至|预算|不超过|超过|低于|少于|最多|最高|高于|不低于|至少|顶多)\\s*)';
+  const after = '(?=\\s*(?:元|块|以内|以下|以上|左右|上下|到|至|-|~|多|来|出头|起))';
   return text.replace(new RegExp(`${before}${CN_NUMERAL}|${CN_NUMERAL}${after}`, 'g'), (m) => {
     const n = parseChineseNumber(m);
     return Number.isNaN(n) ? m : String(n);

@@ -122,10 +122,22 @@ const RANGE = [
   new RegExp(`(?<![\\d.-])${YEN}${NUM}${CUR}\\s*(?:-|~|到|至|—|–)\\s*${YEN}${NUM}${CUR}(?![\\d-])`),
   new RegExp(`between\\s*${YEN}${NUM}\\s*(?:and|-|to)\\s*${YEN}${NUM}`),
 ];
-const AROUND = [new RegExp(`${YEN}${NUM}${CUR}\\s*(?:左右|上下)`), new RegExp(`(?:around|about|roughly)\\s*${YEN}${NUM}`)];
-const MIN = [new RegExp(`${YEN}${NUM}${CUR}\\s*(?:以上|起)`), new RegExp(`(?<!不)(?:超过|高于)\\s*${YEN}${NUM}|(?:above|over|more than|at least)\\s*${YEN}${NUM}`)];
+const AROUND = [new RegExp(`${YEN}${NUM}\\s*(?:来)?${CUR}\\s*(?:左右|上下)`), new RegExp(`${YEN}${NUM}\\s*来\\s*(?:元|块钱|块)`), new RegExp(`(?:around|about|roughly)\\s*${YEN}${NUM}`)];
+// "100多块" is 100–199, "50多" 50–59: above the number, below the next step of its leading digit.
+const MORE_THAN = new RegExp(`(?<![\\d.])(\\d+)\\s*多\\s*(?:元|块钱|块|的)`);
+// "两百出头": a little above.
+const JUST_OVER = new RegExp(`${YEN}${NUM}${CUR}\\s*出头`);
+// "两三百", "一两百": between two neighbouring numbers of the same unit.
+const TWO_NUMBERS = /([一二两三四五六七八九])([一二两三四五六七八九])\s*(十|百|千)/u;
+const NOT_BELOW = '(?:不低于|不少于|至少|最少|起码|最低|不能低于|不要低于)';
+const NOT_ABOVE = '(?:不超过|不要超过|别超过|不能超过|别超|不超|不到|不高于|最多|最高|顶多|预算在?|控制在)';
+const MIN = [
+  new RegExp(`${NOT_BELOW}\\s*${YEN}${NUM}`),
+  new RegExp(`${YEN}${NUM}${CUR}\\s*(?:以上|起)`),
+  new RegExp(`(?<!不|别|不要|不能|没|没有|不会|不想)(?:超过|高于)\\s*${YEN}${NUM}|(?:above|over|more than|at least)\\s*${YEN}${NUM}`),
+];
 const MAX = [
-  new RegExp(`(?:不超过|不到|不高于|低于|少于|最多|预算在?|控制在|under|below|less than|within|max|up to|no more than|cheaper than)\\s*${YEN}${NUM}`),
+  new RegExp(`(?:${NOT_ABOVE}|(?<!不)低于|(?<!不)少于|under|below|less than|within|max|up to|no more than|cheaper than)\\s*${YEN}${NUM}`),
   new RegExp(`${YEN}${NUM}${CUR}\\s*(?:以内|以下|之内|内)`),
   new RegExp(`(?:¥|￥)\\s*${NUM}|${NUM}\\s*(?:元|块钱|块|rmb|yuan)`),
 ];
@@ -141,7 +153,33 @@ function num(s: string | undefined): number | undefined {
 }
 
 export function extractBudget(norm: string): Budget | undefined {
+  const pair = TWO_NUMBERS.exec(norm);
+  if (pair) {
+    const unit = parseChineseNumber(`一${pair[3]}`);
+    const [a, b] = [parseChineseNumber(pair[1]!) * unit, parseChineseNumber(pair[2]!) * unit];
+    if (a < b) return { minYuan: a, maxYuan: b };
+  }
   const text = digitiseMoney(norm);
+  // "别超过150" caps the price; "超过150" alone sets a floor: the cap is read first.
+  const capped = MAX[0]!.exec(text);
+  const floor = MIN[0]!.exec(text);
+  if (floor && !capped) {
+    const n = num(floor[1]);
+    if (n !== undefined) return { minYuan: n };
+  }
+  const more = MORE_THAN.exec(text);
+  if (more) {
+    const n = num(more[1]);
+    if (n !== undefined && n >= 10) {
+      const step = 10 ** (String(Math.trunc(n)).length - 1);
+      return { minYuan: n, maxYuan: n + step - 1 };
+    }
+  }
+  const over = JUST_OVER.exec(text);
+  if (over) {
+    const n = num(over[1]);
+    if (n !== undefined) return { minYuan: n, maxYuan: Math.round(n * (1 + AROUND_SPREAD)) };
+  }
   for (const re of RANGE) {
     const m = re.exec(text);
     const a = num(m?.[1]);

@@ -25,6 +25,17 @@ describe('budgets', () => {
     ['under 200', { maxYuan: 200 }],
     ['between 100 and 150', { minYuan: 100, maxYuan: 150 }],
     ['预算150', { maxYuan: 150 }],
+    ['口红 别超过150', { maxYuan: 150 }],
+    ['不要超过两百', { maxYuan: 200 }],
+    ['不低于200的', { minYuan: 200 }],
+    ['至少五十', { minYuan: 50 }],
+    ['超过300的', { minYuan: 300 }],
+    ['100多块的防晒', { minYuan: 100, maxYuan: 199 }],
+    ['两百多的面霜', { minYuan: 200, maxYuan: 299 }],
+    ['两三百的面霜', { minYuan: 200, maxYuan: 300 }],
+    ['一两百', { minYuan: 100, maxYuan: 200 }],
+    ['100来块', { minYuan: 75, maxYuan: 125 }],
+    ['两百出头', { minYuan: 200, maxYuan: 250 }],
   ])('%s', (text, budget) => {
     expect(extractBudget(normalize(text))).toEqual(budget);
   });
@@ -33,6 +44,7 @@ describe('budgets', () => {
     expect(extractBudget(normalize('2026-11-18买的'))).toBeUndefined();
     expect(slots('LT20261118000123 到哪了').budget).toBeUndefined();
     expect(extractBudget(normalize('第2个'))).toBeUndefined();
+    expect(extractBudget(normalize('买了30多次了'))).toBeUndefined();
   });
 
   it('reads "cheaper" and "better" as a change of price, not a number', () => {
