@@ -67,6 +67,30 @@ describeDemo('confirming a stated write on POST /v1/chat', (db, driver) => {
     return { system: String(messages[0]!.content), tools: messages.filter((m) => m.role === 'tool').map((m) => String(m.content)) };
   };
 
+  /**
+   * Two 确认 that both read the action as pending before either settles it: its row is held until
+   * both turns wait to update it (PostgreSQL only: PGlite runs one statement at a time).
+   */
+  async function twoYesesAtOnce(s: TestServer, actionId: string, conversationId: string): Promise<ChatTurnResult[]> {
+    let answers: Promise<ChatTurnResult[]> | undefined;
+    await db().transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM pending_actions WHERE id = $1 FOR UPDATE', [actionId]);
+      answers = Promise.all([chat(s, redeemer, '确认', conversationId), chat(s, redeemer, '确认', conversationId)]);
+      await expect
+        .poll(
+          async () =>
+            (
+              await db().query<{ n: number }>(
+                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE pending_actions%'",
+              )
+            ).rows[0]!.n,
+          { timeout: 10_000 },
+        )
+        .toBe(2);
+    });
+    return answers!;
+  }
+
   /** The shopper asks to return her order; the model files the request at once, then asks. */
   async function askToReturn(r: { shopperId: number; orderNo: string }, then: ScriptStep[]) {
     fake.script([{ toolCalls: [{ name: 'createAfterSales', args: { orderNo: r.orderNo, kind: 'return', reason: '用着过敏' } }] }, { text: ASK }, ...then]);
@@ -228,35 +252,31 @@ describeDemo('confirming a stated write on POST /v1/chat', (db, driver) => {
     expect(await stateOf(first.pendingAction.id)).toBe('confirmed');
   });
 
-  // Known bug, kept as a failing expectation (it.fails) until settlePending tells the two apart: when
-  // both yeses read the action as pending, the one that loses the race is handled as if the action
-  // had expired, so its model is told "超过确认时限，系统已经取消，没有提交" while the other turn did
-  // run it. Forced here on PostgreSQL by holding the action's row until both turns wait on it (PGlite
-  // runs one statement at a time, so the two cannot both wait there).
-  (driver === 'pg' ? it.fails : it.skip)('does not tell the second of two simultaneous yeses that the action expired', async () => {
+  // When both yeses read the action as pending, the one that loses the race must not be told it
+  // expired: the other turn ran it. Forced here on PostgreSQL by holding the action's row until both
+  // turns wait on it (PGlite runs one statement at a time, so the two cannot both wait there).
+  (driver === 'pg' ? it : it.skip)('tells the second of two simultaneous yeses that the first ran the action, not that it expired', async () => {
     const before = await pointsAndCoupons(redeemer);
     const first = await askToRedeem(redeemer, [{ text: '兑换好了。' }, { text: '兑换好了。' }]);
-    let answers: Promise<ChatTurnResult[]> | undefined;
-    await db().transaction(async (tx) => {
-      await tx.query('SELECT 1 FROM pending_actions WHERE id = $1 FOR UPDATE', [first.pendingAction.id]);
-      answers = Promise.all([chat(server, redeemer, '确认', first.conversationId), chat(server, redeemer, '确认', first.conversationId)]);
-      // Both turns have read the action as pending and now wait to settle it.
-      await expect
-        .poll(
-          async () =>
-            (
-              await db().query<{ n: number }>(
-                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE pending_actions%'",
-              )
-            ).rows[0]!.n,
-          { timeout: 10_000 },
-        )
-        .toBe(2);
-    });
-    await answers;
+    await twoYesesAtOnce(server, first.pendingAction.id, first.conversationId);
     expect(await pointsAndCoupons(redeemer)).toEqual({ ledger: before.ledger + 1, coupons: before.coupons + 1, balance: before.balance - 100 });
     const expired = renderPrompt('confirm-expired', { summary: first.pendingAction.summary });
-    for (const r of fake.requests.slice(-2)) expect(String(r.body.messages[0]!.content)).not.toContain(expired);
+    const systems = fake.requests.slice(-2).map((r) => String(r.body.messages[0]!.content));
+    for (const system of systems) expect(system).not.toContain(expired);
+    expect(systems.filter((s) => s.includes(renderPrompt('confirm-done', { summary: first.pendingAction.summary })))).toHaveLength(1);
+    expect(systems.filter((s) => s.includes(renderPrompt('confirm-elsewhere', { summary: first.pendingAction.summary })))).toHaveLength(1);
+  });
+
+  (driver === 'pg' ? it : it.skip)('says the action was already submitted to the second of two simultaneous yeses (the offline model)', async () => {
+    const before = await pointsAndCoupons(redeemer);
+    const first = await chat(offline, redeemer, '用积分给我换张券');
+    expect(first.pendingAction?.tool, first.reply).toBe('redeemPoints');
+
+    const replies = (await twoYesesAtOnce(offline, first.pendingAction!.id, first.conversationId)).map((a) => a.reply);
+    expect(await pointsAndCoupons(redeemer)).toEqual({ ledger: before.ledger + 1, coupons: before.coupons + 1, balance: before.balance - 100 });
+    // The offline model's own words (prompts/offline/service.zh.md, confirm.elsewhere), and never confirm.expired.
+    expect(replies.filter((r) => r.includes('已经按你的确认提交了，只提交了一次')), replies.join(' | ')).toHaveLength(1);
+    expect(replies.filter((r) => r.includes('已经自动取消')), replies.join(' | ')).toEqual([]);
   });
 
   it('redeems nothing on a 确认 sent in another of her conversations, and the action keeps waiting where it was stated', async () => {
@@ -273,11 +293,12 @@ describeDemo('confirming a stated write on POST /v1/chat', (db, driver) => {
     expect(await pointsAndCoupons(redeemer)).toEqual(before);
   });
 
-  it("refuses another shopper's 确认 on her conversation, and her own yes still redeems once", async () => {
+  // Her own yes is not spent here: she may hold only five points coupons, and this file redeems for her often.
+  it("refuses another shopper's 确认 on her conversation, and the action still waits for her own answer", async () => {
     const [stranger] = returns;
     const before = await pointsAndCoupons(redeemer);
     const strangerBefore = await pointsAndCoupons(stranger!.shopperId);
-    const first = await askToRedeem(redeemer, [{ text: '兑换好了。' }]);
+    const first = await askToRedeem(redeemer, [{ text: '好的，不兑换了。' }]);
 
     const res = await fetch(`${server.url}/v1/chat`, {
       method: 'POST',
@@ -290,9 +311,9 @@ describeDemo('confirming a stated write on POST /v1/chat', (db, driver) => {
     expect(await pointsAndCoupons(stranger!.shopperId)).toEqual(strangerBefore);
     expect(await stateOf(first.pendingAction.id)).toBe('pending');
 
-    const yes = await chat(server, redeemer, '确认', first.conversationId);
-    expect(yes.toolCalls).toEqual([expect.objectContaining({ name: 'redeemPoints', output: expect.objectContaining({ redeemed: true }) })]);
-    expect(await pointsAndCoupons(redeemer)).toEqual({ ledger: before.ledger + 1, coupons: before.coupons + 1, balance: before.balance - 100 });
+    await chat(server, redeemer, '取消', first.conversationId);
+    expect(await stateOf(first.pendingAction.id)).toBe('declined');
+    expect(await pointsAndCoupons(redeemer)).toEqual(before);
   });
 
   it('runs the confirmed action once when the model calls the write again in the turn of the yes, and only states the second call', async () => {
