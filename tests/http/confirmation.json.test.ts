@@ -2,8 +2,9 @@
 // with a scripted OpenAI-compatible model that calls a write at once. The first turn only states the
 // action (pendingAction in the answer, nothing in the database); the shopper's next message decides:
 // 确认 runs it exactly once — also when two arrive together —, 取消 or anything else writes nothing, and
-// a yes after the action's time is told it expired. The rows in after_sales, points_ledger and coupons
-// are the proof, not the model's words.
+// a yes after the action's time is told it expired. A yes in another conversation or with another
+// shopper's token runs nothing, and a yes runs the last proposal shown, never one it replaced. The rows
+// in after_sales, points_ledger and coupons are the proof, not the model's words.
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { renderPrompt } from '../../src/agent/prompts.ts';
 import type { ChatTurnResult } from '../../src/agent/turn.ts';
