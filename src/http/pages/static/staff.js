@@ -196,9 +196,12 @@
   const dayFrom = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
   async function loadGaps() {
-    let r;
+    let r, docs;
     try {
-      r = await api(token, 'GET', '/v1/admin/reports/gaps?from=' + dayFrom(-30) + '&to=' + dayFrom(1));
+      [r, docs] = await Promise.all([
+        api(token, 'GET', '/v1/admin/reports/gaps?from=' + dayFrom(-30) + '&to=' + dayFrom(1)),
+        api(token, 'GET', '/v1/admin/knowledge'),
+      ]);
     } catch (e) {
       // Only an admin may read it: staff see the queue alone.
       if (e.status === 403) return;
@@ -209,10 +212,12 @@
     $('gaps-count').textContent = String(r.gapTurns);
     $('gaps-rates').textContent = '近 30 天：未答率 ' + percent(t.unansweredRate) + ' · 差评率 ' + percent(t.thumbsDownRate) + ' · 自动化率 ' + percent(t.automationRate);
     $('gaps-empty').hidden = r.gaps.length > 0;
-    $('gaps').replaceChildren(...r.gaps.map(gapNode));
+    // A question answered already (its document is there) says so instead of asking again.
+    const written = new Map(docs.documents.map((d) => [d.docKey, d.title]));
+    $('gaps').replaceChildren(...r.gaps.map((g) => gapNode(g, written.get('gap-' + g.id))));
   }
 
-  function gapNode(g) {
+  function gapNode(g, answeredAs) {
     const [question, ...also] = g.examples;
     const reasons = Object.entries(g.reasons).map(([k, n]) => (GAP_REASONS[k] || k) + ' ' + n);
     const node = el(
@@ -222,6 +227,10 @@
       also.length ? el('div', { class: 'also' }, '也问：' + also.join('；')) : null,
       el('div', { class: 'meta' }, g.count + ' 次 · 最近 ' + shortTime(g.lastSeen) + ' · ' + reasons.join('、')),
     );
+    if (answeredAs !== undefined) {
+      node.append(el('div', { class: 'done' }, '已写入知识库《' + answeredAs + '》'));
+      return node;
+    }
     const write = el('button', { type: 'button', class: 'write', onclick: () => openAnswer(node, g, write) }, '写答案');
     node.append(write);
     return node;
