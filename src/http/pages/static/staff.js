@@ -109,7 +109,7 @@
       el('p', {}, el('strong', {}, '顾客问：')),
       el('ul', {}, (s.asked || []).map((a) => el('li', {}, a))),
       el('p', {}, el('strong', {}, 'AI 已尝试：')),
-      el('ul', {}, (s.tried || []).length ? s.tried.map((c) => el('li', {}, c.tool + ' ' + c.input + ' → ' + c.result)) : [el('li', { class: 'muted' }, '未调用工具')]),
+      el('ul', {}, (s.tried || []).length ? s.tried.map((c) => el('li', {}, c.tool + (c.input ? '（' + c.input + '）' : '') + ' → ' + c.result)) : [el('li', { class: 'muted' }, '未调用工具')]),
       el('p', {}, el('strong', {}, 'AI 最后回复：')),
       el('ul', {}, (s.replies || []).map((r) => el('li', {}, r))),
     );
