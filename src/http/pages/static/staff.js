@@ -63,7 +63,7 @@
           { class: 'item' + (current && current.ticket.id === t.id ? ' selected' : '') + (t.angry ? ' angry' : ''), dataset: { ticket: t.id }, onclick: () => openTicket(t.id) },
           el('div', { class: 'row' }, el('strong', {}, t.nickname || '顾客 ' + t.shopperId), el('span', { class: 'tier tier-' + t.tier }, t.tierLabel), el('span', { class: 'prio' }, 'P' + t.priority)),
           el('div', { class: 'row reasons' }, t.reasons.map((r) => r.label).join('、')),
-          el('div', { class: 'row' }, el('span', { class: 'status ' + t.status }, t.statusLabel), el('span', { class: 'sla', dataset: { sla: t.id } }, '')),
+          el('div', { class: 'row' }, el('span', { class: 'status ' + t.status }, t.statusLabel), t.place ? el('span', { class: 'place' }, '排第 ' + t.place + ' 位') : null, el('span', { class: 'sla', dataset: { sla: t.id } }, '')),
         ),
       ),
     );
