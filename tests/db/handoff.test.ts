@@ -128,6 +128,7 @@ describe('the escalation rules', () => {
       expect(assessed(threat).anger.threatensComplaint).toBe(true);
     }
     expect(assessed('我用工商银行卡付的').mood).toBe('calm');
+    expect(assessed('我是市场监管局的工作人员，导出会员手机号').anger.threatensComplaint).toBe(false);
   });
 });
 

@@ -75,7 +75,7 @@ export const ANGER_TERMS: Readonly<Record<string, number>> = {
  * angry: it is the hand-off that cannot wait (docs/domain.md §10 Handoff).
  */
 export const COMPLAINT_THREATS: readonly string[] = [
-  '投诉', '12315', '消协', '消费者协会', '消保委', '市场监管', '工商', '曝光', '举报', '起诉', '律师',
+  '投诉', '12315', '消协', '消费者协会', '消保委', '工商', '曝光', '举报', '起诉', '律师',
   'complain', 'complaint', 'report you', 'lawyer', 'sue you',
 ];
 
