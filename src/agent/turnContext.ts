@@ -52,7 +52,8 @@ export async function staffDraftContext(
     recentMessages(deps.db, conversation.id, MEMORY_MESSAGES),
   ]);
   if (!shopper) throw new Unauthorized('unknown shopper');
-  const { summaryChanged: _, ...memory } = rememberTurn(messages.filter((m) => m.id <= question.id), conversation.summary);
+  const upToQuestion = rememberTurn(messages.filter((m) => m.id <= question.id), conversation.summary);
+  const memory = { messages: upToQuestion.messages, summary: upToQuestion.summary };
   const assessment = { ...assessMessage(question.content, handoffRules.handoff, caller.tier), askedForHuman: false, handoff: [] };
   const turn = turnContext(deps, caller, { card, shopper, conversation, memory, assessment, confirmation: NO_CONFIRMATION, ready: Promise.resolve() }, { offerHandoff: false });
   return { ...turn, system: `${turn.system}\n\n${renderPrompt('staff-draft', {})}` };
