@@ -85,6 +85,7 @@ export async function finishTurn(
   const handoffFacts = {
     unresolved: facts.unresolved,
     need: facts.need,
+    topic: facts.topic,
     lowConfidence: facts.lowConfidence,
     mood: prepared.assessment.mood,
     ...(facts.reasons.length ? { triggers: facts.reasons } : {}),

@@ -99,7 +99,7 @@ export async function handOver(
   const conversationId = prepared.conversation.id;
   const now = clock.now();
   const facts = evaluateTriggers(
-    { assessment: prepared.assessment, toolCalls, ...understood, previous: prepared.previous },
+    { message: prepared.userMessage, assessment: prepared.assessment, toolCalls, ...understood, previous: prepared.previous },
     rules.handoff,
     TRIGGER_TOOLS,
   );

@@ -183,15 +183,6 @@ export async function setConversationMode(db: Queryable, conversationId: string,
   await db.query('UPDATE conversations SET mode = $2 WHERE id = $1', [conversationId, mode]);
 }
 
-/** The text of the shopper's last message, or null before they wrote anything. */
-export async function lastUserMessage(db: Queryable, conversationId: string): Promise<string | null> {
-  const { rows } = await db.query<{ content: string }>(
-    `SELECT content FROM messages WHERE conversation_id = $1 AND role = 'user' ORDER BY id DESC LIMIT 1`,
-    [conversationId],
-  );
-  return rows[0]?.content ?? null;
-}
-
 interface MessageRow {
   id: number;
   role: MessageRole;

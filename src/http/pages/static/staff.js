@@ -65,7 +65,7 @@
           { class: 'item' + (current && current.ticket.id === t.id ? ' selected' : '') + (t.angry ? ' angry' : ''), dataset: { ticket: t.id }, onclick: () => openTicket(t.id) },
           el('div', { class: 'row' }, el('strong', {}, t.nickname || '顾客 ' + t.shopperId), el('span', { class: 'tier tier-' + t.tier }, t.tierLabel), el('span', { class: 'prio' }, 'P' + t.priority)),
           el('div', { class: 'row reasons' }, t.reasons.map((r) => r.label).join('、')),
-          el('div', { class: 'row' }, el('span', { class: 'status ' + t.status }, t.statusLabel), el('span', { class: 'sla', dataset: { sla: t.id } }, '')),
+          el('div', { class: 'row' }, el('span', { class: 'status ' + t.status }, t.statusLabel), t.place ? el('span', { class: 'place' }, '排第 ' + t.place + ' 位') : null, el('span', { class: 'sla', dataset: { sla: t.id } }, '')),
         ),
       ),
     );
@@ -111,7 +111,7 @@
       el('p', {}, el('strong', {}, '顾客问：')),
       el('ul', {}, (s.asked || []).map((a) => el('li', {}, a))),
       el('p', {}, el('strong', {}, 'AI 已尝试：')),
-      el('ul', {}, (s.tried || []).length ? s.tried.map((c) => el('li', {}, c.tool + ' ' + c.input + ' → ' + c.result)) : [el('li', { class: 'muted' }, '未调用工具')]),
+      el('ul', {}, (s.tried || []).length ? s.tried.map((c) => el('li', {}, c.tool + (c.input ? '（' + c.input + '）' : '') + ' → ' + c.result)) : [el('li', { class: 'muted' }, '未调用工具')]),
       el('p', {}, el('strong', {}, 'AI 最后回复：')),
       el('ul', {}, (s.replies || []).map((r) => el('li', {}, r))),
     );
