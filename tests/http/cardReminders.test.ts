@@ -12,7 +12,7 @@ import { runReminders } from '../../src/domain/reminders/run.ts';
 import { silentLogger } from '../../src/log.ts';
 import { buildTestApp, testTokens } from '../helpers/app.ts';
 import { describeDb } from '../helpers/db.ts';
-import { createShop, createShopper } from '../helpers/fixtures.ts';
+import { createOrder, createProduct, createShop, createShopper } from '../helpers/fixtures.ts';
 
 // The birthday run: 2026-09-17 10:00 in Shanghai; the card is opened an hour later.
 const RUN_AT = '2026-09-17T02:00:00Z';
@@ -139,6 +139,37 @@ describeDb('the card’s unseen reminders, over HTTP', (db) => {
     await runOutboxOnce({ db: db(), clock: fixedClock(RUN_AT), log: silentLogger }, { workerId: 'test' });
     expect(await unseen(shopId, me)).toHaveLength(1);
     expect(await unseen(shopId, me, '2026-10-18T03:00:00Z')).toEqual([]);
+  });
+
+  it('leaves out what her orders have overtaken: the first-order question after another order, a refill after buying it again', async () => {
+    const { id: shopId } = await createShop(db());
+    const { id: me } = await createShopper(db(), { shopId, tier: 'converted' });
+    await db().query(`UPDATE shoppers SET registered_at = '2024-01-01' WHERE id = $1`, [me]);
+    const cleanser = await createProduct(db(), { shopId, name: '氨基酸洁面乳', category: '洁面' });
+    await db().query('UPDATE products SET usage_cycle_days = 30 WHERE id = $1', [cleanser.id]);
+    const buy = (paidAt: string) =>
+      createOrder(db(), {
+        shopId,
+        shopperId: me,
+        status: 'completed',
+        createdAt: new Date(new Date(paidAt).getTime() - 60_000),
+        paidAt,
+        items: [{ productId: cleanser.id, quantity: 1, name: cleanser.name, unitPriceFen: 9_900 }],
+      });
+    const runDay = async (date: string) => {
+      const clock = fixedClock(`${date}T02:00:00Z`);
+      await runReminders({ db: db(), clock, log: silentLogger, writers: reminderWriters(undefined, silentLogger) }, { shopId, date });
+      await runOutboxOnce({ db: db(), clock, log: silentLogger }, { workerId: 'test' });
+    };
+    // Her first order: asked on 08-03 whether it arrived; its refill is due 08-01 + 30 − 5 = 08-26.
+    await buy('2026-08-01T02:00:00Z');
+    await runDay('2026-08-03');
+    expect((await unseen(shopId, me, '2026-08-03T03:00:00Z')).map((r) => r.occasion)).toEqual(['secondPurchase']);
+    await runDay('2026-08-26');
+    expect((await unseen(shopId, me, '2026-08-26T03:00:00Z')).map((r) => r.occasion)).toEqual(['secondPurchase', 'replenishment']);
+    // She buys it again before opening the card: neither holds any more.
+    await buy('2026-08-27T02:00:00Z');
+    expect(await unseen(shopId, me, '2026-08-27T03:00:00Z')).toEqual([]);
   });
 
   it('refuses a bad body with 400 and a missing token with 401, marking nothing', async () => {

@@ -54,6 +54,18 @@ interface UnseenRow {
   coupon_status: string | null;
 }
 
+// A reminder the shopper's own orders have overtaken since it was written no longer holds, and is not
+// shown: "你的第一单收到了吗" once she has paid for another order, "X 快用完了" once she has bought X
+// again. It was delivered (the conversation keeps it); only the card's opening leaves it out.
+const OVERTAKEN = `(
+  (r.occasion = 'secondPurchase' AND EXISTS (
+    SELECT 1 FROM orders x WHERE x.shop_id = r.shop_id AND x.shopper_id = r.shopper_id AND x.paid_at IS NOT NULL
+       AND x.paid_at <= $3::timestamptz AND x.id::text IS DISTINCT FROM r.facts->>'orderId'))
+  OR (r.occasion = 'replenishment' AND EXISTS (
+    SELECT 1 FROM orders x JOIN order_items xi ON xi.order_id = x.id
+     WHERE x.shop_id = r.shop_id AND x.shopper_id = r.shopper_id AND x.paid_at > o.sent_at AND x.paid_at <= $3::timestamptz
+       AND x.status NOT IN ('cancelled', 'refunded') AND xi.product_id::text = r.facts->>'productId')))`;
+
 /** The shopper's in-card reminders delivered within UNSEEN_DAYS and not seen yet, oldest first. */
 export async function unseenReminders(db: Queryable, shopId: string, shopperId: number, now: Date): Promise<UnseenReminder[]> {
   const { rows } = await db.query<UnseenRow>(
@@ -67,6 +79,7 @@ export async function unseenReminders(db: Queryable, shopId: string, shopperId: 
          LEFT JOIN coupon_templates t ON t.shop_id = c.shop_id AND t.id = c.template_id
         WHERE r.shop_id = $1 AND r.shopper_id = $2 AND r.message IS NOT NULL
           AND o.sent_at > $3::timestamptz - make_interval(days => $4::int) AND o.sent_at <= $3::timestamptz
+          AND NOT ${OVERTAKEN}
         ORDER BY o.sent_at DESC, r.id DESC
         LIMIT $5) newest
       ORDER BY sent_at, id`,
