@@ -7,6 +7,7 @@ import { callerOf, fixedClock } from '../../src/context.ts';
 import type { Db } from '../../src/db/db.ts';
 import { appendMessage, startConversation } from '../../src/domain/conversations/repo.ts';
 import { runOutboxOnce } from '../../src/domain/reminders/outbox.ts';
+import { setReminderPreference } from '../../src/domain/reminders/preferences.ts';
 import { saveReminderSettings } from '../../src/domain/reminders/repo.ts';
 import { runReminders } from '../../src/domain/reminders/run.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -170,6 +171,19 @@ describeDb('the card’s unseen reminders, over HTTP', (db) => {
     // She buys it again before opening the card: neither holds any more.
     await buy('2026-08-27T02:00:00Z');
     expect(await unseen(shopId, me, '2026-08-27T03:00:00Z')).toEqual([]);
+  });
+
+  it('leaves out the reminders of an occasion she switched off since, and shows them when she switches it back on', async () => {
+    const { shopId, shoppers } = await birthdayShop(1);
+    const me = shoppers[0]!;
+    await deliver(shopId);
+    expect(await unseen(shopId, me)).toHaveLength(1);
+    await setReminderPreference(db(), shopId, me, 'birthday', false, new Date(RUN_AT));
+    expect(await unseen(shopId, me)).toEqual([]);
+    await setReminderPreference(db(), shopId, me, 'birthday', true, new Date(RUN_AT));
+    expect(await unseen(shopId, me)).toHaveLength(1);
+    await setReminderPreference(db(), shopId, me, 'all', false, new Date(RUN_AT));
+    expect(await unseen(shopId, me)).toEqual([]);
   });
 
   it('refuses a bad body with 400 and a missing token with 401, marking nothing', async () => {

@@ -66,6 +66,14 @@ const OVERTAKEN = `(
      WHERE x.shop_id = r.shop_id AND x.shopper_id = r.shopper_id AND x.paid_at > o.sent_at AND x.paid_at <= $3::timestamptz
        AND x.status NOT IN ('cancelled', 'refunded') AND xi.product_id::text = r.facts->>'productId')))`;
 
+// Nor one of an occasion she has switched off since ("别再提醒我补货了"), read as the planner reads
+// her switches (preferences.ts): the card does not greet her with what she asked to stop.
+const SWITCHED_OFF = `(
+  EXISTS (SELECT 1 FROM reminder_preferences p
+           WHERE p.shop_id = r.shop_id AND p.shopper_id = r.shopper_id AND p.occasion = r.occasion AND NOT p.enabled)
+  OR EXISTS (SELECT 1 FROM shoppers s WHERE s.shop_id = r.shop_id AND s.id = r.shopper_id
+              AND (s.consent->'reminders'->r.occasion = 'false'::jsonb OR s.consent->'reminders'->'all' = 'false'::jsonb)))`;
+
 /** The shopper's in-card reminders delivered within UNSEEN_DAYS and not seen yet, oldest first. */
 export async function unseenReminders(db: Queryable, shopId: string, shopperId: number, now: Date): Promise<UnseenReminder[]> {
   const { rows } = await db.query<UnseenRow>(
@@ -79,7 +87,7 @@ export async function unseenReminders(db: Queryable, shopId: string, shopperId: 
          LEFT JOIN coupon_templates t ON t.shop_id = c.shop_id AND t.id = c.template_id
         WHERE r.shop_id = $1 AND r.shopper_id = $2 AND r.message IS NOT NULL
           AND o.sent_at > $3::timestamptz - make_interval(days => $4::int) AND o.sent_at <= $3::timestamptz
-          AND NOT ${OVERTAKEN}
+          AND NOT ${OVERTAKEN} AND NOT ${SWITCHED_OFF}
         ORDER BY o.sent_at DESC, r.id DESC
         LIMIT $5) newest
       ORDER BY sent_at, id`,
