@@ -100,6 +100,7 @@ function withConfirmation(system: string, confirmation: Confirmation): string {
   if (confirmation.outcome === 'none' || confirmation.outcome === 'dropped') return system;
   if (confirmation.outcome === 'confirmed') return `${system}\n\n${renderPrompt('confirm-done', { summary: confirmation.action.summary })}`;
   if (confirmation.outcome === 'declined') return `${system}\n\n${renderPrompt('confirm-declined', { summary: confirmation.action.summary })}`;
+  if (confirmation.outcome === 'confirmed_elsewhere') return `${system}\n\n${renderPrompt('confirm-elsewhere', { summary: confirmation.action.summary })}`;
   return confirmation.answer === 'yes' ? `${system}\n\n${renderPrompt('confirm-expired', { summary: confirmation.action.summary })}` : system;
 }
 

@@ -5,14 +5,34 @@ import { ingestDemoKnowledge } from './knowledge.ts';
 import { DEMO_SHOP_ID, seedDemoShop, type SeedSummary } from './index.ts';
 import { replayRecentReminders } from './reminders.ts';
 
+/** Lines for a person watching a long first start. */
+export type Progress = (line: string) => void;
+
 /**
  * The demo shop ready to chat with: seeded, its catalog indexed, its knowledge documents loaded and
  * its last week of reminders delivered.
  */
-export async function prepareDemoShop(db: Db, embedder: Embedder, now: Date): Promise<SeedSummary> {
+export async function prepareDemoShop(db: Db, embedder: Embedder, now: Date, progress: Progress = () => {}): Promise<SeedSummary> {
+  let started = performance.now();
+  const took = () => {
+    const s = ((performance.now() - started) / 1000).toFixed(1);
+    started = performance.now();
+    return `${s} s`;
+  };
+  progress('  seeding the catalog, shoppers, orders, coupons, points and referrals …');
   const summary = await seedDemoShop(db, { now });
-  await indexProducts(db, embedder, { shopId: DEMO_SHOP_ID });
-  await ingestDemoKnowledge(db, embedder, DEMO_SHOP_ID);
-  await replayRecentReminders(db, DEMO_SHOP_ID, now);
+  progress(`  seeded ${summary.products} products, ${summary.shoppers} shoppers, ${summary.orders} orders (${took()})`);
+  progress(`  indexing the catalog for search (${embedder.id}) …`);
+  await indexProducts(db, embedder, {
+    shopId: DEMO_SHOP_ID,
+    onBatch: (done, total) => progress(`  indexed ${done}/${total} products${done === total ? ` (${took()})` : ''}`),
+  });
+  progress('  loading the knowledge documents …');
+  await ingestDemoKnowledge(db, embedder, DEMO_SHOP_ID, (done, total) => {
+    if (done === total) progress(`  loaded ${total} knowledge documents (${took()})`);
+  });
+  progress('  delivering the last week of reminders …');
+  const delivered = await replayRecentReminders(db, DEMO_SHOP_ID, now);
+  progress(`  delivered ${delivered} reminders to the shoppers' cards (${took()})`);
   return summary;
 }

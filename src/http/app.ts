@@ -21,6 +21,7 @@ import { liveRoutes } from './live.ts';
 import { openaiCompatRoutes } from './openaiCompat.ts';
 import { pageRoutes } from './pages/routes.ts';
 import { rateLimit } from './rateLimit.ts';
+import { referralRoutes } from './referral.ts';
 import { reminderRoutes } from './reminders.ts';
 import { requestLog } from './requestLog.ts';
 import { staffRoutes } from './staff.ts';
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/', cardReminderRoutes(deps));
+  app.route('/', referralRoutes(deps));
   app.route('/', staffRoutes(agent));
   if (deps.live) app.route('/', liveRoutes({ ...deps, live: deps.live }));
   app.route('/', pageRoutes(deps));

@@ -50,7 +50,7 @@ describeDb('coupon tools', (db) => {
     await createCoupon(db(), { ...base, status: 'used', validFrom: '2026-03-01T00:00:00Z', validUntil: '2026-03-31T00:00:00Z' });
 
     const r = (await runTool(listCoupons, await ctxOf(shopper), {})) as Listed;
-    expect(r.usable).toEqual([{ name: '生日券', rule: '满150减50', validUntil: '2026-03-31T00:00:00.000Z' }]);
+    expect(r.usable).toEqual([{ name: '生日券', rule: '满150减50', minSpendFen: 15000, validUntil: '2026-03-31T00:00:00.000Z' }]);
     expect(r.claimable.map((t) => t.couponCode)).toEqual(['NEW30']);
     expect(r.claimable[0]).toMatchObject({ rule: '满120减30', remaining: null });
   });

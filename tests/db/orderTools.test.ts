@@ -133,7 +133,12 @@ describeDb('order tools', (db) => {
       payFen: 21_700,
       pay: '¥217.00',
       items: '修护精华 ×1、补水面膜 ×2',
+      products: [
+        { productId: expect.any(Number), name: '修护精华', quantity: 1 },
+        { productId: expect.any(Number), name: '补水面膜', quantity: 2 },
+      ],
       shipment: { status: 'delivered', statusLabel: '已签收' },
+      afterSales: { open: true, kinds: ['return', 'exchange', 'refund'], note: '可以申请退货、换货或退款，售后期到 2026-03-18 为止。' },
     });
     expect(list.orders.find((x) => x.orderNo === o.transit)!.shipment).toEqual({ status: 'in_transit', statusLabel: '运输中' });
     expect(list.orders.find((x) => x.orderNo === o.onTrack)!.shipment).toBeNull();

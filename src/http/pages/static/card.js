@@ -7,6 +7,8 @@
 // On opening, the reminders delivered to the card since the shopper last looked (a birthday wish, a
 // refill reminder …, docs/domain.md §8 Reminders) are shown with their coupon, whichever conversation
 // they were written to, then marked seen so that the next opening does not show them again.
+// Each AI reply carries 有帮助 / 没帮助 (POST /v1/chat/rating): a thumbs-down shows the shop's
+// operator a question the card fell short on.
 'use strict';
 
 (() => {
@@ -49,6 +51,30 @@
     into.append(node);
     scrollDown();
     return node;
+  }
+
+  /** 有帮助 / 没帮助 under an AI reply; the latest tap is the rating kept (a second tap of the other replaces it). */
+  function rateButtons(node, messageId, current) {
+    const box = el('div', { class: 'rate', role: 'group', 'aria-label': '这个回答有帮助吗' });
+    // Words, not emoji: not every phone's font has them.
+    const button = (rating, label) =>
+      el('button', { type: 'button', class: rating, 'aria-pressed': String(current === rating), onclick: () => rate(box, messageId, rating) }, label);
+    box.append(button('up', '有帮助'), button('down', '没帮助'));
+    node.append(box);
+  }
+
+  async function rate(box, messageId, rating) {
+    const buttons = box.querySelectorAll('button');
+    for (const b of buttons) b.disabled = true;
+    try {
+      await api(token, 'POST', '/v1/chat/rating', { messageId, rating });
+      for (const b of buttons) b.setAttribute('aria-pressed', String(b.classList.contains(rating)));
+      box.dataset.rated = rating;
+    } catch (e) {
+      box.dataset.error = e.message;
+    } finally {
+      for (const b of buttons) b.disabled = false;
+    }
   }
 
   function productCards(products) {
@@ -206,7 +232,15 @@
           tools[chunk.toolCallId].output = chunk.output;
           renderTool(answer, tools[chunk.toolCallId].name, chunk.output);
         } else if (chunk.type === 'tool-approval-request' && tools[chunk.toolCallId]?.output) renderAsk(answer, messageId, tools[chunk.toolCallId], chunk.approvalId);
-        else if (chunk.type === 'finish' && chunk.messageMetadata) showHandoff(chunk.messageMetadata.handoff || null);
+        else if (chunk.type === 'finish' && chunk.messageMetadata) {
+          showHandoff(chunk.messageMetadata.handoff || null);
+          // Only a reply the AI wrote has an id of its own here (a person's turn has none).
+          if (chunk.messageMetadata.messageId) {
+            answer.dataset.id = chunk.messageMetadata.messageId;
+            shown.add(chunk.messageMetadata.messageId);
+            rateButtons(answer, chunk.messageMetadata.messageId, null);
+          }
+        }
         else if (chunk.type === 'error') textNode.textContent = '抱歉，刚刚出了点问题，请再试一次。';
       });
       answer.classList.remove('typing');
@@ -270,6 +304,8 @@
         if (shown.has(m.id)) continue;
         const node = bubble(m.role, m.content, m.id, opening);
         for (const c of m.toolCalls || []) renderTool(node, c.name, c.output);
+        // Only the AI's replies carry a rating (null until given); a reminder or a person's does not.
+        if ('rating' in m) rateButtons(node, m.id, m.rating);
       }
       showHandoff(conv.handoff);
     } catch (e) {
