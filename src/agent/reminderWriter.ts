@@ -21,6 +21,23 @@ const GREETINGS: Record<Tier, (nickname: string) => string> = {
   laotie: (n) => `${n}老铁`,
 };
 
+// What running out of a product means, by its category: a refill reminder for a detergent is not
+// about skincare (docs/domain.md §8 Reminders: the concrete product). Shops name categories freely,
+// so a category is read by its words; one not recognised gets words true of any product.
+const KEEP_STOCKED: [RegExp, string][] = [
+  [/家居|日用|家清|清洁|洗衣|洗洁|柔顺|洗手液|纸/, '家里别断货'],
+  [/工具|粉扑|刷|美妆蛋/, '化妆时别缺了它'],
+  [/彩妆|口红|唇|粉底|眼影|眉|睫毛|腮红|底妆/, '别让妆容断档'],
+  [/身体|护手|沐浴|磨砂|香体|身体乳/, '别让身体护理断档'],
+  [/护肤|化妆水|爽肤水|精华|面霜|乳液|洁面|卸妆|面膜|眼霜|眼膜|防晒|水乳|面部/, '别让护肤断档'],
+];
+const KEEP_STOCKED_ANY = '用完前就能接上';
+
+export function keepStocked(category: string | undefined): string {
+  if (!category) return KEEP_STOCKED_ANY;
+  return KEEP_STOCKED.find(([re]) => re.test(category))?.[1] ?? KEEP_STOCKED_ANY;
+}
+
 /** '2026-09-25' → '9月25日' */
 function monthDay(date: string | undefined): string {
   if (!date) return '';
@@ -49,6 +66,7 @@ export function templateVars(f: ReminderFacts): Record<string, string | number> 
     shopName: f.shopName,
     advisorName: f.advisorName,
     productName: f.product?.name ?? '',
+    keepStocked: keepStocked(f.product?.category),
     holidayName: f.holidayName ?? '',
     milestone: milestoneText(f.milestone),
     firstOrderOn: monthDay(f.firstOrderOn),
@@ -83,7 +101,7 @@ function factsForModel(f: ReminderFacts): string {
     场合: OCCASION_LABELS[f.occasion],
     称呼: v.greeting,
     等级: v.tierLabel,
-    ...(f.product ? { 商品: f.product.name } : {}),
+    ...(f.product ? { 商品: f.product.name, ...(f.product.category ? { 品类: f.product.category } : {}) } : {}),
     ...(f.coupon ? { 券: { 名称: f.coupon.name, 规则: ruleText(f.coupon), 有效期至: monthDay(f.coupon.validUntil) } } : {}),
     ...(f.holidayName ? { 节日: f.holidayName } : {}),
     ...(f.milestone ? { 相识: v.milestone, 首单日期: v.firstOrderOn } : {}),

@@ -3,11 +3,15 @@ import type { Embedder } from '../embed/embedder.ts';
 import { indexProducts } from '../domain/catalog/indexer.ts';
 import { ingestDemoKnowledge } from './knowledge.ts';
 import { DEMO_SHOP_ID, seedDemoShop, type SeedSummary } from './index.ts';
+import { replayRecentReminders } from './reminders.ts';
 
 /** Lines for a person watching a long first start. */
 export type Progress = (line: string) => void;
 
-/** The demo shop ready to chat with: seeded, its catalog indexed and its knowledge documents loaded. */
+/**
+ * The demo shop ready to chat with: seeded, its catalog indexed, its knowledge documents loaded and
+ * its last week of reminders delivered.
+ */
 export async function prepareDemoShop(db: Db, embedder: Embedder, now: Date, progress: Progress = () => {}): Promise<SeedSummary> {
   let started = performance.now();
   const took = () => {
@@ -27,5 +31,8 @@ export async function prepareDemoShop(db: Db, embedder: Embedder, now: Date, pro
   await ingestDemoKnowledge(db, embedder, DEMO_SHOP_ID, (done, total) => {
     if (done === total) progress(`  loaded ${total} knowledge documents (${took()})`);
   });
+  progress('  delivering the last week of reminders …');
+  const delivered = await replayRecentReminders(db, DEMO_SHOP_ID, now);
+  progress(`  delivered ${delivered} reminders to the shoppers' cards (${took()})`);
   return summary;
 }

@@ -10,6 +10,7 @@ import type { LiveHub } from '../domain/live/hub.ts';
 import { createDestinationGuard } from '../net/destinationGuard.ts';
 import { createShopCards } from '../domain/shops/cards.ts';
 import { adminRoutes } from './admin.ts';
+import { cardReminderRoutes } from './cardReminders.ts';
 import { chatRoutes } from './chat.ts';
 import { errorBody, errorHandler, notFoundHandler } from './errors.ts';
 import { eventRoutes } from './events.ts';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps) {
       webhookGuard: createDestinationGuard({ allowHosts: deps.config.WEBHOOK_ALLOW_HOSTS ?? [] }),
     }),
   );
+  app.route('/', cardReminderRoutes(deps));
   app.route('/', referralRoutes(deps));
   app.route('/', staffRoutes(agent));
   if (deps.live) app.route('/', liveRoutes({ ...deps, live: deps.live }));

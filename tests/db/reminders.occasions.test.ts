@@ -168,6 +168,43 @@ describeDb('reminder occasions', (db) => {
     expect(rows).toEqual([{ issue_key: `second_purchase:${once}:${first.orderNo}`, valid_until: new Date('2026-09-21T02:00:00Z') }]);
   });
 
+  it('asks whether the first order arrived only after exactly the first order, never a shopper with orders before it', async () => {
+    const shop = await shopWith(db());
+    const first = await shopper(db(), shop, { tier: 'converted' });
+    const returning = await shopper(db(), shop, { tier: 'converted' });
+    const order = await paid(db(), shop, first, '2026-09-14T02:00:00Z');
+    // Three orders: two paid before and given back (refunded, cancelled after payment), then this one.
+    for (const [status, paidAt] of [['refunded', '2026-07-01T02:00:00Z'], ['cancelled', '2026-08-01T02:00:00Z']] as const) {
+      await createOrder(db(), { shopId: shop, shopperId: returning, status, createdAt: new Date(new Date(paidAt).getTime() - 60_000), paidAt });
+    }
+    await paid(db(), shop, returning, '2026-09-14T02:00:00Z');
+    await run(db(), shop, '2026-09-15');
+    const got = await planned(db(), shop);
+    expect(keys(got)).toEqual([[first, 'secondPurchase', order.orderNo]]);
+    expect(got[0]!.message).toContain('你的第一单收到了吗');
+  });
+
+  it('words a refill reminder by the product’s category: a detergent is not skincare', async () => {
+    const shop = await shopWith(db());
+    const detergent = await createProduct(db(), { shopId: shop, name: '柠檬洗洁精 1.1kg', category: '家居日用' });
+    const toner = await createProduct(db(), { shopId: shop, name: '积雪草精粹水', category: '化妆水' });
+    await db().query('UPDATE products SET usage_cycle_days = 30 WHERE id = ANY($1::bigint[])', [[detergent.id, toner.id]]);
+    const a = await shopper(db(), shop);
+    const b = await shopper(db(), shop);
+    await paid(db(), shop, a, '2026-08-01T02:00:00Z', [{ productId: detergent.id, name: detergent.name }]);
+    await paid(db(), shop, b, '2026-08-01T02:00:00Z', [{ productId: toner.id, name: toner.name }]);
+    await run(db(), shop, '2026-08-26');
+    const got = (await planned(db(), shop)).sort((x, y) => x.shopper_id - y.shopper_id);
+    expect(got.map((r) => [r.shopper_id, r.occasion])).toEqual([
+      [a, 'replenishment'],
+      [b, 'replenishment'],
+    ]);
+    expect(got[0]!.message).toContain('柠檬洗洁精 1.1kg');
+    expect(got[0]!.message).not.toMatch(/护肤|肤/);
+    expect(got[0]!.message).toContain('家里别断货');
+    expect(got[1]!.message).toContain('别让护肤断档');
+  });
+
   it('wins back a shopper 60 days after the last order, once per lapse', async () => {
     const shop = await shopWith(db());
     const lapsed = await shopper(db(), shop);

@@ -118,6 +118,20 @@ describe('reminder messages', () => {
     expect(checkFacts(text, f, NAMES)).toEqual({ ok: true });
   });
 
+  it('words a refill reminder by what the product is: a detergent is not skincare', () => {
+    const refill = (name: string, category?: string) =>
+      templateMessage({ ...base, occasion: 'replenishment', product: { name, category }, boughtOn: '2026-08-01', runsOutOn: '2026-08-31' });
+    const detergent = refill('木与森 柠檬洗洁精 1.1kg', '家居日用');
+    expect(detergent).not.toMatch(/护肤|皮肤|肤/);
+    expect(detergent).toContain('家里别断货');
+    expect(refill('雪棠 燕麦护手霜 50g', '身体护理')).toContain('别让身体护理断档');
+    expect(refill('悦颜 轻奢粉扑 3只装', '美妆工具')).not.toContain('护肤');
+    expect(refill('澜汐 积雪草舒缓精粹水 150ml', '化妆水')).toContain('别让护肤断档');
+    // A category the wording does not know, or none (a reminder planned before categories were noted).
+    expect(refill('竹炭除味包', '宠物用品')).not.toContain('护肤');
+    expect(refill('竹炭除味包')).not.toContain('护肤');
+  });
+
   it('the fact check refuses invented amounts, unissued coupons, other products and a missing rule', () => {
     const bday = SAMPLES[0]!;
     const plain = SAMPLES[1]!;

@@ -105,7 +105,9 @@ function toFacts(r: ClaimedRow, shop: Pick<Shop, 'name' | 'timezone' | 'card'>):
     shopName: shop.name,
     advisorName: shop.card.advisorName,
     localDate: r.local_date,
-    ...(productName ? { product: { name: productName, ...(num(f.priceFen) ? { priceFen: num(f.priceFen) } : {}) } } : {}),
+    ...(productName
+      ? { product: { name: productName, ...(num(f.priceFen) ? { priceFen: num(f.priceFen) } : {}), ...(str(f.category) ? { category: str(f.category) } : {}) } }
+      : {}),
     ...(r.coupon_id && r.coupon_name && r.kind && r.valid_until
       ? {
           coupon: {

@@ -16,7 +16,8 @@ export interface ReminderFacts {
   advisorName: string;
   /** The shop-local day of the reminder. */
   localDate: string;
-  product?: { name: string; priceFen?: number };
+  /** The product's category as the shop names it (化妆水, 家居日用 …): what the wording may assume it is. */
+  product?: { name: string; priceFen?: number; category?: string };
   coupon?: CouponRule & { name: string; validUntil: string };
   holidayName?: string;
   milestone?: { days?: number; years?: number };

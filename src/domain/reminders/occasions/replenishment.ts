@@ -10,7 +10,7 @@ export const replenishment: Occasion = {
     const { leadDays, graceDays } = day.settings.occasions.replenishment;
     const due = `(${localDay('o.paid_at')} + p.usage_cycle_days * i.quantity - ${bind(leadDays)}::int)`;
     return `SELECT o.shopper_id, i.product_id || ':' || o.id AS occurrence_key,
-        jsonb_build_object('productId', i.product_id, 'productName', p.name, 'orderId', o.id,
+        jsonb_build_object('productId', i.product_id, 'productName', p.name, 'category', p.category, 'orderId', o.id,
           'boughtOn', ${localDay('o.paid_at')}, 'runsOutOn', ${localDay('o.paid_at')} + p.usage_cycle_days * i.quantity) AS facts,
         ${due} AS pick
       FROM orders o

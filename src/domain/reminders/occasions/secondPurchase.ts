@@ -1,5 +1,7 @@
 // Second-purchase nudge (docs/domain.md §8 Reminders, §5 Coupons: a coupon valid 7 days from the
-// first order): once, on a day of that window, while the first order is still the only one.
+// first order): once, on a day of that window, while the first order is still the only one. "The
+// first" means the only one ever paid: a shopper who paid for orders before, even ones refunded or
+// cancelled since, is no newcomer, and is never asked "你的第一单收到了吗".
 // The occurrence is the order number, as in the policy's coupon key 'second_purchase:<shopper>:<orderNo>'.
 import { eligibleShopper, localDay, validOrder, withinLocalDays, type Occasion } from '../occasion.ts';
 
@@ -20,6 +22,6 @@ export const secondPurchase: Occasion = {
         AND ${eligibleShopper('s')}
         AND NOT EXISTS (
           SELECT 1 FROM orders o2 WHERE o2.shop_id = $1 AND o2.shopper_id = o.shopper_id AND o2.id <> o.id
-            AND ${validOrder('o2')})`;
+            AND o2.paid_at IS NOT NULL AND o2.paid_at < $3::timestamptz)`;
   },
 };

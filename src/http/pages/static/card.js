@@ -4,6 +4,9 @@
 // (a tool-approval request, docs/domain.md §14 Confirmation) shows what it will do with 确认 / 取消,
 // and a tap answers as useChat's addToolApprovalResponse does; a person's replies arrive over
 // /v1/live and are marked 人工客服. EventSource reconnects by itself and resumes with Last-Event-ID.
+// On opening, the reminders delivered to the card since the shopper last looked (a birthday wish, a
+// refill reminder …, docs/domain.md §8 Reminders) are shown with their coupon, whichever conversation
+// they were written to, then marked seen so that the next opening does not show them again.
 // Each AI reply carries 有帮助 / 没帮助 (POST /v1/chat/rating): a thumbs-down shows the shop's
 // operator a question the card fell short on.
 'use strict';
@@ -34,12 +37,18 @@
     chat.scrollTop = chat.scrollHeight;
   }
 
-  function bubble(role, text, id) {
+  // What was said before this page opened (the conversation's history, the reminders not seen yet)
+  // goes here, above the page's own turns, however late it arrives: a question typed at once keeps
+  // its answer last.
+  const opening = el('div', { class: 'opening' });
+  chat.append(opening);
+
+  function bubble(role, text, id, into = chat) {
     if (id) shown.add(id);
     const who = role === 'user' ? null : role === 'staff' ? el('span', { class: 'badge staff' }, '人工客服') : el('span', { class: 'badge' }, advisor);
     const textNode = el('div', { class: 'text' }, text || '');
     const node = el('div', { class: 'msg ' + role, dataset: id ? { id } : {} }, who, textNode, el('div', { class: 'extras' }));
-    chat.append(node);
+    into.append(node);
     scrollDown();
     return node;
   }
@@ -249,13 +258,51 @@
     }
   }
 
+  /** '2026-09-24' → '9月24日' */
+  function monthDay(date) {
+    const [, m, d] = (date || '').split('-');
+    return m && d ? Number(m) + '月' + Number(d) + '日' : '';
+  }
+
+  function couponTicket(c) {
+    const state = c.status === 'used' ? '已使用' : c.status === 'expired' ? '已过期' : monthDay(c.lastDay) + '前有效';
+    return el(
+      'div',
+      { class: 'coupon-ticket ' + c.status, role: 'note', 'aria-label': '附带的优惠券' },
+      el('span', { class: 'rule' }, c.rule),
+      el('span', { class: 'name' }, c.name),
+      el('span', { class: 'until' }, state),
+    );
+  }
+
+  /** What was delivered since the shopper last looked, wherever it landed: shown once, then marked seen. */
+  async function showUnseenReminders() {
+    let reminders;
+    try {
+      reminders = (await api(token, 'GET', '/v1/reminders/unseen')).reminders;
+    } catch {
+      return; // not shown, so not marked: the next opening offers them again
+    }
+    if (!reminders.length) return;
+    for (const r of reminders) {
+      // Already on the page when this tab's conversation is where it was delivered: marked as what it is.
+      const node =
+        (r.messageId && shown.has(r.messageId) && chat.querySelector('.msg[data-id="' + r.messageId + '"]')) || bubble('assistant', r.message, r.messageId, opening);
+      node.classList.add('reminder');
+      node.dataset.reminderId = r.id;
+      node.querySelector('.badge').replaceChildren(advisor + ' · ' + r.label, el('span', { class: 'when' }, shortTime(r.sentAt)));
+      if (r.coupon) node.querySelector('.extras').append(couponTicket(r.coupon));
+    }
+    await api(token, 'POST', '/v1/reminders/seen', { reminderIds: reminders.map((r) => r.id) }).catch(() => {});
+  }
+
   async function loadHistory() {
     if (!conversationId) return;
     try {
       const conv = await api(token, 'GET', '/v1/conversations/' + encodeURIComponent(conversationId));
       for (const m of conv.messages) {
         if (shown.has(m.id)) continue;
-        const node = bubble(m.role, m.content, m.id);
+        const node = bubble(m.role, m.content, m.id, opening);
         for (const c of m.toolCalls || []) renderTool(node, c.name, c.output);
         // Only the AI's replies carry a rating (null until given); a reminder or a person's does not.
         if ('rating' in m) rateButtons(node, m.id, m.rating);
@@ -295,5 +342,5 @@
   for (const chip of document.querySelectorAll('.chip')) chip.addEventListener('click', () => send(chip.dataset.ask));
 
   followLive();
-  loadHistory();
+  loadHistory().then(showUnseenReminders);
 })();
