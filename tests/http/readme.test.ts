@@ -23,7 +23,7 @@ function readmeLines(): Array<{ openid: string; messages: string[] }> {
     for (const item of m[2]!.split(';')) {
       // "推荐个… 200以内, then 第二个呢?" is two turns; "(latest order in transit)" is a note about the line.
       const turns = item.replace(/\([^)]*\)/g, '').split(/, then /).map((t) => t.trim());
-      // A line to try is Chinese; "birthday in 5 days" or "洗衣液 due for a refill" describe the shopper.
+      // A line to try is Chinese; "birthday in 5 days" or "洗衣液 bought 52 days ago" describe the shopper.
       if (turns.every((t) => !/[a-z]{2,}/i.test(t.replace(/\d+/g, '')))) messages.push(...turns);
     }
     rows.push({ openid: m[1]!, messages });
