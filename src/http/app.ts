@@ -73,6 +73,7 @@ export function createApp(deps: AppDeps) {
       perShopperPerMinute: limits.RATE_LIMIT_SHOPPER_PER_MIN,
       perIpPerMinute: limits.RATE_LIMIT_IP_PER_MIN,
       trustProxy: limits.RATE_LIMIT_TRUST_PROXY,
+      what: 'MCP',
     }),
   );
   app.use(
