@@ -96,6 +96,29 @@ describeDemo('the card over MCP', (db) => {
     for (const orderNo of listed) expect(own).toContain(orderNo);
   });
 
+  it('answers every read tool a 老铁 is shown with a result its listed outputSchema accepts', async () => {
+    const xiaoyu = (await findShopperIdByOpenid(db(), 'demo', 'demo-openid-0001'))!;
+    const { rows } = await db().query<{ order_no: string; product_id: number }>(
+      'SELECT o.order_no, i.product_id FROM orders o JOIN order_items i ON i.order_id = o.id WHERE o.shopper_id = $1 ORDER BY o.created_at DESC LIMIT 1',
+      [xiaoyu],
+    );
+    const args: Record<string, Record<string, unknown>> = {
+      searchProducts: { query: '适合干皮的粉底液' },
+      getProduct: { productId: rows[0]!.product_id },
+      getOrder: { orderNo: rows[0]!.order_no },
+      trackShipment: {},
+      searchKnowledge: { query: '过了7天还能退吗' },
+    };
+    // The client checks each structured result against the tool's outputSchema and throws when it does not fit.
+    const { client, tools } = await connectListed(await server.token(xiaoyu));
+    const reads = tools.filter((t) => t.annotations?.readOnlyHint);
+    expect(reads.length).toBeGreaterThan(10);
+    for (const t of reads) {
+      const r = await call(client, t.name, args[t.name] ?? {});
+      expect([t.name, r.isError ? errorOf(r) : 'ok']).toEqual([t.name, 'ok']);
+    }
+  });
+
   it("never shows another shopper's order, even by its number", async () => {
     const { rows } = await db().query<{ order_no: string }>('SELECT order_no FROM orders WHERE shopper_id = $1 LIMIT 1', [fish]);
     const { client } = await connectListed(momoToken);
@@ -177,6 +200,14 @@ describeDemo('the card over MCP', (db) => {
     });
     expect(await res.json()).toEqual({ error: { code: 'unauthorized', message: 'token expired' } });
     await expect(connect(await server.token(987_654_321))).rejects.toMatchObject({ code: 401, message: expect.stringContaining('unknown shopper') });
+  });
+
+  it('refuses the next call once the token has expired, though the client connected with it', async () => {
+    const shortLived = await server.tokens.mint({ role: 'shopper', shopId: 'demo', shopperId: fish }, 2);
+    const { client } = await connectListed(shortLived);
+    expect((await call(client, 'getPoints')).isError).toBeFalsy();
+    await new Promise((r) => setTimeout(r, 2_100));
+    await expect(call(client, 'getPoints')).rejects.toMatchObject({ code: 401 });
   });
 
   it("serves the shop's knowledge documents and policies as resources, and the card's persona as a prompt", async () => {
