@@ -1,10 +1,12 @@
-// The card's persona as an MCP prompt: the system prompt a chat turn gives the model, built from
-// prompts/*.md for the shopper the token names (their tier picks the card or the dedicated advisor);
-// staff get the card's own persona as shoppers of a new tier meet it.
+// The card's persona as an MCP prompt: prompts/persona-card.md (or persona-advisor.md for the tiers
+// with a dedicated advisor, docs/domain.md §9 Advisor) rendered with the shop's own persona. Only the
+// persona: the rest of the card's system prompt (its working rules, the shopper's profile) is
+// internal and never handed out, over MCP as in a chat.
 import type { GetPromptResult, Prompt } from '@modelcontextprotocol/sdk/types.js';
-import { buildSystemPrompt } from '../agent/systemPrompt.ts';
-import type { Caller, Deps } from '../context.ts';
-import { getShopperProfile } from '../domain/shoppers/repo.ts';
+import { renderPrompt } from '../agent/prompts.ts';
+import type { Deps, ShopperCaller, StaffIdentity } from '../context.ts';
+import { usesAdvisor } from '../domain/lifecycle/advisor.ts';
+import { TIER_LABELS } from '../domain/lifecycle/labels.ts';
 import { getShop } from '../domain/shops/repo.ts';
 import { NotFound } from '../errors.ts';
 
@@ -14,18 +16,20 @@ export const CARD_PROMPTS: Prompt[] = [
   {
     name: CARD_PROMPT,
     title: '名片人设 / the card\'s persona',
-    description: 'The system prompt of the shop\'s AI card: persona, tone, the shopper\'s tier and profile, today\'s date.',
+    description: 'The persona of the shop\'s AI card: the card\'s, or the dedicated advisor\'s for core shoppers and 老铁.',
   },
 ];
 
-export async function getCardPrompt(deps: Deps, caller: Caller, name: string): Promise<GetPromptResult> {
+export async function getCardPrompt(deps: Deps, caller: ShopperCaller | StaffIdentity, name: string): Promise<GetPromptResult> {
   if (name !== CARD_PROMPT) throw new NotFound('prompt');
   const shop = await getShop(deps.db, caller.shopId);
-  const profile = caller.role === 'shopper' ? await getShopperProfile(deps.db, caller.shopId, caller.shopperId) : null;
-  if (caller.role === 'shopper' && !profile) throw new NotFound('shopper');
-  const shopper = profile ?? { nickname: '顾客', tier: 'new' as const, profileSummary: '' };
+  // Staff see the card as a shopper of any tier without an advisor meets it.
+  const text =
+    caller.role === 'shopper' && usesAdvisor(caller.tier)
+      ? renderPrompt('persona-advisor', { tierLabel: TIER_LABELS[caller.tier], advisorPersona: shop.card.advisorPersona || shop.card.persona })
+      : renderPrompt('persona-card', { shopPersona: shop.card.persona });
   return {
-    description: `${shop.name} · ${shop.card.advisorName}`,
-    messages: [{ role: 'user', content: { type: 'text', text: buildSystemPrompt(shop, shopper, deps.clock.now(), '') } }],
+    description: `${shop.name} · ${shop.card.advisorName}（${shop.card.advisorTitle}）`,
+    messages: [{ role: 'user', content: { type: 'text', text } }],
   };
 }

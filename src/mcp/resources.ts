@@ -16,7 +16,7 @@ export async function listShopResources(db: Queryable, shopId: string): Promise<
       uri: POLICIES_URI,
       name: 'policies',
       title: '店铺政策参数 / the shop\'s policy numbers',
-      description: 'After-sales window, shipping promise, discount day, service hours, refund hand-off threshold (docs/domain.md).',
+      description: 'After-sales window, shipping promise, discount day, service hours (docs/domain.md).',
       mimeType: 'application/json',
     },
     ...docs.map((d) => ({
@@ -32,7 +32,10 @@ export async function listShopResources(db: Queryable, shopId: string): Promise<
 export async function readShopResource(db: Queryable, shopId: string, uri: string): Promise<ReadResourceResult> {
   if (uri === POLICIES_URI) {
     const shop = await getShop(db, shopId);
-    return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify({ shop: shop.name, timezone: shop.timezone, ...shop.settings }, null, 2) }] };
+    // What a shopper may be told; the average order value and the refund hand-off threshold stay internal.
+    const { returnWindowDays, shippingPromiseHours, discountDay, serviceHours } = shop.settings;
+    const policies = { shop: shop.name, timezone: shop.timezone, returnWindowDays, shippingPromiseHours, discountDay, serviceHours };
+    return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(policies, null, 2) }] };
   }
   const docKey = uri.startsWith(KNOWLEDGE_PREFIX) ? decodeURIComponent(uri.slice(KNOWLEDGE_PREFIX.length)) : null;
   const doc = docKey ? await findDocument(db, shopId, docKey) : null;

@@ -219,14 +219,20 @@ describeDemo('the card over MCP', (db) => {
     const policy = await client.readResource({ uri: 'laotie://knowledge/return-policy' });
     expect((policy.contents[0] as { text: string }).text).toMatch(/退/);
     const numbers = await client.readResource({ uri: 'laotie://shop/policies' });
-    expect(JSON.parse((numbers.contents[0] as { text: string }).text)).toMatchObject({ returnWindowDays: expect.any(Number) });
+    const policyNumbers = JSON.parse((numbers.contents[0] as { text: string }).text) as Record<string, unknown>;
+    expect(policyNumbers).toMatchObject({ returnWindowDays: expect.any(Number), serviceHours: expect.any(Object) });
+    expect(policyNumbers).not.toHaveProperty('handoffRefundThresholdFen');
+    expect(policyNumbers).not.toHaveProperty('averageOrderFen');
     await expect(client.readResource({ uri: 'laotie://knowledge/no-such-doc' })).rejects.toThrow(/not found/);
 
     const { prompts } = await client.listPrompts();
     expect(prompts.map((p) => p.name)).toEqual(['cardPersona']);
     const persona = await client.getPrompt({ name: 'cardPersona' });
-    const { rows } = await db().query<{ nickname: string }>('SELECT nickname FROM shoppers WHERE id = $1', [momo]);
-    expect((persona.messages[0]!.content as { text: string }).text).toContain(rows[0]!.nickname);
+    const { rows } = await db().query<{ persona: string }>("SELECT persona FROM shops WHERE id = 'demo'");
+    const text = (persona.messages[0]!.content as { text: string }).text;
+    expect(text).toContain(rows[0]!.persona);
+    // The persona only: the card's working rules and the shopper's profile stay inside.
+    expect(text).not.toMatch(/工作方式|系统提示词|画像/);
   });
 
   it("lets staff read the queue and a ticket of their own shop and reply to its shopper", async () => {
