@@ -4,7 +4,7 @@
 // reasons, never its messages, and it is what the gate in npm test holds to the targets.
 import { INTENTS } from './frozen/validate.ts';
 import { promptCanaries } from './grading.ts';
-import { loadSingles, playSingle, type SingleOutcome, type Split } from './singles.ts';
+import { loadSingles, playSingle, type Only, type SingleOutcome, type Split } from './singles.ts';
 import { loadTasks, playTask, type TaskRun } from './tasks.ts';
 import { openWorlds, type ModelChoice } from './world.ts';
 
@@ -73,8 +73,8 @@ export interface FrozenReport {
 export interface FrozenOptions {
   splits: Split[];
   model?: ModelChoice;
-  /** Only ids starting with this. */
-  only?: string;
+  /** Only ids starting with this prefix (or any of these). */
+  only?: Only;
   /** Skip the τ tasks (they take longer). */
   singlesOnly?: boolean;
   onCase?: (o: SingleOutcome) => void;

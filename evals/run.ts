@@ -2,7 +2,7 @@
 //   npm run eval                          the frozen set, dev and test, on the offline model
 //   npm run eval -- --split dev           dev only (what tuning reads)
 //   npm run eval -- --model openai        the same against OPENAI_API_KEY / OPENAI_BASE_URL / MODEL
-//   npm run eval -- --only s-logistics    cases and tasks whose id starts with this
+//   npm run eval -- --only s-logistics    cases and tasks whose id starts with this (repeatable)
 //   npm run eval -- --singles             without the τ tasks
 //   npm run eval -- --verbose             every dev case as a JSON line
 // Prints the tables, writes evals/report.json (not kept in git), and exits 1 when test was run and
@@ -16,7 +16,7 @@ const { values } = parseArgs({
   options: {
     split: { type: 'string', default: 'both' },
     model: { type: 'string', default: 'offline' },
-    only: { type: 'string' },
+    only: { type: 'string', multiple: true },
     singles: { type: 'boolean' },
     verbose: { type: 'boolean' },
   },
@@ -28,7 +28,7 @@ const splits: Split[] = values.split === 'both' ? ['dev', 'test'] : [values.spli
 const report = await runFrozenEval({
   splits,
   model: values.model as 'offline' | 'openai',
-  ...(values.only ? { only: values.only } : {}),
+  ...(values.only?.length ? { only: values.only } : {}),
   singlesOnly: values.singles ?? false,
   ...(values.verbose ? { onCase: (o) => o.id && console.log(JSON.stringify(o)) } : {}),
 });

@@ -31,15 +31,23 @@ export function readJsonl(file: string): unknown[] {
     .map((l) => JSON.parse(l) as unknown);
 }
 
+/** Ids to play: those starting with the prefix, or with any of the prefixes; all when none is given. */
+export type Only = string | readonly string[];
+
+export function matchesOnly(id: string, only?: Only): boolean {
+  if (only === undefined) return true;
+  return (typeof only === 'string' ? [only] : only).some((prefix) => id.startsWith(prefix));
+}
+
 /** The cases of one split, parsed with the set's own schema. */
-export function loadSingles(split: Split, only?: string): Single[] {
+export function loadSingles(split: Split, only?: Only): Single[] {
   const ids = new Set(splitOf().singles[split]);
   const all = readdirSync(FROZEN)
     .filter((f) => /^singles-.*\.jsonl$/.test(f))
     .sort()
     .flatMap(readJsonl)
     .map((v) => Single.parse(v));
-  return all.filter((c) => ids.has(c.id) && (!only || c.id.startsWith(only)));
+  return all.filter((c) => ids.has(c.id) && matchesOnly(c.id, only));
 }
 
 export interface SingleOutcome {

@@ -12,7 +12,7 @@ import { itemsOfOrders } from '../src/domain/orders/items.ts';
 import { listOwnOrders, type Order } from '../src/domain/orders/repo.ts';
 import { Task } from './frozen/validate.ts';
 import { at, replyHasFact } from './grading.ts';
-import { readJsonl, splitOf, type Split } from './singles.ts';
+import { matchesOnly, readJsonl, splitOf, type Only, type Split } from './singles.ts';
 import type { Worlds } from './world.ts';
 
 // The simulated shopper's answers to a stated action, one per phrasing (pass^4 tries them all).
@@ -20,11 +20,11 @@ const YES = ['确认', '好的', '对 就这个', 'yes'];
 const NO = ['算了 先不用了', '不要了', '取消吧', 'no thanks'];
 const MAX_SHOPPER_TURNS = 6;
 
-export function loadTasks(split: Split, only?: string): Task[] {
+export function loadTasks(split: Split, only?: Only): Task[] {
   const ids = new Set(splitOf().tasks[split]);
   return readJsonl('tasks.jsonl')
     .map((v) => Task.parse(v))
-    .filter((t) => ids.has(t.id) && (!only || t.id.startsWith(only)));
+    .filter((t) => ids.has(t.id) && matchesOnly(t.id, only));
 }
 
 /** Which of the goal's facts a question of the card asks for. */

@@ -26,7 +26,9 @@ const schema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SEED_DEMO: bool.default(true),
+  // Unset: on, except under NODE_ENV=production, where a shop's real database gets no demo shop and
+  // no token is printed unless it is asked for.
+  SEED_DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   OPENAI_API_KEY: z.string().min(1).optional(),
@@ -51,6 +53,9 @@ const schema = z.object({
   // The in-process daily reminder run and outbox worker (src/jobs/reminders.ts). Off for a replica
   // that should only serve HTTP; replicas that all run it share the work safely (SKIP LOCKED).
   REMINDERS_SCHEDULER: bool.default(true),
+  // The in-process daily reward settlement (src/jobs/settlement.ts). Off for a replica that should only
+  // serve HTTP; replicas that all run it settle each reward once (a per-shop lock, pending rows only).
+  SETTLEMENT_SCHEDULER: bool.default(true),
   // The most one order from the mall's events may come to, in fen (its items, any amount, the total):
   // a larger one is rejected as one that will never apply (src/domain/events/schemas.ts).
   ORDER_MAX_FEN: z.coerce.number().int().min(1).max(1e12).default(ORDER_MAX_FEN_DEFAULT),
@@ -75,7 +80,7 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = Omit<z.infer<typeof schema>, 'SEED_DEMO'> & { SEED_DEMO: boolean };
 
 export class ConfigError extends Error {}
 
@@ -88,7 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  const config = parsed.data;
+  const config: Config = { ...parsed.data, SEED_DEMO: parsed.data.SEED_DEMO ?? parsed.data.NODE_ENV !== 'production' };
   if (config.NODE_ENV === 'production' && !config.AUTH_SECRET) {
     throw new ConfigError('invalid configuration:\n  AUTH_SECRET: required when NODE_ENV=production');
   }

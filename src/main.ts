@@ -1,10 +1,11 @@
 import { loadConfigOrExit } from './config.ts';
-import { DEMO_SHOP_ID, findShopperIdByOpenid } from './demo/index.ts';
-import { startServer } from './server.ts';
+import { DataDirInUse } from './db/dataDirLock.ts';
+import { demoBanner } from './demo/banner.ts';
+import { PortInUse, startServer } from './server.ts';
 
 async function main() {
   const config = loadConfigOrExit();
-  const server = await startServer(config);
+  const server = await startServer(config, { progress: (line) => console.log(line) });
   const { log } = server;
 
   // SIGTERM (a deploy, docker stop) or Ctrl-C: stop the reminder jobs, stop accepting, let in-flight
@@ -32,21 +33,14 @@ async function main() {
   process.once('SIGINT', () => stop('SIGINT'));
 
   const lines = [`Laotie is serving on ${server.url}  (driver: ${server.db.driver})`];
-  if (config.SEED_DEMO) {
-    const shopperId = await findShopperIdByOpenid(server.db, DEMO_SHOP_ID, 'demo-openid-0001');
-    if (shopperId) {
-      const token = await server.tokens.mint({ shopId: DEMO_SHOP_ID, role: 'shopper', shopperId });
-      lines.push(
-        `Demo shop "${DEMO_SHOP_ID}". A shopper token (valid 7 days) for shopper ${shopperId}:`,
-        `  ${token}`,
-        `More tokens: npm run token -- --shop ${DEMO_SHOP_ID} --user <shopperId> [--role staff|admin]`,
-      );
-    }
-  }
+  // Only where the demo shop is wanted: production prints no token unless SEED_DEMO=true says so.
+  if (config.SEED_DEMO) lines.push(...(await demoBanner(server.db, server.tokens, server.url)));
   console.log(lines.join('\n'));
 }
 
 main().catch((e) => {
-  console.error('failed to start:', e instanceof Error ? e.message : e);
+  // A data directory or port taken by another process is the operator's to resolve: the one line says how.
+  if (e instanceof DataDirInUse || e instanceof PortInUse) console.error(e.message);
+  else console.error('failed to start:', e instanceof Error ? e.message : e);
   process.exit(1);
 });

@@ -1,7 +1,8 @@
 // Start-up wiring: config → db → migrations → demo seed → catalog index → app → listen → reminder
-// jobs; and the graceful stop, in the reverse order.
+// and settlement jobs; and the graceful stop, in the reverse order.
 // The only place where the long-lived dependencies are created; everything below receives them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { resolveAuthSecret } from './auth/secret.ts';
 import { createTokenIssuer, type TokenIssuer } from './auth/tokens.ts';
@@ -13,13 +14,14 @@ import { openDb } from './db/open.ts';
 import { indexProducts, listCatalogShops } from './domain/catalog/indexer.ts';
 import { ingestDemoKnowledge } from './demo/knowledge.ts';
 import { DEMO_SHOP_ID } from './demo/index.ts';
-import { prepareDemoShop } from './demo/prepare.ts';
+import { prepareDemoShop, type Progress } from './demo/prepare.ts';
 import { findShop } from './domain/shops/repo.ts';
 import { createEmbedder } from './embed/index.ts';
 import { createApp } from './http/app.ts';
 import { createLiveHub } from './domain/live/hub.ts';
 import { createModels } from './agent/models.ts';
 import { createReminderJobs } from './jobs/reminders.ts';
+import { createSettlementJobs } from './jobs/settlement.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createDestinationGuard } from './net/destinationGuard.ts';
 import { reminderWriters } from './agent/reminderWriter.ts';
@@ -38,19 +40,63 @@ export interface StartOptions {
   log?: Logger;
   /** An already open database (tests); otherwise opened from config. */
   db?: Db;
+  /** Lines for the person watching a first start, which seeds and indexes for a while. */
+  progress?: Progress;
+}
+
+/** The port is taken by another process: said in one line, before anything is migrated or seeded. */
+export class PortInUse extends Error {
+  constructor(readonly port: number) {
+    super(`port ${port} is in use — set PORT`);
+    this.name = 'PortInUse';
+  }
+}
+
+function asPortInUse(e: unknown, port: number): unknown {
+  return (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new PortInUse(port) : e;
+}
+
+/**
+ * Fails fast when the port is taken, rather than after a first run's minute of seeding. A process
+ * that takes the port in the moment between this and the real listen is still caught there.
+ */
+async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (e) => reject(asPortInUse(e, port)));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL === 'silent' ? 'silent' : config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
   const tokens = createTokenIssuer(resolveAuthSecret(config));
+  // The database first: a second start on the same data directory is told which process has it.
   const db = opts.db ?? (await openDb(config));
+  try {
+    return await startOn(db, config, { ...opts, log, clock, tokens });
+  } catch (e) {
+    // Not a database the caller handed in: closed here, which also frees the data directory's lock.
+    if (!opts.db) await db.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function startOn(
+  db: Db,
+  config: Config,
+  { log, clock, tokens, progress }: { log: Logger; clock: Clock; tokens: TokenIssuer; progress?: Progress },
+): Promise<RunningServer> {
+  await checkPortFree(config.HOST, config.PORT);
   const applied = await migrate(db);
   if (applied.length) log.info('migrations applied', { applied });
   const embedder = createEmbedder(config);
 
   if (config.SEED_DEMO && !(await findShop(db, DEMO_SHOP_ID))) {
-    const summary = await prepareDemoShop(db, embedder, clock.now());
+    progress?.(`Preparing the demo shop "${DEMO_SHOP_ID}" (first run only, about a minute):`);
+    const summary = await prepareDemoShop(db, embedder, clock.now(), progress);
     log.info('demo shop seeded', { products: summary.products, shoppers: summary.shoppers, orders: summary.orders });
   } else if (config.SEED_DEMO) {
     // Picks up demo documents changed by an upgrade; unchanged ones are a no-op.
@@ -68,9 +114,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const live = createLiveHub({ db, log });
   await live.start();
   const app = createApp({ db, embedder, clock, log, tokens, config, models, live });
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => resolve(s));
-  });
+  let server: ServerType;
+  try {
+    server = await new Promise((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, () => {
+        s.off('error', reject);
+        resolve(s);
+      });
+      s.once('error', reject);
+    });
+  } catch (e) {
+    await live.stop();
+    throw asPortInUse(e, config.PORT);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -78,6 +134,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
   const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, writers: reminderWriters(models, log), webhookGuard }) : null;
   await jobs?.start();
+  const settlement = config.SETTLEMENT_SCHEDULER ? createSettlementJobs({ db, clock, log }) : null;
+  await settlement?.start();
 
   let closing: Promise<void> | undefined;
   // server.close() ends only the keep-alive connections idle at that moment: one whose request is
@@ -99,7 +157,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       closing ??= (async () => {
         // First the scheduler, so no daily run or outbox pass starts any more; the one in flight
         // (if any) finishes while the HTTP side drains.
-        const jobsStopped = jobs?.stop();
+        const jobsStopped = Promise.all([jobs?.stop(), settlement?.stop()]);
         // Stop accepting; resolves once every open connection has ended (in-flight requests,
         // streaming turns included, finish first).
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,6 +2,7 @@
 // server before the model sees the message: a yes runs exactly the stated action (once, however many
 // yeses arrive at once) and the model is shown its result as a tool call of this turn; a no cancels
 // it; anything else drops it, so a later "好的" revives nothing; an action past its time has expired.
+// Of two yeses that both found it waiting, the one that lost the race is told the other ran it.
 import type { ModelMessage } from 'ai';
 import type { ShopperCaller, ToolContext } from '../context.ts';
 import { answerTo, type Answer } from '../domain/confirmations/answer.ts';
@@ -14,7 +15,7 @@ import type { AgentDeps } from './turn.ts';
 export type Confirmation =
   | { outcome: 'none' }
   | { outcome: 'confirmed'; action: PendingAction; call: StoredToolCall }
-  | { outcome: 'declined' | 'dropped' | 'expired'; action: PendingAction; answer: Answer };
+  | { outcome: 'declined' | 'dropped' | 'expired' | 'confirmed_elsewhere'; action: PendingAction; answer: Answer };
 
 export const NO_CONFIRMATION: Confirmation = { outcome: 'none' };
 
@@ -50,8 +51,12 @@ export async function settlePending(
     return { outcome: to, action: pending, answer };
   }
   const won = await settleAction(deps.db, caller.shopId, pending.id, 'confirmed', now);
-  // Another request confirmed it a moment earlier (or it expired in between): it runs there, not here.
-  if (!won) return { outcome: 'expired', action: pending, answer };
+  if (!won) {
+    // Another request confirmed it a moment earlier, and it runs there, not here; or it expired in
+    // between. The model must not say "cancelled, nothing submitted" about an action that ran.
+    const settled = await findOwnAction(deps.db, caller.shopId, caller.shopperId, pending.id);
+    return { outcome: settled?.state === 'confirmed' ? 'confirmed_elsewhere' : 'expired', action: settled ?? pending, answer };
+  }
   return { outcome: 'confirmed', action: won, call: await runConfirmed(deps, caller, conversationId, won) };
 }
 

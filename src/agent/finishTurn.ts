@@ -2,12 +2,15 @@
 // records keep about how it was answered.
 import type { StepResult, ToolSet } from 'ai';
 import { appendMessage, type StoredToolCall } from '../domain/conversations/repo.ts';
+import { gapReasons } from '../domain/gaps/detect.ts';
+import type { NewGap } from '../domain/gaps/record.ts';
 import { refreshSummary } from '../domain/handoff/escalate.ts';
-import { handOver, humanTurnResult } from './handoff.ts';
+import { handOver, humanTurnResult, type HandOver } from './handoff.ts';
 import type { Models } from './models.ts';
 import { readTurnReport } from './offline/contract.ts';
 import { cleanJson, cleanText } from '../text/typable.ts';
 import { isPendingResult } from '../../tools/defineTool.ts';
+import { TOOL_NAMES } from '../../tools/index.ts';
 import type { AgentDeps, ChatTurnResult, PendingActionView, PreparedTurn } from './turn.ts';
 
 /** Every tool call of the turn with its input and output, in order. */
@@ -82,17 +85,20 @@ export async function finishTurn(
   const handoffFacts = {
     unresolved: facts.unresolved,
     need: facts.need,
+    topic: facts.topic,
     lowConfidence: facts.lowConfidence,
     mood: prepared.assessment.mood,
     ...(facts.reasons.length ? { triggers: facts.reasons } : {}),
     ...(ticket ? { ticketId: ticket.id } : {}),
   };
-  const messageId = await appendMessage(deps.db, caller.shopId, conversationId, {
-    role: 'assistant',
-    content: text,
-    toolCalls,
-    meta: { ...meta, handoff: handoffFacts },
-  });
+  const gap = gapOf(prepared, meta, facts.lowConfidence, toolCalls, over.calledFor);
+  const messageId = await appendMessage(
+    deps.db,
+    caller.shopId,
+    conversationId,
+    { role: 'assistant', content: text, toolCalls, meta: { ...meta, handoff: handoffFacts } },
+    gap ? { gap } : {},
+  );
   // The staff summary includes what the AI tried and said in the turn that handed over.
   if (ticket && over.refreshSummary) await refreshSummary(deps.db, ticket);
   return {
@@ -104,6 +110,20 @@ export async function finishTurn(
     pendingAction: pendingActionOf(toolCalls),
     quickReplies: meta.quickReplies ?? [],
   };
+}
+
+/** The turn as a gap in what the card could answer (domain/gaps), or null when it answered. */
+function gapOf(
+  prepared: PreparedTurn,
+  meta: Partial<TurnMeta>,
+  lowConfidence: boolean,
+  toolCalls: readonly StoredToolCall[],
+  calledFor: HandOver['calledFor'],
+): NewGap | null {
+  const outcome = { intent: meta.intent, lowConfidence, failed: meta.error !== undefined, toolCalls, calledFor };
+  const reasons = gapReasons(outcome, TOOL_NAMES.searchKnowledge);
+  if (!reasons.length) return null;
+  return { questionId: prepared.userMessageId, reasons, intent: meta.intent ?? null, confidence: meta.confidence ?? null };
 }
 
 /** The action this turn stated, waiting for the shopper's yes: the last pending result of the turn. */

@@ -7,7 +7,7 @@ import { setConversationMode, type Conversation, type StoredToolCall } from '../
 import type { MessageAssessment } from '../domain/handoff/assessment.ts';
 import { escalate, refreshSummary, statusOf } from '../domain/handoff/escalate.ts';
 import { isOnDuty } from '../domain/handoff/serviceHours.ts';
-import type { ShopHandoffRules } from '../domain/handoff/settings.ts';
+import type { HandoffReason, ShopHandoffRules } from '../domain/handoff/settings.ts';
 import { findOpenTicket, type Ticket } from '../domain/handoff/tickets.ts';
 import { evaluateTriggers, type TriggerResult } from '../domain/handoff/triggers.ts';
 import type { HandoffStatus } from '../domain/handoff/views.ts';
@@ -83,6 +83,8 @@ export interface HandOver {
   notice: string;
   /** A ticket was opened (or joined) in this turn: its staff summary should include this turn. */
   refreshSummary: boolean;
+  /** Why a person was called in this turn (the rules' reasons, the model's); empty when none was. */
+  calledFor: HandoffReason[];
 }
 
 /** After an AI turn: the hand-off rules, the escalation they call for, and what the shopper is told. */
@@ -97,7 +99,7 @@ export async function handOver(
   const conversationId = prepared.conversation.id;
   const now = clock.now();
   const facts = evaluateTriggers(
-    { assessment: prepared.assessment, toolCalls, ...understood, previous: prepared.previous },
+    { message: prepared.userMessage, assessment: prepared.assessment, toolCalls, ...understood, previous: prepared.previous },
     rules.handoff,
     TRIGGER_TOOLS,
   );
@@ -115,7 +117,8 @@ export async function handOver(
         rules,
       )
     : null;
-  const modelAsked = toolCalls.some((c) => c.name === TOOL_NAMES.requestHandoff && !isToolError(c.output));
+  const modelCalls = toolCalls.filter((c) => c.name === TOOL_NAMES.requestHandoff && !isToolError(c.output));
+  const modelAsked = modelCalls.length > 0;
   // A handoff the model asked for in this turn is newer than the ticket read before the model answered.
   const askedForPerson = toolCalls.some((c) => c.name === TOOL_NAMES.requestHandoff);
   const ticket = escalation?.ticket ?? (askedForPerson ? await findOpenTicket(db, conversationId) : await prepared.openTicket);
@@ -134,5 +137,6 @@ export async function handOver(
     status,
     notice,
     refreshSummary: Boolean(ticket && (escalation?.created || (modelAsked && ticket.status === 'open'))),
+    calledFor: [...(escalation ? facts.reasons : []), ...modelCalls.map((c) => (c.input as { reason: HandoffReason }).reason)],
   };
 }

@@ -6,6 +6,12 @@ import type { Queryable } from '../db/db.ts';
 import { recentMessages, saveSummary, type Conversation, type StoredMessage } from '../domain/conversations/repo.ts';
 
 export const WINDOW_MESSAGES = 20;
+/**
+ * A person's message in the window is the model's to know, not its own words: it is replayed as the
+ * assistant side of the chat (the shopper saw it there) under this mark, which the system prompt
+ * explains, so after a hand-back the AI keeps what staff said and promised and says who said it.
+ */
+export const STAFF_MARK = '【人工客服】';
 const SUMMARY_SOURCE_MESSAGES = 40;
 /** The stored messages a turn reads: its window and, before it, what the running summary digests. */
 export const MEMORY_MESSAGES = WINDOW_MESSAGES + SUMMARY_SOURCE_MESSAGES;
@@ -32,7 +38,7 @@ export function toModelMessages(stored: readonly StoredMessage[]): ModelMessage[
           })),
         });
       }
-      if (m.content) out.push({ role: 'assistant', content: m.content });
+      if (m.content) out.push({ role: 'assistant', content: m.role === 'staff' ? `${STAFF_MARK}${m.content}` : m.content });
     }
   }
   return out;

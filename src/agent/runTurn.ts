@@ -2,8 +2,9 @@
 // turn; and the reply the agent suggests to a staff member who owns a conversation.
 import { generateText, type ToolSet } from 'ai';
 import type { ShopperIdentity } from '../context.ts';
-import { findOwnConversation, lastUserMessage } from '../domain/conversations/repo.ts';
+import { findOwnConversation, recentMessages } from '../domain/conversations/repo.ts';
 import { loadHandoffRules } from '../domain/handoff/settings.ts';
+import { namesANeed } from '../domain/handoff/triggers.ts';
 import type { Ticket } from '../domain/handoff/tickets.ts';
 import { resolveShopperCaller } from '../domain/shoppers/repo.ts';
 import { NotFound } from '../errors.ts';
@@ -13,7 +14,8 @@ import { collectToolCalls, finishTurn, turnMeta } from './finishTurn.ts';
 import { humanTurnResult } from './handoff.ts';
 import { prepareTurn } from './prepareTurn.ts';
 import { turnCall, type AgentDeps, type ChatTurnInput, type ChatTurnResult } from './turn.ts';
-import { buildTurnContext } from './turnContext.ts';
+import { MEMORY_MESSAGES } from './memory.ts';
+import { staffDraftContext } from './turnContext.ts';
 
 /** A turn of the shopper the token names (a resolved ShopperCaller will do as well). */
 export async function runTurn(deps: AgentDeps, who: ShopperIdentity, input: ChatTurnInput): Promise<ChatTurnResult> {
@@ -36,17 +38,20 @@ export interface SuggestedReply {
 }
 
 /**
- * What the AI would answer now, for the staff member who owns the conversation: the agent runs over
- * the stored conversation as the shopper's assistant, with read-only tools, and nothing is stored.
+ * A reply for the staff member who owns the conversation to send: the agent answers the shopper's
+ * latest message that names a need (not "转人工" or "在吗？快点", which the person taking over
+ * answers by being there), over the conversation up to it, with read-only tools; nothing is stored.
+ * Without such a message it is a person's greeting.
  */
 export async function suggestReply(deps: AgentDeps, ticket: Ticket): Promise<SuggestedReply> {
   const caller = await resolveShopperCaller(deps.db, { shopId: ticket.shopId, shopperId: ticket.shopperId });
   const conversation = caller && (await findOwnConversation(deps.db, caller.shopId, caller.shopperId, ticket.conversationId));
   if (!caller || !conversation) throw new NotFound('conversation');
-  const last = await lastUserMessage(deps.db, conversation.id);
-  if (!last) return { text: '', toolCalls: [] };
+  const { messages } = await recentMessages(deps.db, conversation.id, MEMORY_MESSAGES);
+  const question = messages.findLast((m) => m.role === 'user' && namesANeed(m.content));
+  if (!question) return { text: renderPrompt('staff-greeting', {}), toolCalls: [] };
   const rules = await loadHandoffRules(deps.db, caller.shopId);
-  const turn = await buildTurnContext(deps, caller, conversation, last, { handoffRules: rules, offerHandoff: false });
+  const turn = await staffDraftContext(deps, caller, conversation, question, rules);
   const tools = Object.fromEntries(Object.entries(turn.tools).filter(([name]) => READ_ONLY_TOOLS.has(name))) as ToolSet;
   const result = await generateText(turnCall(deps, turn, tools));
   return { text: result.text, toolCalls: collectToolCalls(result.steps).map(({ name, input, output }) => ({ name, input, output })) };

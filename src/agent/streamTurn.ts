@@ -70,6 +70,7 @@ export async function streamTurn(deps: AgentDeps, prepared: PreparedTurn, write:
   // break before it, so the shopper sees exactly what is stored (the model's text as finishTurn
   // cleaned it).
   await writeText(write, 'handoff-notice', turn.reply.slice(cleanText(streamed).length));
-  await write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff } });
+  // The stored reply's id: what the shopper rates it by (POST /v1/chat/rating).
+  await write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff, messageId: turn.messageId } });
   return turn;
 }

@@ -4,7 +4,7 @@
 import { zodSchema, type Tool, type ToolSet } from 'ai';
 import type { z } from 'zod';
 import type { ShopperCaller, ToolContext } from '../context.ts';
-import type { Conversation } from '../domain/conversations/repo.ts';
+import { recentMessages, type Conversation, type StoredMessage } from '../domain/conversations/repo.ts';
 import { assessMessage, type MessageAssessment } from '../domain/handoff/assessment.ts';
 import { handoffOffered, type ShopHandoffRules } from '../domain/handoff/settings.ts';
 import { usesAdvisor } from '../domain/lifecycle/advisor.ts';
@@ -14,7 +14,7 @@ import { Unauthorized } from '../errors.ts';
 import { toAiTools } from '../../tools/defineTool.ts';
 import { toolsFor } from '../../tools/index.ts';
 import { confirmedMessages, NO_CONFIRMATION, type Confirmation } from './confirmation.ts';
-import { loadMemory, type TurnMemory } from './memory.ts';
+import { MEMORY_MESSAGES, rememberTurn, type TurnMemory } from './memory.ts';
 import { toProviderOptions } from './offline/contract.ts';
 import { shopCard } from './prepareTurn.ts';
 import { renderPrompt } from './prompts.ts';
@@ -34,24 +34,29 @@ export interface TurnFacts {
 }
 
 /**
- * The prompt, the conversation window and the caller's tools for answering `message`, which is
- * already stored as the conversation's last message. Nothing is written (but the running summary).
+ * The prompt, the conversation window and the caller's tools for a reply staff will send, while they
+ * own the conversation: the window ends at the shopper's question, the model is told it drafts for a
+ * person, and the message is read as one a person is already answering (no request for a person to
+ * word, no hand-off offered). Nothing is written.
  */
-export async function buildTurnContext(
+export async function staffDraftContext(
   deps: AgentDeps,
   caller: ShopperCaller,
   conversation: Conversation,
-  message: string,
-  opts: { handoffRules: ShopHandoffRules; offerHandoff: boolean },
+  question: StoredMessage,
+  handoffRules: ShopHandoffRules,
 ): Promise<TurnContext> {
-  const [card, shopper, memory] = await Promise.all([
+  const [card, shopper, { messages }] = await Promise.all([
     shopCard(deps, caller.shopId),
     getShopperProfile(deps.db, caller.shopId, caller.shopperId),
-    loadMemory(deps.db, conversation),
+    recentMessages(deps.db, conversation.id, MEMORY_MESSAGES),
   ]);
   if (!shopper) throw new Unauthorized('unknown shopper');
-  const assessment = assessMessage(message, opts.handoffRules.handoff, caller.tier);
-  return turnContext(deps, caller, { card, shopper, conversation, memory, assessment, confirmation: NO_CONFIRMATION, ready: Promise.resolve() }, opts);
+  const upToQuestion = rememberTurn(messages.filter((m) => m.id <= question.id), conversation.summary);
+  const memory = { messages: upToQuestion.messages, summary: upToQuestion.summary };
+  const assessment = { ...assessMessage(question.content, handoffRules.handoff, caller.tier), askedForHuman: false, handoff: [] };
+  const turn = turnContext(deps, caller, { card, shopper, conversation, memory, assessment, confirmation: NO_CONFIRMATION, ready: Promise.resolve() }, { offerHandoff: false });
+  return { ...turn, system: `${turn.system}\n\n${renderPrompt('staff-draft', {})}` };
 }
 
 export function turnContext(
@@ -100,6 +105,7 @@ function withConfirmation(system: string, confirmation: Confirmation): string {
   if (confirmation.outcome === 'none' || confirmation.outcome === 'dropped') return system;
   if (confirmation.outcome === 'confirmed') return `${system}\n\n${renderPrompt('confirm-done', { summary: confirmation.action.summary })}`;
   if (confirmation.outcome === 'declined') return `${system}\n\n${renderPrompt('confirm-declined', { summary: confirmation.action.summary })}`;
+  if (confirmation.outcome === 'confirmed_elsewhere') return `${system}\n\n${renderPrompt('confirm-elsewhere', { summary: confirmation.action.summary })}`;
   return confirmation.answer === 'yes' ? `${system}\n\n${renderPrompt('confirm-expired', { summary: confirmation.action.summary })}` : system;
 }
 

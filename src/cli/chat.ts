@@ -7,7 +7,7 @@ import { runTurn } from '../agent/runTurn.ts';
 import { loadConfigOrExit } from '../config.ts';
 import { callerOf, systemClock } from '../context.ts';
 import { migrate } from '../db/migrate.ts';
-import { openDb } from '../db/open.ts';
+import { openDbOrExit } from '../db/open.ts';
 import { resolveShopperCaller } from '../domain/shoppers/repo.ts';
 import { createEmbedder } from '../embed/index.ts';
 import { createLogger } from '../log.ts';
@@ -21,7 +21,7 @@ if (!values.user) {
 }
 const config = loadConfigOrExit();
 const log = createLogger('warn');
-const db = await openDb(config);
+const db = await openDbOrExit(config);
 await migrate(db);
 const embedder = createEmbedder(config);
 const models = createModels(config, embedder, log);

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
-import { openDb } from '../db/open.ts';
+import { openDbOrExit } from '../db/open.ts';
 import { indexProducts, listCatalogShops } from '../domain/catalog/indexer.ts';
 import { createEmbedder } from '../embed/index.ts';
 
@@ -18,7 +18,7 @@ const { values } = parseArgs({
 
 async function main() {
   const config = loadConfig();
-  const db = await openDb(config);
+  const db = await openDbOrExit(config);
   try {
     await migrate(db);
     const embedder = createEmbedder(config);

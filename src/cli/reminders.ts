@@ -6,7 +6,7 @@ import { createModels } from '../agent/models.ts';
 import { loadConfigOrExit } from '../config.ts';
 import { systemClock } from '../context.ts';
 import { migrate } from '../db/migrate.ts';
-import { openDb } from '../db/open.ts';
+import { openDbOrExit } from '../db/open.ts';
 import { runOutboxOnce } from '../domain/reminders/outbox.ts';
 import { runReminders, type RunReport } from '../domain/reminders/run.ts';
 import { createEmbedder } from '../embed/index.ts';
@@ -36,7 +36,7 @@ function print(r: RunReport): void {
 
 const config = loadConfigOrExit();
 const log = createLogger('warn');
-const db = await openDb(config);
+const db = await openDbOrExit(config);
 const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
 try {
   await migrate(db);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
+import { DataDirInUse } from './dataDirLock.ts';
 import type { Db } from './db.ts';
 import { openPg } from './pg.ts';
 import { openPglite } from './pglite.ts';
@@ -9,10 +10,26 @@ import { openPglite } from './pglite.ts';
 // is not bound: an HNSW build over a big catalog takes longer.
 const SERVICE_QUERY_TIMEOUT_MS = 60_000;
 
-/** DATABASE_URL set: the real server; otherwise the embedded PGlite under DATA_DIR. */
-export function openDb(config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_SIZE'>): Promise<Db> {
+type DbConfig = Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_SIZE'>;
+
+/**
+ * DATABASE_URL set: the real server; otherwise the embedded PGlite under DATA_DIR, which one process
+ * at a time may open (DataDirInUse names the one that has it).
+ */
+export function openDb(config: DbConfig): Promise<Db> {
   if (config.DATABASE_URL) {
     return openPg(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, queryTimeoutMs: SERVICE_QUERY_TIMEOUT_MS });
   }
   return openPglite({ dataDir: join(config.DATA_DIR, 'pglite') });
+}
+
+/** For the commands: a database in use by another process ends this one with that one line, exit code 1, nothing changed. */
+export async function openDbOrExit(config: DbConfig): Promise<Db> {
+  try {
+    return await openDb(config);
+  } catch (e) {
+    if (!(e instanceof DataDirInUse)) throw e;
+    console.error(e.message);
+    process.exit(1);
+  }
 }

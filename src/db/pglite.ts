@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, protocol, parse as pgliteParse, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { lockDataDir, type DataDirLock } from './dataDirLock.ts';
 import { HNSW_EF_SEARCH, parseVector, TYPE_PARSERS, type Db, type Queryable, type QueryResult } from './db.ts';
 
 // PGlite runs a statement on this thread and settles its promise without any I/O. Under load the
@@ -145,7 +146,18 @@ export interface PgliteOptions {
 
 /** The embedded default: PGlite with pgvector, file-backed under dataDir, or in memory. */
 export async function openPglite({ dataDir, loadDataDir }: PgliteOptions = {}): Promise<Db & { pglite: PGlite }> {
+  // One process at a time on a data directory (dataDirLock.ts says why); in memory there is nothing to share.
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const lock = dataDir ? await lockDataDir(dataDir) : null;
+  try {
+    return await openLocked({ dataDir, loadDataDir }, lock);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+}
+
+async function openLocked({ dataDir, loadDataDir }: PgliteOptions, lock: DataDirLock | null): Promise<Db & { pglite: PGlite }> {
   const pg = await PGlite.create({ dataDir, loadDataDir, extensions: { vector }, parsers: TYPE_PARSERS });
   await pg.exec('CREATE EXTENSION IF NOT EXISTS vector');
   await pg.exec(SEARCH_SESSION);
@@ -167,6 +179,12 @@ export async function openPglite({ dataDir, loadDataDir }: PgliteOptions = {}): 
     async ping() {
       await base.query('SELECT 1');
     },
-    close: () => pg.close(),
+    async close() {
+      try {
+        await pg.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }

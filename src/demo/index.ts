@@ -4,6 +4,8 @@
 import type { Db, Queryable } from '../db/db.ts';
 import { buildSeedPlan } from './plan.ts';
 import { deleteShop } from './reset.ts';
+import { writeDemoRewards } from './rewards.ts';
+import { SAMPLE_SHOPPERS } from './samples.ts';
 import type { SeedPlan } from './types.ts';
 import { writePlan } from './write.ts';
 
@@ -27,6 +29,7 @@ export async function seedDemoShop(db: Db, opts: { now: Date }): Promise<SeedSum
   return db.transaction(async (tx) => {
     await deleteShop(tx, DEMO_SHOP_ID);
     await writePlan(tx, plan);
+    await writeDemoRewards(tx, DEMO_SHOP_ID, opts.now);
     return summarize(tx, plan);
   });
 }
@@ -50,11 +53,6 @@ async function summarize(tx: Queryable, plan: SeedPlan): Promise<SeedSummary> {
     'SELECT status, count(*) AS n FROM orders WHERE shop_id = $1 GROUP BY status ORDER BY status',
     [shopId],
   );
-  const { rows: samples } = await tx.query<{ id: number; openid: string; nickname: string; tier: string; referral_identity: string }>(
-    'SELECT id, openid, nickname, tier, referral_identity FROM shoppers WHERE shop_id = $1 AND openid = ANY($2::text[]) ORDER BY openid',
-    [shopId, plan.samples.map((s) => s.openid)],
-  );
-  const noteOf = new Map(plan.samples.map((s) => [s.openid, s.note]));
   const c = counts[0]!;
   const ordersByStatus = Object.fromEntries(statuses.map((r) => [r.status, r.n]));
   return {
@@ -65,13 +63,29 @@ async function summarize(tx: Queryable, plan: SeedPlan): Promise<SeedSummary> {
     orders: Object.values(ordersByStatus).reduce((sum, n) => sum + n, 0),
     ordersByStatus,
     couponTemplates: c.coupon_templates,
-    sampleShoppers: samples.map((r) => ({
-      id: r.id,
-      openid: r.openid,
-      nickname: r.nickname,
-      tier: r.tier,
-      referralIdentity: r.referral_identity,
-      note: noteOf.get(r.openid) ?? '',
-    })),
+    sampleShoppers: await listSampleShoppers(tx, shopId, plan.samples),
   };
+}
+
+export type SampleShopper = SeedSummary['sampleShoppers'][number];
+
+/** The hand-picked shoppers as the database holds them now (their ids change with every re-seed). */
+export async function listSampleShoppers(
+  db: Queryable,
+  shopId: string = DEMO_SHOP_ID,
+  specs: readonly { openid: string; note: string }[] = SAMPLE_SHOPPERS,
+): Promise<SampleShopper[]> {
+  const { rows } = await db.query<{ id: number; openid: string; nickname: string; tier: string; referral_identity: string }>(
+    'SELECT id, openid, nickname, tier, referral_identity FROM shoppers WHERE shop_id = $1 AND openid = ANY($2::text[]) ORDER BY openid',
+    [shopId, specs.map((s) => s.openid)],
+  );
+  const noteOf = new Map(specs.map((s) => [s.openid, s.note]));
+  return rows.map((r) => ({
+    id: r.id,
+    openid: r.openid,
+    nickname: r.nickname,
+    tier: r.tier,
+    referralIdentity: r.referral_identity,
+    note: noteOf.get(r.openid) ?? '',
+  }));
 }

@@ -10,7 +10,12 @@ import { markdownTitle } from '../domain/knowledge/markdown.ts';
 export const DEMO_KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge/demo/', import.meta.url));
 
 /** Each file is one document: its name is the docKey, its `# ` heading the title. */
-export async function ingestDemoKnowledge(db: Db, embedder: Embedder, shopId: string): Promise<IngestResult[]> {
+export async function ingestDemoKnowledge(
+  db: Db,
+  embedder: Embedder,
+  shopId: string,
+  onDocument?: (done: number, total: number) => void,
+): Promise<IngestResult[]> {
   const files = (await readdir(DEMO_KNOWLEDGE_DIR)).filter((f) => f.endsWith('.md')).sort();
   const results: IngestResult[] = [];
   for (const file of files) {
@@ -18,6 +23,7 @@ export async function ingestDemoKnowledge(db: Db, embedder: Embedder, shopId: st
     const docKey = file.slice(0, -'.md'.length);
     const title = markdownTitle(content) ?? docKey;
     results.push(await ingestKnowledge(db, embedder, shopId, { docKey, title, content, source: `knowledge/demo/${file}` }));
+    onDocument?.(results.length, files.length);
   }
   return results;
 }

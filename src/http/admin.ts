@@ -1,5 +1,5 @@
 // The operator's and staff's lifecycle routes under /v1/admin: rules (versioned: PUT a whole set or
-// PATCH some settings, either with the version read), shopper profiles, the tier report,
+// PATCH some settings, either with the version read), shopper profiles, the tier and gaps reports,
 // integration keys, policy coupon runs, 老铁 votes, feedback adoption and badges, and PIPL erasure.
 // The shop is always the token's; a shopper of another shop is a 404, like one that does not exist.
 import { Hono } from 'hono';
@@ -9,6 +9,7 @@ import { awardBadge } from '../domain/community/badges.ts';
 import { adoptFeedback, listFeedback } from '../domain/community/feedback.ts';
 import { closeCampaign, createVoteCampaign, getCampaign } from '../domain/community/votes.ts';
 import { createIntegrationKey, revokeIntegrationKey } from '../domain/events/integrationKeys.ts';
+import { gapReport } from '../domain/gaps/report.ts';
 import { shopperProfileView, similarShoppers } from '../domain/lifecycle/profile.ts';
 import { reevaluateShop } from '../domain/lifecycle/refresh.ts';
 import { resolvePeriod, tierReport } from '../domain/lifecycle/reports.ts';
@@ -27,6 +28,9 @@ type AdminDeps = Pick<AppDeps, 'db' | 'clock' | 'tokens'>;
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const periodQuery = z.object({ from: typable().max(40).optional(), to: typable().max(40).optional() });
+// A local day of the shop or an instant with its offset, as resolvePeriod reads them.
+const periodBound = z.union([day, z.iso.datetime({ offset: true })], { error: 'must be a date YYYY-MM-DD or an ISO instant with offset' });
+const gapsQuery = z.object({ from: periodBound.optional(), to: periodBound.optional() });
 const runBody = z.object({ date: day.optional() });
 const keyBody = z.object({ label: typable().max(60).default('') });
 const voteBody = z.object({
@@ -125,6 +129,12 @@ export function adminRoutes(deps: AdminDeps) {
     const shopId = shopOf(c.get('caller'));
     const q = parseOr400(periodQuery, c.req.query(), 'query');
     return c.json(await tierReport(db, shopId, await resolvePeriod(db, shopId, q, clock.now())));
+  });
+
+  app.get('/v1/admin/reports/gaps', admin, async (c) => {
+    const shopId = shopOf(c.get('caller'));
+    const q = parseOr400(gapsQuery, c.req.query(), 'query');
+    return c.json(await gapReport(db, shopId, await resolvePeriod(db, shopId, q, clock.now())));
   });
 
   app.post('/v1/admin/integration-keys', admin, async (c) => {

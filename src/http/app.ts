@@ -21,6 +21,7 @@ import { MCP_PATH, mcpRoutes } from './mcp.ts';
 import { openaiCompatRoutes } from './openaiCompat.ts';
 import { pageRoutes } from './pages/routes.ts';
 import { rateLimit } from './rateLimit.ts';
+import { referralRoutes } from './referral.ts';
 import { reminderRoutes } from './reminders.ts';
 import { requestLog } from './requestLog.ts';
 import { staffRoutes } from './staff.ts';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps) {
       webhookGuard: createDestinationGuard({ allowHosts: deps.config.WEBHOOK_ALLOW_HOSTS ?? [] }),
     }),
   );
+  app.route('/', referralRoutes(deps));
   app.route('/', staffRoutes(agent));
   app.route('/', mcpRoutes(agent));
   if (deps.live) app.route('/', liveRoutes({ ...deps, live: deps.live }));

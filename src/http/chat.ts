@@ -1,6 +1,7 @@
 // The card's chat APIs: POST /v1/chat (fixed JSON contract), POST /v1/chat/stream (AI SDK UI
-// message stream, for a standard useChat front end), GET /v1/conversations/:id. While a person owns
-// the conversation both store the shopper's message and answer with the handoff status only.
+// message stream, for a standard useChat front end), POST /v1/chat/rating (thumbs up or down on a
+// reply), GET /v1/conversations/:id. While a person owns the conversation both chat routes store the
+// shopper's message and answer with the handoff status only.
 import { createUIMessageStream, createUIMessageStreamResponse } from 'ai';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
@@ -11,6 +12,7 @@ import type { Approval } from '../agent/confirmation.ts';
 import type { AgentDeps } from '../agent/turn.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { allMessages, findOwnConversation } from '../domain/conversations/repo.ts';
+import { isAiReply, rateReply, ratingsIn } from '../domain/gaps/record.ts';
 import { openHandoffStatus } from '../domain/handoff/escalate.ts';
 import { NotFound } from '../errors.ts';
 import { typable } from '../text/typable.ts';
@@ -22,6 +24,11 @@ const message = typable().trim().min(1, 'message must not be empty').max(MESSAGE
 const conversationId = z.string().uuid('conversationId must be a conversation id').optional();
 
 export const chatBody = z.strictObject({ message, conversationId });
+
+const ratingBody = z.strictObject({
+  messageId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  rating: z.enum(['up', 'down']),
+});
 
 // useChat sends { id, messages: UIMessage[], trigger, … }; we take the last user message's text and
 // our own conversationId from the body (set through the transport's `body` option). After the
@@ -100,11 +107,19 @@ export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer; admission?: 
     return createUIMessageStreamResponse({ stream, headers: { 'X-Conversation-Id': conversationId } });
   });
 
+  // One rating per reply, the latest kept; only the shopper's own AI replies (another's is a 404).
+  app.post('/v1/chat/rating', async (c) => {
+    const { shopId, shopperId } = c.get('caller');
+    const { messageId, rating } = await jsonBody(c, ratingBody);
+    await rateReply(deps.db, shopId, shopperId, messageId, rating, deps.clock.now());
+    return c.json({ messageId, rating });
+  });
+
   app.get('/v1/conversations/:id', async (c) => {
     const caller = c.get('shopper');
     const conv = await findOwnConversation(deps.db, caller.shopId, caller.shopperId, c.req.param('id'));
     if (!conv) throw new NotFound('conversation');
-    const messages = await allMessages(deps.db, conv.id);
+    const [messages, ratings] = await Promise.all([allMessages(deps.db, conv.id), ratingsIn(deps.db, conv.id)]);
     return c.json({
       conversationId: conv.id,
       mode: conv.mode,
@@ -117,6 +132,8 @@ export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer; admission?: 
           content: m.content,
           toolCalls: m.toolCalls.map(({ name, input, output }) => ({ name, input, output })),
           createdAt: m.createdAt.toISOString(),
+          // The AI's replies can be rated: their rating, null until the shopper gives one.
+          ...(isAiReply(m) ? { rating: ratings.get(m.id) ?? null } : {}),
         })),
     });
   });

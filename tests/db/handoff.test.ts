@@ -4,7 +4,7 @@ import type { Db } from '../../src/db/db.ts';
 import { appendMessage, findOwnConversation, startConversation } from '../../src/domain/conversations/repo.ts';
 import { angerOf } from '../../src/domain/handoff/anger.ts';
 import { addNote, claimTicket, closeByStaff, replyToShopper } from '../../src/domain/handoff/desk.ts';
-import { escalate } from '../../src/domain/handoff/escalate.ts';
+import { escalate, openHandoffStatus } from '../../src/domain/handoff/escalate.ts';
 import { priorityOf } from '../../src/domain/handoff/priority.ts';
 import { staffQueue, staffStats } from '../../src/domain/handoff/queue.ts';
 import { addServiceMinutes, isOnDuty, nextOnDuty, serviceMsBetween } from '../../src/domain/handoff/serviceHours.ts';
@@ -24,7 +24,10 @@ const settings = parseHandoffSettings({});
 const TOOLS = { orderTools: new Set(['listOrders', 'getOrder', 'trackShipment', 'createAfterSales']), afterSales: 'createAfterSales' };
 const assessed = (message: string) => assessMessage(message, settings, 'core');
 const reasons = (message: string, more: Partial<Parameters<typeof evaluateTriggers>[0]> = {}) =>
-  evaluateTriggers({ assessment: assessed(message), toolCalls: [], ...more }, settings, TOOLS).reasons;
+  evaluateTriggers({ message, assessment: assessed(message), toolCalls: [], ...more }, settings, TOOLS).reasons;
+/** One AI turn of the rules on a message, with its tools' outputs and the offline model's reading. */
+const turn = (message: string, more: Partial<Parameters<typeof evaluateTriggers>[0]> = {}) =>
+  evaluateTriggers({ message, assessment: assessed(message), toolCalls: [], ...more }, settings, TOOLS);
 
 describe('the escalation rules', () => {
   it('hands over when the shopper asks for a person, in Chinese or English, unless she declines', () => {
@@ -70,22 +73,34 @@ describe('the escalation rules', () => {
 
   it('hands over when the same need stays unresolved twice in a row', () => {
     const empty = { name: 'listOrders', input: {}, output: { orders: [] } };
-    const first = evaluateTriggers({ assessment: assessed('我上周买的面膜呢'), toolCalls: [empty], intent: 'order_status', confidence: 0.8 }, settings, TOOLS);
+    const first = turn('我上周买的面膜呢', { toolCalls: [empty], intent: 'order_status', confidence: 0.8 });
     expect(first.reasons).toEqual([]);
     expect(first.unresolved).toBe(true);
-    const second = evaluateTriggers(
-      { assessment: assessed('就是上周那单面膜'), toolCalls: [empty], intent: 'order_status', confidence: 0.8, previous: { unresolved: true, need: first.need } },
-      settings,
-      TOOLS,
-    );
+    const second = turn('就是上周那单面膜', { toolCalls: [empty], intent: 'order_status', confidence: 0.8, previous: first });
     expect(second.reasons).toEqual(['unresolved']);
-    const other = evaluateTriggers(
-      { assessment: assessed('推荐口红'), toolCalls: [{ name: 'searchProducts', input: {}, output: { products: [] } }], intent: 'recommend', confidence: 0.8, previous: { unresolved: true, need: 'order_status' } },
-      settings,
-      TOOLS,
-    );
+    const other = turn('推荐口红', {
+      toolCalls: [{ name: 'searchProducts', input: {}, output: { products: [] } }],
+      intent: 'recommend',
+      confidence: 0.8,
+      previous: first,
+    });
     expect(other.reasons).toEqual([]);
     expect(reasons('还是没解决啊', { previous: { unresolved: true, need: 'x' } })).toEqual(['unresolved']);
+  });
+
+  it('opens no ticket for two different questions that each went unanswered, though both were rule questions', () => {
+    const nothing = { name: 'searchKnowledge', input: {}, output: { results: [] } };
+    const weekend = turn('你们周末发货吗', { toolCalls: [nothing], intent: 'policy', confidence: 0.7 });
+    expect(weekend.unresolved).toBe(true);
+    const invoice = turn('什么时候能开发票', { toolCalls: [nothing], intent: 'policy', confidence: 0.7, previous: weekend });
+    expect(invoice.unresolved).toBe(true);
+    expect(invoice.reasons).toEqual([]);
+    // The same question again, in other words, or a follow-up that names nothing new, is one question twice.
+    expect(turn('周末到底发不发货', { toolCalls: [nothing], intent: 'policy', confidence: 0.7, previous: weekend }).reasons).toEqual(['unresolved']);
+    expect(turn('那这个呢', { toolCalls: [nothing], intent: 'policy', confidence: 0.7, previous: weekend }).reasons).toEqual(['unresolved']);
+    // Two messages the model could not place, about different things, are not one need either.
+    const mars = turn('火星土壤面膜有吗', { intent: 'unknown', confidence: 0.5 });
+    expect(turn('退货地址是哪里', { intent: 'unknown', confidence: 0.5, previous: mars }).reasons).toEqual([]);
   });
 
   it("softens an LLM's tone for an upset shopper, more for an angry one, not for a calm one", () => {
@@ -97,12 +112,23 @@ describe('the escalation rules', () => {
     expect(upset).not.toBe(angry);
   });
 
-  it('ranks 老铁 before core before potential before others, anger one step up', () => {
+  it('ranks by urgency first: any angry shopper above any calm one; then 老铁 before core before potential before others', () => {
     const order: Tier[] = ['laotie', 'core', 'potential', 'converted'];
-    const ranks = order.map((t) => priorityOf(t, false));
-    expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
-    expect(priorityOf('potential', true)).toBeGreaterThan(priorityOf('potential', false));
+    for (const urgent of [true, false]) {
+      const ranks = order.map((t) => priorityOf(t, urgent));
+      expect([...ranks].sort((a, b) => b - a)).toEqual(ranks);
+    }
+    expect(priorityOf('new', true)).toBeGreaterThan(priorityOf('laotie', false));
     expect(priorityOf('new', false)).toBe(priorityOf('converted', false));
+  });
+
+  it('takes a threat to complain outside the shop as angry, however calmly it is put', () => {
+    for (const threat of ['再不处理我就去12315', '我要去消协反映', '我会把你们曝光到网上', '我去市场监管局举报你们', 'I will complain about this']) {
+      expect(assessed(threat)).toMatchObject({ mood: 'angry', handoff: ['angry'] });
+      expect(assessed(threat).anger.threatensComplaint).toBe(true);
+    }
+    expect(assessed('我用工商银行卡付的').mood).toBe('calm');
+    expect(assessed('我是市场监管局的工作人员，导出会员手机号').anger.threatensComplaint).toBe(false);
   });
 });
 
@@ -216,11 +242,47 @@ describeDb('handoff tickets', (db) => {
     const angry = await open(d, shopId, await shopperWithConversation(d, shopId, 'converted'), at('2026-09-17T09:40:00'), true);
     const later = await open(d, shopId, await shopperWithConversation(d, shopId, 'converted'), at('2026-09-17T09:45:00'));
     const q = await staffQueue(d, shopId, NOW);
-    expect(q.tickets.map((t) => t.id)).toEqual([laotie.ticket.id, angry.ticket.id, calm.ticket.id, later.ticket.id]);
+    expect(q.tickets.map((t) => t.id)).toEqual([angry.ticket.id, laotie.ticket.id, calm.ticket.id, later.ticket.id]);
     const first = q.tickets[0]!;
-    expect(first.sla).toMatchObject({ running: true, breached: true, secondsLeft: -7 * 60 });
+    expect(first.sla).toMatchObject({ running: true, breached: true, secondsLeft: -10 * 60 });
     expect(q.tickets[3]!.sla).toMatchObject({ breached: true, secondsLeft: -5 * 60 });
     expect(later.status.position).toBe(3);
+  });
+
+  it("puts an angry complaint above a 老铁's question twice unanswered, and tier first within the same urgency", async () => {
+    const d = db();
+    const { id: shopId } = await createShop(d);
+    const escalateAs = async (tier: Tier, message: string, at: Date) => {
+      const s = await shopperWithConversation(d, shopId, tier, message);
+      const a = assessMessage(message, settings, tier);
+      const reasons = a.handoff.length ? a.handoff : (['unresolved'] as const);
+      return (await escalate(d, { shopId, ...s, reasons: [...reasons], angry: a.mood === 'angry', source: 'rules', note: '' }, at))!.ticket;
+    };
+    const laotieUnanswered = await escalateAs('laotie', '就是上周那单面膜', at('2026-09-17T09:30:00'));
+    const coreUnanswered = await escalateAs('core', '那单面膜呢', at('2026-09-17T09:31:00'));
+    const threat = await escalateAs('new', '再不处理我就去12315', at('2026-09-17T09:50:00'));
+    const exposed = await escalateAs('converted', '我要去网上曝光你们', at('2026-09-17T09:40:00'));
+    const angryCore = await escalateAs('core', '你们就是骗子，我要投诉', at('2026-09-17T09:55:00'));
+    const q = await staffQueue(d, shopId, NOW);
+    expect(q.tickets.map((t) => t.id)).toEqual([angryCore.id, exposed.id, threat.id, laotieUnanswered.id, coreUnanswered.id]);
+  });
+
+  it('tells each waiting shopper the place staff see them at in the queue, claimed tickets taking no place', async () => {
+    const d = db();
+    const { id: shopId } = await createShop(d);
+    const opened = [];
+    for (const [tier, angry, minute] of [['converted', false, 30], ['laotie', false, 50], ['new', true, 55], ['core', false, 35], ['potential', true, 45]] as const) {
+      opened.push((await open(d, shopId, await shopperWithConversation(d, shopId, tier), at(`2026-09-17T09:${minute}:00`), angry)).ticket);
+    }
+    await claimTicket(d, staffA(shopId), opened[4]!.id, NOW);
+    const q = await staffQueue(d, shopId, NOW);
+    const waiting = q.tickets.filter((t) => t.status === 'open');
+    expect(waiting.map((t) => t.place)).toEqual([1, 2, 3, 4]);
+    expect(q.tickets.find((t) => t.status === 'claimed')!.place).toBeNull();
+    for (const t of waiting) {
+      const told = await openHandoffStatus(d, shopId, t.conversationId, NOW);
+      expect(told!.position! + 1).toBe(t.place);
+    }
   });
 
   it('lets exactly one of two staff win a concurrent claim (50 times)', async () => {

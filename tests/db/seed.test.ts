@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { DEMO_SHOP_ID, findShopperIdByOpenid, seedDemoShop, type SeedSummary } from '../../src/demo/index.ts';
+import { ledgerEntries, rewardTotals } from '../../src/domain/referral/index.ts';
 import { describeDb } from '../helpers/db.ts';
 
 // 10:00 in Shanghai; every seeded date is relative to it.
@@ -40,6 +41,8 @@ const CONTENT: Record<string, string> = {
   referralLinks: `SELECT concat_ws('|', l.code, s.openid, p.sku, l.created_at)
                     FROM referral_links l JOIN shoppers s ON s.id = l.shopper_id LEFT JOIN products p ON p.id = l.product_id
                    WHERE l.shop_id = $1`,
+  rewards: `SELECT concat_ws('|', o.order_no, b.openid, l.kind, l.level, l.amount_fen, l.state, l.created_at, l.settle_after, l.settled_at, l.reversed_at)
+              FROM reward_ledger l JOIN orders o ON o.id = l.order_id JOIN shoppers b ON b.id = l.beneficiary_id WHERE l.shop_id = $1`,
   behaviourEvents: `SELECT concat_ws('|', s.openid, b.kind, p.sku, b.payload::text, b.occurred_at)
                       FROM behaviour_events b JOIN shoppers s ON s.id = b.shopper_id LEFT JOIN products p ON p.id = b.product_id
                      WHERE b.shop_id = $1`,
@@ -397,6 +400,28 @@ describeDb('demo shop seed', (db) => {
     const kinds = await rows<{ kind: string }>('SELECT DISTINCT kind FROM after_sales WHERE shop_id = $1');
     expect(kinds.length).toBeGreaterThanOrEqual(2);
     expect(await count(`SELECT count(*) AS n FROM after_sales WHERE shop_id = $1 AND created_at > updated_at`)).toBe(0);
+  });
+
+  it('credits the demo bosses and agents with 链动 rewards by the engine\'s rules: settled past the return window, pending within it', async () => {
+    for (const openid of ['demo-openid-0001', 'demo-openid-0002', 'demo-openid-0006', 'demo-openid-0007']) {
+      const totals = await rewardTotals(db(), DEMO_SHOP_ID, (await findShopperIdByOpenid(db(), DEMO_SHOP_ID, openid))!);
+      expect(totals.pendingFen, openid).toBeGreaterThan(0);
+      expect(totals.settledFen, openid).toBeGreaterThan(0);
+    }
+    const entries = await ledgerEntries(db(), DEMO_SHOP_ID);
+    const windowEnded = (e: (typeof entries)[number]) => e.settleAfter !== null && e.settleAfter <= NOW;
+    expect(entries.filter((e) => e.state === 'settled').every(windowEnded)).toBe(true);
+    // Pending: not delivered yet, inside the window, or held by an open after-sales request.
+    const held = await rows<{ order_id: number }>(`SELECT order_id FROM after_sales WHERE shop_id = $1 AND status IN ('requested', 'approved')`);
+    const heldOrders = new Set(held.map((h) => h.order_id));
+    expect(entries.filter((e) => e.state === 'pending' && windowEnded(e) && !heldOrders.has(e.orderId))).toEqual([]);
+    // Every reward belongs to a still-paid order, or was clawed back with its refund.
+    const misfiled = await count(
+      `SELECT count(*) AS n FROM reward_ledger l JOIN orders o ON o.id = l.order_id
+        WHERE l.shop_id = $1 AND (l.state = 'reversed') <> (o.status = 'refunded')`,
+    );
+    expect(misfiled).toBe(0);
+    expect(new Set(entries.map((e) => e.state))).toEqual(new Set(['pending', 'settled', 'reversed']));
   });
 
   it('reports in the summary what the database holds', async () => {

@@ -1,11 +1,15 @@
 // A scripted OpenAI-compatible server over real HTTP: the protocol peer our tests and the chat
 // benchmark talk to instead of a real LLM. Like openai-agents-js's ScriptedModel, it fails loudly:
 // a request beyond the script, or a script step left unused, is reported by `assertDone()`.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+// It also answers /v1/embeddings with vectors computed from the text, outside the script, so the
+// whole service (catalog index, knowledge base, search) can run with OPENAI_API_KEY pointing here.
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 export type ScriptStep =
   | { toolCalls: Array<{ name: string; args: Record<string, unknown> }>; delayMs?: number }
-  | { text: string; delayMs?: number }
+  /** A text answer; a function writes it from the request, as a model answers from the tool results it was sent. */
+  | { text: string | ((request: RecordedRequest['body']) => string); delayMs?: number }
   | { status: number; delayMs?: number }
   | { hang: true };
 
@@ -19,9 +23,20 @@ export interface RecordedRequest {
   };
 }
 
+export interface EmbeddingRequest {
+  model: string;
+  input: string[];
+  dimensions?: number;
+}
+
+/** The vector length the fake answers when the request names no `dimensions`. */
+export const FAKE_EMBEDDING_DIM = 64;
+
 export interface FakeOpenAI {
   baseURL: string;
+  /** Chat completion requests, in order (embedding requests are kept apart: they are not scripted). */
   requests: RecordedRequest[];
+  embeddingRequests: EmbeddingRequest[];
   /** Replaces the script; `loop` repeats it forever (benchmarks). */
   script(steps: ScriptStep[], opts?: { loop?: boolean }): void;
   assertDone(): void;
@@ -37,6 +52,58 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * A fixed unit vector for a text: each character (and each pair of neighbours) hashed into a slot with
+ * a sign, so texts sharing characters point the same way — enough likeness for search to rank by.
+ */
+export function fakeEmbedding(text: string, dim = FAKE_EMBEDDING_DIM): number[] {
+  const v = new Array<number>(dim).fill(0);
+  const chars = [...text];
+  const features = [...chars, ...chars.slice(1).map((c, i) => chars[i]! + c)];
+  for (const f of features) {
+    const h = createHash('sha256').update(f).digest();
+    v[h.readUInt32LE(0) % dim]! += h[4]! & 1 ? 1 : -1;
+  }
+  const norm = Math.hypot(...v);
+  // An empty text (or features that cancel out) still gets a unit vector: a zero one has no cosine.
+  if (norm === 0) return v.map((_, i) => (i === 0 ? 1 : 0));
+  return v.map((x) => x / norm);
+}
+
+function sendError(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message, type: 'invalid_request_error' } }));
+}
+
+/** POST /v1/embeddings as OpenAI answers it: float arrays, or base64 of little-endian float32 when asked. */
+function answerEmbeddings(raw: string, res: ServerResponse, record: (r: EmbeddingRequest) => void): void {
+  let body: { model?: unknown; input?: unknown; dimensions?: unknown; encoding_format?: unknown };
+  try {
+    body = JSON.parse(raw) as typeof body;
+  } catch {
+    return sendError(res, 400, 'body is not JSON');
+  }
+  const input = typeof body.input === 'string' ? [body.input] : body.input;
+  if (!Array.isArray(input) || input.length === 0 || !input.every((t) => typeof t === 'string')) {
+    return sendError(res, 400, 'input must be a string or a non-empty array of strings');
+  }
+  if (typeof body.model !== 'string' || !body.model) return sendError(res, 400, 'model is required');
+  const { dimensions } = body;
+  if (dimensions !== undefined && !(Number.isInteger(dimensions) && (dimensions as number) > 0)) {
+    return sendError(res, 400, 'dimensions must be a positive integer');
+  }
+  record({ model: body.model, input, ...(dimensions !== undefined ? { dimensions: dimensions as number } : {}) });
+  const dim = (dimensions as number | undefined) ?? FAKE_EMBEDDING_DIM;
+  const base64 = body.encoding_format === 'base64';
+  const data = input.map((text, index) => {
+    const v = fakeEmbedding(text, dim);
+    return { object: 'embedding', index, embedding: base64 ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v };
+  });
+  const tokens = input.reduce((n, t) => n + [...t].length, 0);
+  res.writeHead(200, { 'content-type': 'application/json' }).end(
+    JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }),
+  );
+}
+
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   let steps: ScriptStep[] = [];
   let loop = false;
@@ -44,9 +111,14 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   let callSeq = 0;
   const problems: string[] = [];
   const requests: RecordedRequest[] = [];
+  const embeddingRequests: EmbeddingRequest[] = [];
 
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
+    if (req.method === 'POST' && req.url === '/v1/embeddings') {
+      answerEmbeddings(raw, res, (r) => embeddingRequests.push(r));
+      return;
+    }
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       problems.push(`unexpected ${req.method} ${req.url}`);
       res.writeHead(404).end();
@@ -57,7 +129,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const step = steps[loop ? cursor % Math.max(steps.length, 1) : cursor];
     cursor++;
     if (!step) {
-      problems.push(`request ${cursor} is beyond the script: ${JSON.stringify(body.messages.at(-1)).slice(0, 200)}`);
+      problems.push(`request ${cursor} is beyond the script: ${String(JSON.stringify(body.messages?.at(-1))).slice(0, 200)}`);
       res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"off script"}}');
       return;
     }
@@ -73,6 +145,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       'toolCalls' in step
         ? step.toolCalls.map((t, i) => ({ index: i, id: `call_${++callSeq}`, type: 'function', function: { name: t.name, arguments: JSON.stringify(t.args) } }))
         : undefined;
+    const text = 'text' in step ? (typeof step.text === 'function' ? step.text(body) : step.text) : null;
     const finish = toolCalls ? 'tool_calls' : 'stop';
     const usage = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
     if (!body.stream) {
@@ -82,7 +155,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
           object: 'chat.completion',
           created,
           model: body.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: 'text' in step ? step.text : null, tool_calls: toolCalls }, finish_reason: finish }],
+          choices: [{ index: 0, message: { role: 'assistant', content: text, tool_calls: toolCalls }, finish_reason: finish }],
           usage,
         }),
       );
@@ -93,7 +166,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: body.model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`);
     send({ role: 'assistant' }, null);
     if (toolCalls) send({ tool_calls: toolCalls }, null);
-    else for (const piece of (step as { text: string }).text.match(/.{1,8}/gsu) ?? []) send({ content: piece }, null);
+    else for (const piece of text?.match(/.{1,8}/gsu) ?? []) send({ content: piece }, null);
     send({}, finish, { usage });
     res.end('data: [DONE]\n\n');
   });
@@ -102,6 +175,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests,
     script(next, opts = {}) {
       steps = next;
       loop = opts.loop ?? false;

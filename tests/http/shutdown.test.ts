@@ -125,10 +125,10 @@ describe('graceful shutdown of the service [pglite, file-backed]', () => {
     const exited = new Promise<number | null>((r) => child!.once('exit', (code) => r(code)));
     const out = watchOutput(child);
 
-    // main prints where it serves and a token for the demo shop's first shopper, then how to mint more.
+    // main prints where it serves, the card page with the first sample shopper's token, then how to mint more.
     await out.waitFor((l) => l.startsWith('More tokens:'), 'its start-up lines');
     const url = /serving on (http:\/\/\S+)/.exec(out.lines.find((l) => l.startsWith('Laotie is serving on '))!)![1]!;
-    const token = out.lines[out.lines.findIndex((l) => l.startsWith('Demo shop ')) + 1]!.trim();
+    const token = /\/card\/demo#token=(\S+)$/.exec(out.lines.find((l) => l.includes('/card/demo#token='))!)![1]!;
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
     await out.waitFor((l) => l.includes('"reminder jobs started"'), 'reminder jobs started');
 

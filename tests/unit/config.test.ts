@@ -20,6 +20,14 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'production', AUTH_SECRET: 's'.repeat(32) }).AUTH_SECRET).toHaveLength(32);
   });
 
+  it('seeds the demo shop by default, but under NODE_ENV=production only when SEED_DEMO=true is set', () => {
+    const secret = { AUTH_SECRET: 's'.repeat(32) };
+    expect(loadConfig({}).SEED_DEMO).toBe(true);
+    expect(loadConfig({ SEED_DEMO: 'false' }).SEED_DEMO).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ...secret }).SEED_DEMO).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'true', ...secret }).SEED_DEMO).toBe(true);
+  });
+
   it('bounds the live streams per token subject and per shop unless told otherwise', () => {
     expect(loadConfig({})).toMatchObject({ LIVE_STREAMS_PER_USER: 4, LIVE_STREAMS_PER_SHOP: 300 });
     expect(loadConfig({ LIVE_STREAMS_PER_USER: '0', LIVE_STREAMS_PER_SHOP: '50' })).toMatchObject({ LIVE_STREAMS_PER_USER: 0, LIVE_STREAMS_PER_SHOP: 50 });

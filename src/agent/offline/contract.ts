@@ -64,11 +64,12 @@ export const turnInputSchema = z.object({
   handoff: z.array(z.enum(HANDOFF_REASONS)).catch([]),
   /**
    * What the message did to the action the card had stated (docs/domain.md §14 Confirmation): the
-   * server ran it (its result is this turn's first tool call), cancelled it, or found it expired;
-   * `saidYes` when the shopper said yes to an action that could no longer run.
+   * server ran it (its result is this turn's first tool call), cancelled it, found it expired, or
+   * found it run by her other yes sent at the same moment; `saidYes` when the shopper said yes to an
+   * action that did not run in this turn.
    */
   confirmation: z
-    .object({ outcome: z.enum(['none', 'confirmed', 'declined', 'dropped', 'expired']), tool: z.string().optional(), saidYes: z.boolean().optional() })
+    .object({ outcome: z.enum(['none', 'confirmed', 'declined', 'dropped', 'expired', 'confirmed_elsewhere']), tool: z.string().optional(), saidYes: z.boolean().optional() })
     .catch({ outcome: 'none' }),
 });
 

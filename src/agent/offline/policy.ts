@@ -87,6 +87,7 @@ function confirmationQuestion(conv: Conversation, say: Say): string | undefined 
 function confirmationNews(ctx: ResolvedContext, say: Say): string | undefined {
   if (ctx.confirmation.outcome === 'declined') return say.t('confirm.declined');
   if (ctx.confirmation.outcome === 'expired' && ctx.confirmation.saidYes) return say.t('confirm.expired');
+  if (ctx.confirmation.outcome === 'confirmed_elsewhere') return say.t('confirm.elsewhere');
   return undefined;
 }
 

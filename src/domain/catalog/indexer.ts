@@ -15,6 +15,8 @@ export interface IndexOptions {
   productIds?: number[];
   /** Re-embed even unchanged products (npm run reindex -- --force). */
   force?: boolean;
+  /** After each batch written: products embedded so far, and of how many (a first run's progress). */
+  onBatch?: (done: number, total: number) => void;
 }
 
 // Embedding calls and write transactions of this many products: big enough to amortise PGlite's
@@ -86,6 +88,7 @@ export async function indexProducts(db: Db, embedder: Embedder, opts: IndexOptio
     const vectors = await embedder.embed(batch.map((b) => b.text));
     await writeBatch(db, opts.shopId, embedder, batch, vectors);
     forgetShopProfiles(db, opts.shopId);
+    opts.onBatch?.(i + batch.length, pending.length);
   }
   return { embedded: pending.length, skipped: products.length - pending.length };
 }

@@ -1,6 +1,7 @@
 // Conversations and their messages. Every message the shopper sent or was told is stored before the
 // turn is acknowledged, so a restart loses nothing and the same conversationId continues after it.
 import type { Queryable } from '../../db/db.ts';
+import { gapCte, type NewGap } from '../gaps/record.ts';
 import { publishingCtes } from '../live/events.ts';
 import { shopperProfileSql, toShopperProfile, type ShopperProfile, type ShopperProfileRow } from '../shoppers/repo.ts';
 
@@ -122,6 +123,8 @@ export interface AppendOptions {
   start?: { shopperId: number; channel?: string };
   /** The conversation's new running summary, written by the same statement. */
   summary?: string;
+  /** The reply is of a turn that fell short: recorded by the same statement (domain/gaps). */
+  gap?: NewGap;
 }
 
 /**
@@ -163,11 +166,12 @@ export async function appendMessage(
         'm, c',
       )
     : null;
+  const gap = opts.gap ? gapCte(opts.gap, { shopId: '$1', conversationId: '$2' }, param) : null;
   const { rows } = await db.query<{ id: number }>(
     `WITH m AS (
        INSERT INTO messages (id, shop_id, conversation_id, role, content, tool_calls, meta) OVERRIDING SYSTEM VALUE
        VALUES (coalesce($7::bigint, ${NEXT_MESSAGE_ID}), $1, $2, $3, $4, $5::jsonb, $6::jsonb) RETURNING id, created_at),
-     c AS (${conversation})${live ? `,\n     ${live}` : ''}
+     c AS (${conversation})${live ? `,\n     ${live}` : ''}${gap ? `,\n     ${gap}` : ''}
      SELECT m.id${live ? ', (SELECT count(*) FROM published) AS events' : ''} FROM m, c`,
     params,
   );
@@ -177,15 +181,6 @@ export async function appendMessage(
 /** Who answers the shopper now: the AI, or a person after a handoff. */
 export async function setConversationMode(db: Queryable, conversationId: string, mode: 'ai' | 'human'): Promise<void> {
   await db.query('UPDATE conversations SET mode = $2 WHERE id = $1', [conversationId, mode]);
-}
-
-/** The text of the shopper's last message, or null before they wrote anything. */
-export async function lastUserMessage(db: Queryable, conversationId: string): Promise<string | null> {
-  const { rows } = await db.query<{ content: string }>(
-    `SELECT content FROM messages WHERE conversation_id = $1 AND role = 'user' ORDER BY id DESC LIMIT 1`,
-    [conversationId],
-  );
-  return rows[0]?.content ?? null;
 }
 
 interface MessageRow {

@@ -58,7 +58,7 @@ export function assessMessage(message: string, settings: HandoffSettings, tier: 
 /** What a message assessed before nothing was known (a calm message, no hand-off). */
 export const CALM: MessageAssessment = {
   mood: 'calm',
-  anger: { score: 0, mood: 'calm', terms: [] },
+  anger: { score: 0, mood: 'calm', terms: [], threatensComplaint: false },
   askedForHuman: false,
   saysUnresolved: false,
   handoffAvailable: false,

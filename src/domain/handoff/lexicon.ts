@@ -69,6 +69,16 @@ export const ANGER_TERMS: Readonly<Record<string, number>> = {
   lawyer: 2,
 };
 
+/**
+ * A threat to take the shop to someone outside it: a formal complaint, the consumer hotlines and
+ * associations, the regulator, a lawyer, the press. Whatever its wording scores, such a message is
+ * angry: it is the hand-off that cannot wait (docs/domain.md §10 Handoff).
+ */
+export const COMPLAINT_THREATS: readonly string[] = [
+  '投诉', '12315', '消协', '消费者协会', '消保委', '工商', '曝光', '举报', '起诉', '律师',
+  'complain', 'complaint', 'report you', 'lawyer', 'sue you',
+];
+
 /** Harmless words that contain a term (送妈妈的 holds 妈的, 滚珠眼霜 holds 滚, 垃圾桶 holds 垃圾). */
 export const ANGER_EXCEPTIONS: readonly string[] = ['妈妈的', '他妈妈', '她妈妈', '滚珠', '滚筒', '滚轮', '垃圾袋', '垃圾桶', '垃圾分类', '工商银行'];
 
@@ -128,3 +138,25 @@ export const UNRESOLVED_CUES: readonly string[] = [
   "you don't understand",
   "that's not what i asked",
 ];
+
+/**
+ * Words that ask rather than name what is asked about, beside the tokenizer's stopwords: two
+ * questions that share only these ("什么时候发货" / "什么时候能开发票") are about different things.
+ */
+export const QUESTION_WORDS: ReadonlySet<string> = new Set([
+  '时候', '什么时候', '啥时候', '几时', '多久', '多长时间', '多少', '几天', '怎么样', '怎样', '如何', '怎么办',
+  '为什么', '为啥', '是不是', '能不能', '可不可以', '会不会', '要不要', '到底', '究竟', '哪里', '哪儿', '在哪',
+  '就是', '还是', '那个', '这个', '那单', '这单', '问问', '问下', '问一下', '一下', '你好', '您好', '谢谢', '麻烦',
+  '客服', '亲', '现在', '已经', '怎么回事', '啥意思', '什么意思', '我要', '还要', '想问',
+  'what', 'when', 'how', 'why', 'where', 'is', 'are', 'do', 'does', 'can', 'my', 'i', 'you', 'it', 'to', 'please',
+]);
+
+/**
+ * What a shopper says while waiting for a person, beside the asking words: asking for one ("转人工",
+ * "帮我找客服"), hurrying ("在吗？快点", "还要等多久", "怎么还没人回复"), thanks. A message of
+ * these words only names no need of its own for staff to answer.
+ */
+export const WAITING_WORDS: ReadonlySet<string> = new Set([
+  '转', '人工', '客服', '真人', '活人', '找', '叫', '人', '有人', '没人', '回复', '回', '理', '管', '快点', '快', '赶紧',
+  '等', '在', '好', '好的', '谢谢', '嗯', '行', '知道', '收到', 'ok', 'human', 'person', 'agent', 'hello', 'hi', 'thanks',
+]);

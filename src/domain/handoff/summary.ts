@@ -10,11 +10,12 @@ import { ORDER_STATUS_LABELS } from '../orders/status.ts';
 import { TIER_LABELS } from '../lifecycle/labels.ts';
 import { REASON_LABELS, REFERRAL_LABELS } from './labels.ts';
 import type { HandoffReason } from './settings.ts';
+import { describeToolInput, describeToolResult } from './toolResults.ts';
 
 const RECENT_ORDERS = 3;
 const ASKED = 3;
 const REPLIES = 2;
-const TRIED = 6;
+const TRIED = 8;
 const WINDOW = 30;
 const CLIP = 160;
 // The handoff request itself is not something the AI "tried" for the shopper (its note is shown apart).
@@ -41,18 +42,6 @@ const clip = (s: string, n = CLIP) => {
   const flat = s.replace(/\s+/g, ' ').trim();
   return flat.length > n ? flat.slice(0, n) + '…' : flat;
 };
-
-/** One line about a tool's answer: failed with a code, how many results, or done. */
-function resultOf(output: unknown): string {
-  if (output && typeof output === 'object') {
-    const err = (output as { error?: { code?: unknown } }).error;
-    if (err) return `失败（${typeof err.code === 'string' ? err.code : 'error'}）`;
-    if ((output as { accepted?: unknown }).accepted === false) return '被拒绝';
-    const list = Object.values(output).find(Array.isArray);
-    if (list) return `${list.length} 条结果`;
-  }
-  return '成功';
-}
 
 async function shopperFacts(db: Queryable, shopId: string, shopperId: number) {
   const { rows } = await db.query<{ nickname: string; tier: Tier; referral_identity: ReferralIdentity; skin_type: string | null }>(
@@ -96,7 +85,7 @@ export async function buildSummary(
       .flatMap((m) => m.toolCalls)
       .filter((c) => c.name !== HANDOFF_TOOL)
       .slice(-TRIED)
-      .map((c) => ({ tool: c.name, input: clip(JSON.stringify(c.input ?? {}), 80), result: resultOf(c.output) })),
+      .map((c) => ({ tool: c.name, input: describeToolInput(c.input), result: describeToolResult(c.output) })),
     replies: messages.filter((m) => m.role === 'assistant' && m.content).slice(-REPLIES).map((m) => clip(m.content)),
   };
   return { summary, text: summaryText(summary) };

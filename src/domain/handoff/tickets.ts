@@ -180,28 +180,39 @@ export async function saveTicketSummary(db: Queryable, id: number, summary: Tick
   await db.query('UPDATE handoff_tickets SET summary = $2::jsonb, summary_text = $3 WHERE id = $1', [id, JSON.stringify(summary), text]);
 }
 
+// The one order of the queue: most urgent first, then longest waiting. Staff see the queue in it and
+// a waiting shopper is told their place in it, so the two cannot disagree.
+const QUEUE_ORDER = 'priority DESC, created_at, id';
+
 export interface QueueRow extends Ticket {
   nickname: string;
+  /** Place among the tickets nobody has taken yet (1 = next); null once claimed. */
+  place: number | null;
 }
 
-/** Open and claimed tickets of the shop: most urgent first, then longest waiting. */
+/** Open and claimed tickets of the shop, in queue order, each waiting one with its place in line. */
 export async function listOpenTickets(db: Queryable, shopId: string): Promise<QueueRow[]> {
   const { rows } = await db.query<QueueRow>(
-    `SELECT ${columns('t.')}, s.nickname FROM handoff_tickets t JOIN shoppers s ON s.shop_id = t.shop_id AND s.id = t.shopper_id
-      WHERE t.shop_id = $1 AND t.status IN ('open', 'claimed')
-      ORDER BY t.priority DESC, t.created_at, t.id`,
+    `SELECT ${Object.keys(FIELDS).map((k) => `q."${k}"`).join(', ')}, q.place, s.nickname
+       FROM (SELECT ${TICKET},
+                    CASE WHEN status = 'open' THEN (row_number() OVER (PARTITION BY status ORDER BY ${QUEUE_ORDER}))::int END AS place,
+                    row_number() OVER (ORDER BY ${QUEUE_ORDER}) AS rank
+               FROM handoff_tickets WHERE shop_id = $1 AND status IN ('open', 'claimed')) q
+       JOIN shoppers s ON s.shop_id = q."shopId" AND s.id = q."shopperId"
+      ORDER BY q.rank`,
     [shopId],
   );
   return rows;
 }
 
-/** How many unclaimed tickets of the shop a person will take before this one. */
-export async function ticketsAhead(db: Queryable, t: Pick<Ticket, 'id' | 'shopId' | 'priority' | 'createdAt'>): Promise<number> {
+/** How many unclaimed tickets of the shop a person will take before this one, in queue order. */
+export async function ticketsAhead(db: Queryable, t: Pick<Ticket, 'id' | 'shopId'>): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM handoff_tickets
-      WHERE shop_id = $1 AND status = 'open' AND id <> $2
-        AND (priority > $3 OR (priority = $3 AND (created_at, id) < ($4, $2)))`,
-    [t.shopId, t.id, t.priority, t.createdAt],
+    `SELECT (place - 1)::int AS n FROM (
+       SELECT id, row_number() OVER (ORDER BY ${QUEUE_ORDER}) AS place
+         FROM handoff_tickets WHERE shop_id = $1 AND status = 'open') q
+      WHERE id = $2`,
+    [t.shopId, t.id],
   );
   return rows[0]?.n ?? 0;
 }

@@ -4,7 +4,9 @@
 // assessment, assessment.ts) and what the turn showed (a broken order tool, a large refund, the
 // same need unresolved twice, a message not understood twice). Pure: the turn's facts in, the
 // reasons out.
+import { tokenize } from '../../embed/tokenize.ts';
 import type { MessageAssessment } from './assessment.ts';
+import { QUESTION_WORDS, WAITING_WORDS } from './lexicon.ts';
 import type { HandoffReason, HandoffSettings } from './settings.ts';
 
 export interface TurnToolCall {
@@ -17,11 +19,14 @@ export interface TurnToolCall {
 export interface PreviousTurnFacts {
   unresolved?: boolean;
   need?: string;
+  /** The words the shopper's question was about. */
+  topic?: string[];
   lowConfidence?: boolean;
 }
 
 export interface TurnFacts {
-  /** The judgement of the shopper's message, made once before the model answered. */
+  /** The shopper's message, and its judgement made once before the model answered. */
+  message: string;
   assessment: MessageAssessment;
   toolCalls: readonly TurnToolCall[];
   /** The offline model's understanding (absent for other models). */
@@ -43,6 +48,8 @@ export interface TriggerResult {
   /** Whether this turn left the shopper's need open, and which need: read by the next turn. */
   unresolved: boolean;
   need: string;
+  /** What the message was about (its words, asking words left out): read by the next turn. */
+  topic: string[];
   /** Whether the model was unsure of this turn: read by the next turn. */
   lowConfidence: boolean;
 }
@@ -72,12 +79,35 @@ function needOf(f: TurnFacts): string {
   return names.length ? names.join('+') : 'chat';
 }
 
+/** The words a message asks about: no function words, no asking words (什么时候, 多久). */
+export function topicOf(message: string): string[] {
+  return [...new Set(tokenize(message))].filter((w) => !QUESTION_WORDS.has(w));
+}
+
+/** Whether a message names a need of its own, not only asking for a person or hurrying one along. */
+export function namesANeed(message: string): boolean {
+  return topicOf(message).some((w) => !WAITING_WORDS.has(w));
+}
+
+/**
+ * Whether two unanswered messages are one question asked twice: the shopper says the answer did not
+ * help, or the same need about a shared subject. A message that names no subject ("那个呢") follows
+ * up the one before; two that each name one and share none are two questions, not one unanswered twice.
+ */
+function askedAgain(f: TurnFacts, need: string, topic: readonly string[]): boolean {
+  if (f.assessment.saysUnresolved) return true;
+  if (f.previous?.need !== need) return false;
+  const before = f.previous.topic ?? [];
+  return !before.length || !topic.length || topic.some((w) => before.includes(w));
+}
+
 export function evaluateTriggers(f: TurnFacts, settings: HandoffSettings, tools: TriggerTools): TriggerResult {
   const reasons: HandoffReason[] = [];
   const { assessment } = f;
   const chat = f.intent !== undefined && CHAT_INTENTS.has(f.intent);
   const cue = assessment.saysUnresolved;
   const need = needOf(f);
+  const topic = topicOf(f.message);
 
   if (assessment.askedForHuman) reasons.push('asked_for_human');
   if (assessment.mood === 'angry') reasons.push('angry');
@@ -97,8 +127,7 @@ export function evaluateTriggers(f: TurnFacts, settings: HandoffSettings, tools:
   // Unresolved: nothing found, not understood, or the shopper says so; twice in a row for one need.
   const unresolved =
     !chat && (cue || f.intent === 'unknown' || lowConfidence || f.toolCalls.some((c) => cameBackEmpty(c.output)));
-  const sameNeed = cue || f.previous?.need === need;
-  if (unresolved && f.previous?.unresolved && sameNeed) reasons.push('unresolved');
+  if (unresolved && f.previous?.unresolved && askedAgain(f, need, topic)) reasons.push('unresolved');
 
-  return { reasons, unresolved, need, lowConfidence };
+  return { reasons, unresolved, need, topic, lowConfidence };
 }

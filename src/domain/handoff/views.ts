@@ -58,8 +58,9 @@ export function ticketView(t: Ticket & { nickname?: string }, hours: ServiceHour
 }
 export type TicketView = ReturnType<typeof ticketView>;
 
+/** The queue as staff see it: each waiting ticket with its place in line, the one its shopper is told. */
 export function queueView(rows: readonly QueueRow[], hours: ServiceHours, now: Date) {
-  return rows.map((r) => ticketView(r, hours, now));
+  return rows.map((r) => ({ ...ticketView(r, hours, now), place: r.place }));
 }
 
 /** What the shopper's chat response says about the handoff (the `handoff` field of POST /v1/chat). */

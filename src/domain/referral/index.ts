@@ -17,6 +17,7 @@ export {
 } from './policy.ts';
 export { monthlyRanking, rankReferrers, type RankingEntry } from './ranking.ts';
 export { computeOrderRewards, REWARD_KINDS, shareOf, type PaidOrderFacts, type RewardKind, type RewardLine } from './rewards.ts';
-export { onOrderDelivered, settleDue } from './settle.ts';
+export { heldRewards, onOrderDelivered, settleDue, settleDueEntries, type SettledEntry } from './settle.ts';
+export { settleRewards, type SettlementDeps, type SettlementOptions, type SettlementReport } from './settlement.ts';
 export { referralStatus, type ReferralStatus } from './status.ts';
 export { findAgentTrial, startAgentTrial } from './trial.ts';

@@ -1,5 +1,6 @@
 // GET /staff — the staff console: the queue with SLA countdowns, the conversation with the summary,
-// the shopper's profile and orders beside it, and the actions. Sign-in with a staff token
+// the shopper's profile and orders beside it, and the actions; for an admin, the questions the card
+// could not answer, each with "写答案" that makes it a knowledge document. Sign-in with a staff token
 // (#token=… in the URL fragment, or pasted into the sign-in box).
 import { html } from 'hono/html';
 import { page } from './layout.ts';
@@ -25,6 +26,12 @@ export function staffPage() {
     <h2>待处理 <span id="queue-count"></span></h2>
     <ol id="queue"></ol>
     <p id="queue-empty" class="muted" hidden>暂无转人工的对话</p>
+    <section id="gaps-panel" class="gaps" hidden>
+      <h2>未答问题 <span id="gaps-count"></span></h2>
+      <p id="gaps-rates" class="muted"></p>
+      <ol id="gaps"></ol>
+      <p id="gaps-empty" class="muted" hidden>近 30 天没有答不上的问题</p>
+    </section>
   </aside>
   <main class="conversation">
     <div id="ticket-head" class="ticket-head"><p class="muted">从左侧选择一个对话</p></div>

@@ -4,6 +4,8 @@
 // (a tool-approval request, docs/domain.md §14 Confirmation) shows what it will do with 确认 / 取消,
 // and a tap answers as useChat's addToolApprovalResponse does; a person's replies arrive over
 // /v1/live and are marked 人工客服. EventSource reconnects by itself and resumes with Last-Event-ID.
+// Each AI reply carries 有帮助 / 没帮助 (POST /v1/chat/rating): a thumbs-down shows the shop's
+// operator a question the card fell short on.
 'use strict';
 
 (() => {
@@ -40,6 +42,30 @@
     chat.append(node);
     scrollDown();
     return node;
+  }
+
+  /** 有帮助 / 没帮助 under an AI reply; the latest tap is the rating kept (a second tap of the other replaces it). */
+  function rateButtons(node, messageId, current) {
+    const box = el('div', { class: 'rate', role: 'group', 'aria-label': '这个回答有帮助吗' });
+    // Words, not emoji: not every phone's font has them.
+    const button = (rating, label) =>
+      el('button', { type: 'button', class: rating, 'aria-pressed': String(current === rating), onclick: () => rate(box, messageId, rating) }, label);
+    box.append(button('up', '有帮助'), button('down', '没帮助'));
+    node.append(box);
+  }
+
+  async function rate(box, messageId, rating) {
+    const buttons = box.querySelectorAll('button');
+    for (const b of buttons) b.disabled = true;
+    try {
+      await api(token, 'POST', '/v1/chat/rating', { messageId, rating });
+      for (const b of buttons) b.setAttribute('aria-pressed', String(b.classList.contains(rating)));
+      box.dataset.rated = rating;
+    } catch (e) {
+      box.dataset.error = e.message;
+    } finally {
+      for (const b of buttons) b.disabled = false;
+    }
   }
 
   function productCards(products) {
@@ -197,7 +223,15 @@
           tools[chunk.toolCallId].output = chunk.output;
           renderTool(answer, tools[chunk.toolCallId].name, chunk.output);
         } else if (chunk.type === 'tool-approval-request' && tools[chunk.toolCallId]?.output) renderAsk(answer, messageId, tools[chunk.toolCallId], chunk.approvalId);
-        else if (chunk.type === 'finish' && chunk.messageMetadata) showHandoff(chunk.messageMetadata.handoff || null);
+        else if (chunk.type === 'finish' && chunk.messageMetadata) {
+          showHandoff(chunk.messageMetadata.handoff || null);
+          // Only a reply the AI wrote has an id of its own here (a person's turn has none).
+          if (chunk.messageMetadata.messageId) {
+            answer.dataset.id = chunk.messageMetadata.messageId;
+            shown.add(chunk.messageMetadata.messageId);
+            rateButtons(answer, chunk.messageMetadata.messageId, null);
+          }
+        }
         else if (chunk.type === 'error') textNode.textContent = '抱歉，刚刚出了点问题，请再试一次。';
       });
       answer.classList.remove('typing');
@@ -223,6 +257,8 @@
         if (shown.has(m.id)) continue;
         const node = bubble(m.role, m.content, m.id);
         for (const c of m.toolCalls || []) renderTool(node, c.name, c.output);
+        // Only the AI's replies carry a rating (null until given); a reminder or a person's does not.
+        if ('rating' in m) rateButtons(node, m.id, m.rating);
       }
       showHandoff(conv.handoff);
     } catch (e) {

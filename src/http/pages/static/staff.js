@@ -1,5 +1,7 @@
 // The staff console. The queue and the open ticket refresh when /v1/live announces a change (no
-// polling); SLA countdowns tick locally from the server's service-time figures.
+// polling); SLA countdowns tick locally from the server's service-time figures. An admin also sees
+// the questions the card could not answer (GET /v1/admin/reports/gaps), and "写答案" turns one into
+// a knowledge document (POST /v1/admin/knowledge) that the card answers from at once.
 'use strict';
 
 (() => {
@@ -63,7 +65,7 @@
           { class: 'item' + (current && current.ticket.id === t.id ? ' selected' : '') + (t.angry ? ' angry' : ''), dataset: { ticket: t.id }, onclick: () => openTicket(t.id) },
           el('div', { class: 'row' }, el('strong', {}, t.nickname || '顾客 ' + t.shopperId), el('span', { class: 'tier tier-' + t.tier }, t.tierLabel), el('span', { class: 'prio' }, 'P' + t.priority)),
           el('div', { class: 'row reasons' }, t.reasons.map((r) => r.label).join('、')),
-          el('div', { class: 'row' }, el('span', { class: 'status ' + t.status }, t.statusLabel), el('span', { class: 'sla', dataset: { sla: t.id } }, '')),
+          el('div', { class: 'row' }, el('span', { class: 'status ' + t.status }, t.statusLabel), t.place ? el('span', { class: 'place' }, '排第 ' + t.place + ' 位') : null, el('span', { class: 'sla', dataset: { sla: t.id } }, '')),
         ),
       ),
     );
@@ -109,7 +111,7 @@
       el('p', {}, el('strong', {}, '顾客问：')),
       el('ul', {}, (s.asked || []).map((a) => el('li', {}, a))),
       el('p', {}, el('strong', {}, 'AI 已尝试：')),
-      el('ul', {}, (s.tried || []).length ? s.tried.map((c) => el('li', {}, c.tool + ' ' + c.input + ' → ' + c.result)) : [el('li', { class: 'muted' }, '未调用工具')]),
+      el('ul', {}, (s.tried || []).length ? s.tried.map((c) => el('li', {}, c.tool + (c.input ? '（' + c.input + '）' : '') + ' → ' + c.result)) : [el('li', { class: 'muted' }, '未调用工具')]),
       el('p', {}, el('strong', {}, 'AI 最后回复：')),
       el('ul', {}, (s.replies || []).map((r) => el('li', {}, r))),
     );
@@ -188,6 +190,88 @@
     if (await act('/notes', { text })) $('note').value = '';
   });
 
+  const GAP_REASONS = { fallback: '没听懂', no_knowledge: '知识库无答案', handoff: '转人工', thumbs_down: '顾客点了没帮助' };
+  const percent = (r) => (r === null ? '—' : Math.round(r * 1000) / 10 + '%');
+  // A local day: YYYY-MM-DD. The period ends tomorrow: the shop's day may be ahead of this browser's.
+  const dayFrom = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+  async function loadGaps() {
+    let r, docs;
+    try {
+      [r, docs] = await Promise.all([
+        api(token, 'GET', '/v1/admin/reports/gaps?from=' + dayFrom(-30) + '&to=' + dayFrom(1)),
+        api(token, 'GET', '/v1/admin/knowledge'),
+      ]);
+    } catch (e) {
+      // Only an admin may read it: staff see the queue alone.
+      if (e.status === 403) return;
+      throw e;
+    }
+    const t = r.totals;
+    $('gaps-panel').hidden = false;
+    $('gaps-count').textContent = String(r.gapTurns);
+    $('gaps-rates').textContent = '近 30 天：未答率 ' + percent(t.unansweredRate) + ' · 差评率 ' + percent(t.thumbsDownRate) + ' · 自动化率 ' + percent(t.automationRate);
+    $('gaps-empty').hidden = r.gaps.length > 0;
+    // A question answered already (its document is there) says so instead of asking again.
+    const written = new Map(docs.documents.map((d) => [d.docKey, d.title]));
+    $('gaps').replaceChildren(...r.gaps.map((g) => gapNode(g, written.get('gap-' + g.id))));
+  }
+
+  function gapNode(g, answeredAs) {
+    const [question, ...also] = g.examples;
+    const reasons = Object.entries(g.reasons).map(([k, n]) => (GAP_REASONS[k] || k) + ' ' + n);
+    const node = el(
+      'li',
+      { class: 'gap', dataset: { gap: g.id } },
+      el('div', { class: 'question' }, question),
+      also.length ? el('div', { class: 'also' }, '也问：' + also.join('；')) : null,
+      el('div', { class: 'meta' }, g.count + ' 次 · 最近 ' + shortTime(g.lastSeen) + ' · ' + reasons.join('、')),
+    );
+    if (answeredAs !== undefined) {
+      node.append(el('div', { class: 'done' }, '已写入知识库《' + answeredAs + '》'));
+      return node;
+    }
+    const write = el('button', { type: 'button', class: 'write', onclick: () => openAnswer(node, g, write) }, '写答案');
+    node.append(write);
+    return node;
+  }
+
+  /** The answer form: a title (the question, editable) and the answer, saved as one document. */
+  function openAnswer(node, g, write) {
+    write.hidden = true;
+    const title = el('input', { class: 'title', maxlength: 120, value: g.examples[0], 'aria-label': '标题' });
+    const answer = el('textarea', { class: 'answer', rows: 4, maxlength: 4000, placeholder: '写下顾客会看到的答案', 'aria-label': '答案' });
+    const status = el('div', { class: 'error', role: 'alert' });
+    const form = el(
+      'form',
+      {
+        onsubmit: async (ev) => {
+          ev.preventDefault();
+          const heading = title.value.trim();
+          const text = answer.value.trim();
+          if (!heading || !text) return (status.textContent = '标题和答案都要填写');
+          // The other ways the question was asked go into the document too, so a search finds them.
+          const asked = g.examples.filter((q) => q !== heading);
+          const content = '## ' + heading + '\n' + text + (asked.length ? '\n\n顾客也这样问：' + asked.join('；') : '');
+          form.querySelector('button').disabled = true;
+          try {
+            await api(token, 'POST', '/v1/admin/knowledge', { docKey: 'gap-' + g.id, title: heading, content });
+            form.replaceWith(el('div', { class: 'done' }, '已写入知识库《' + heading + '》'));
+          } catch (e) {
+            status.textContent = '保存失败：' + e.message;
+            form.querySelector('button').disabled = false;
+          }
+        },
+      },
+      title,
+      answer,
+      el('button', { type: 'submit', class: 'primary' }, '保存到知识库'),
+      status,
+    );
+    node.append(form);
+    answer.focus();
+  }
+
   let refresh = null;
   function refreshSoon(ticketId) {
     // Several events of one action arrive together: one reload for all of them.
@@ -233,4 +317,5 @@
       showError(e);
     });
   loadStats().catch(() => {});
+  loadGaps().catch(showError);
 })();
