@@ -1,6 +1,8 @@
 // One MCP server for one verified caller: the tools that caller may use (a shopper's own, or the
 // staff and operator tools of their role), the shop's resources and the card's prompt. Built per
 // request (the transport is stateless), so whose data a call reads is only ever the token's.
+// The SDK's low-level Server, not McpServer: McpServer lists and checks only object output schemas,
+// and a tool here may answer with a union (a result or a refusal) or with a pending action instead.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
   CallToolRequestSchema,
