@@ -8,7 +8,7 @@ import type { ShopperCaller, ToolContext } from '../context.ts';
 import { answerTo, type Answer } from '../domain/confirmations/answer.ts';
 import { findOwnAction, pendingInConversation, recordResult, settleAction, type PendingAction } from '../domain/confirmations/pendingActions.ts';
 import type { StoredToolCall } from '../domain/conversations/repo.ts';
-import { runTool } from '../../tools/defineTool.ts';
+import { runTool, toolError, type ToolError } from '../../tools/defineTool.ts';
 import { toolNamed } from '../../tools/index.ts';
 import type { AgentDeps } from './turn.ts';
 
@@ -78,4 +78,30 @@ export function confirmedMessages(call: StoredToolCall): ModelMessage[] {
       content: [{ type: 'tool-result', toolCallId: call.id, toolName: call.name, output: { type: 'json', value: (call.output ?? null) as never } }],
     },
   ];
+}
+
+/**
+ * A yes or no given by the action's id, for an action proposed outside any conversation (over MCP).
+ * Only the shopper who was asked can answer, and only an action still waiting: a yes runs exactly
+ * the stated input once, however many arrive at once (the state flips from 'pending' in one
+ * statement); an action of a chat conversation is answered in that conversation, not here.
+ */
+export async function answerActionById(
+  deps: AgentDeps,
+  caller: ShopperCaller,
+  actionId: string,
+  approved: boolean,
+): Promise<{ action: PendingAction; call?: StoredToolCall } | ToolError> {
+  const action = await findOwnAction(deps.db, caller.shopId, caller.shopperId, actionId);
+  if (!action || action.conversationId !== null) return toolError('not_found', 'no such action waiting for your confirmation');
+  if (action.state !== 'pending') return toolError('conflict', `this action was already ${action.state}`);
+  const now = deps.clock.now();
+  if (action.expiresAt <= now) {
+    await settleAction(deps.db, caller.shopId, action.id, 'expired', now);
+    return toolError('expired', 'this action has expired; ask for it again');
+  }
+  const won = await settleAction(deps.db, caller.shopId, action.id, approved ? 'confirmed' : 'declined', now);
+  if (!won) return toolError('conflict', 'this action was already answered');
+  if (!approved) return { action: won };
+  return { action: won, call: await runConfirmed(deps, caller, undefined, won) };
 }

@@ -18,6 +18,7 @@ import { healthRoutes } from './health.ts';
 import { knowledgeRoutes } from './knowledge.ts';
 import { noSniff } from './noSniff.ts';
 import { liveRoutes } from './live.ts';
+import { MCP_PATH, mcpRoutes } from './mcp.ts';
 import { openaiCompatRoutes } from './openaiCompat.ts';
 import { pageRoutes } from './pages/routes.ts';
 import { rateLimit } from './rateLimit.ts';
@@ -65,6 +66,18 @@ export function createApp(deps: AppDeps) {
   // Every chat turn costs a model call: /v1/chat, /v1/chat/stream and /v1/chat/completions
   // ('/v1/chat/*' matches /v1/chat itself too, so one registration counts each request once).
   app.use('/v1/chat/*', chatLimit);
+  // MCP calls reach the same tools and data as a turn's: the same limits, in buckets of their own,
+  // each request counted (a client sends one per tool call, a few more when it connects).
+  app.use(
+    MCP_PATH,
+    rateLimit({
+      tokens: deps.tokens,
+      perShopperPerMinute: limits.RATE_LIMIT_SHOPPER_PER_MIN,
+      perIpPerMinute: limits.RATE_LIMIT_IP_PER_MIN,
+      trustProxy: limits.RATE_LIMIT_TRUST_PROXY,
+      what: 'MCP',
+    }),
+  );
   app.use(
     '*',
     bodyLimit({
@@ -98,6 +111,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', cardReminderRoutes(deps));
   app.route('/', referralRoutes(deps));
   app.route('/', staffRoutes(agent));
+  app.route('/', mcpRoutes(agent));
   if (deps.live) app.route('/', liveRoutes({ ...deps, live: deps.live }));
   app.route('/', pageRoutes(deps));
   app.notFound(notFoundHandler);

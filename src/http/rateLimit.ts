@@ -19,6 +19,8 @@ export interface RateLimitOptions {
   trustProxy?: boolean;
   /** Milliseconds; injectable for tests. */
   now?: () => number;
+  /** What the requests are, in the 429's message: 'chat' by default. */
+  what?: string;
 }
 
 const WINDOW_MS = 60_000;
@@ -70,9 +72,9 @@ export function clientIp(c: Context, trustProxy: boolean): string {
   return env?.incoming?.socket?.remoteAddress ?? env?.server?.incoming?.socket?.remoteAddress ?? 'unknown';
 }
 
-function limited(c: Context, retryAfter: number, who: string) {
+function limited(c: Context, retryAfter: number, who: string, what: string) {
   c.header('Retry-After', String(retryAfter));
-  return c.json(errorBody('rate_limited', `too many chat requests from this ${who}; retry in ${retryAfter} s`), 429);
+  return c.json(errorBody('rate_limited', `too many ${what} requests from this ${who}; retry in ${retryAfter} s`), 429);
 }
 
 /**
@@ -83,19 +85,20 @@ function limited(c: Context, retryAfter: number, who: string) {
  */
 export function rateLimit(opts: RateLimitOptions): MiddlewareHandler {
   const now = opts.now ?? Date.now;
+  const what = opts.what ?? 'chat';
   const byShopper = opts.perShopperPerMinute > 0 ? tokenBuckets(opts.perShopperPerMinute, now) : null;
   const byIp = opts.perIpPerMinute > 0 ? tokenBuckets(opts.perIpPerMinute, now) : null;
   return async function rateLimitMiddleware(c, next) {
     if (byIp) {
       const wait = byIp.take(clientIp(c, opts.trustProxy ?? false));
-      if (wait) return limited(c, wait, 'address');
+      if (wait) return limited(c, wait, 'address', what);
     }
     if (byShopper) {
       const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
       const caller = match ? await opts.tokens.verify(match[1]!).catch(() => null) : null;
       if (caller?.role === 'shopper') {
         const wait = byShopper.take(`${caller.shopId}\u0000${caller.shopperId}`);
-        if (wait) return limited(c, wait, 'shopper');
+        if (wait) return limited(c, wait, 'shopper', what);
       }
     }
     await next();

@@ -61,6 +61,15 @@ export async function listDocuments(db: Queryable, shopId: string): Promise<Stor
   return rows.map(toDocument);
 }
 
+/** A document's chunks in order, as indexed (neighbouring chunks overlap by a sentence or so). */
+export async function documentChunks(db: Queryable, shopId: string, docKey: string): Promise<{ heading: string; content: string }[]> {
+  const { rows } = await db.query<{ heading: string; content: string }>(
+    'SELECT heading, content FROM knowledge_chunks WHERE shop_id = $1 AND doc_key = $2 ORDER BY ordinal',
+    [shopId, docKey],
+  );
+  return rows;
+}
+
 /** Deletes the document and (by cascade) its chunks; false when there was none. */
 export async function deleteDocument(db: Queryable, shopId: string, docKey: string): Promise<boolean> {
   const r = await db.query('DELETE FROM knowledge_documents WHERE shop_id = $1 AND doc_key = $2', [shopId, docKey]);

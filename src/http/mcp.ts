@@ -1,0 +1,53 @@
+// POST /mcp: the card's tools, resources and prompt over MCP's Streamable HTTP transport, for the
+// bearer token of the chat APIs (any role: a shopper gets their own tools, staff and admins theirs).
+// Stateless: every request verifies its token and gets a server of its own, so a token that expires
+// or a shopper who is erased loses access on the next call, and no session outlives a request.
+// Answers are JSON, not a stream: no tool here sends progress, and one body is simpler to proxy.
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { Hono } from 'hono';
+import type { AgentDeps } from '../agent/turn.ts';
+import type { TokenIssuer } from '../auth/tokens.ts';
+import type { Caller } from '../context.ts';
+import { resolveShopperCaller } from '../domain/shoppers/repo.ts';
+import { shopExists } from '../domain/shops/repo.ts';
+import { NotFound, Unauthorized } from '../errors.ts';
+import { createMcpServer, type McpCaller } from '../mcp/server.ts';
+import { bearerAuth, type CallerEnv } from './auth.ts';
+import { errorBody } from './errors.ts';
+
+export const MCP_PATH = '/mcp';
+
+async function mcpCaller(deps: AgentDeps, caller: Caller): Promise<McpCaller> {
+  if (caller.role === 'shopper') {
+    // The tier as stored now decides the tools, as in a chat turn.
+    const shopper = await resolveShopperCaller(deps.db, caller);
+    if (!shopper) throw new Unauthorized('unknown shopper');
+    return shopper;
+  }
+  if (!(await shopExists(deps.db, caller.shopId))) throw new NotFound('shop');
+  return caller;
+}
+
+export function mcpRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
+  const app = new Hono<CallerEnv>();
+  app.use(MCP_PATH, bearerAuth({ tokens: deps.tokens }));
+
+  app.post(MCP_PATH, async (c) => {
+    const server = createMcpServer(deps, await mcpCaller(deps, c.get('caller')));
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(c.req.raw);
+    } finally {
+      await server.close();
+    }
+  });
+
+  // No session to stream to or end: the transport's stateless form has only POST.
+  app.on(['GET', 'DELETE'], MCP_PATH, (c) => {
+    c.header('Allow', 'POST');
+    return c.json(errorBody('method_not_allowed', 'this MCP endpoint is stateless: send JSON-RPC with POST'), 405);
+  });
+
+  return app;
+}
