@@ -2,6 +2,9 @@
 // constant buried in code). Stored in shops.settings as JSON; missing keys take these defaults.
 import { z } from 'zod';
 
+/** What productPagePath says where the product's id goes. */
+const PRODUCT_ID = '{productId}';
+
 export const shopSettingsSchema = z.object({
   /** After-sales window after delivery, and the reward settlement delay (docs/domain.md §7 After-sales). */
   returnWindowDays: z.number().int().min(0).max(90).default(7),
@@ -17,10 +20,27 @@ export const shopSettingsSchema = z.object({
     .default({ start: '09:00', end: '22:00' }),
   /** Refunds above this amount go to a person (fen). */
   handoffRefundThresholdFen: z.number().int().min(0).default(50_000),
+  /**
+   * Where a product is bought in the mall: a page of the shop's mini-program, `{productId}` standing
+   * for the product's id (docs/domain.md §2 Card: the card cannot take orders, it opens this page).
+   * A path inside the mini-program (wx.miniProgram.navigateTo), never a web address: a leading `//`
+   * would be read as one.
+   */
+  productPagePath: z
+    .string()
+    .max(256)
+    .regex(/^\/(?!\/)[^\s\\]*$/, 'must be a mini-program path starting with / (not a URL)')
+    .refine((p) => p.includes(PRODUCT_ID), `must contain ${PRODUCT_ID}`)
+    .default(`/pages/goods/detail?id=${PRODUCT_ID}`),
 });
 
 export type ShopSettings = z.infer<typeof shopSettingsSchema>;
 
 export function parseShopSettings(raw: unknown): ShopSettings {
   return shopSettingsSchema.parse(raw ?? {});
+}
+
+/** The mall's page of one product: the shop's productPagePath with the id filled in. */
+export function productPage(settings: Pick<ShopSettings, 'productPagePath'>, productId: number): string {
+  return settings.productPagePath.replaceAll(PRODUCT_ID, String(productId));
 }
