@@ -6,6 +6,7 @@ import { AFTER_SALES_KINDS } from '../src/domain/aftersales/labels.ts';
 import { ordersWithBlockingRequest } from '../src/domain/aftersales/repo.ts';
 import { listOwnOrders, type Order } from '../src/domain/orders/repo.ts';
 import { getShop, type Shop } from '../src/domain/shops/repo.ts';
+import { productPage } from '../src/domain/shops/settings.ts';
 import { latestShipments } from '../src/domain/orders/shipments.ts';
 import {
   ORDER_STATUS_FILTERS,
@@ -35,8 +36,8 @@ export const listOrders = defineTool({
         pay: z.string(),
         /** '修护精华 ×1、补水面膜 ×2' */
         items: z.string(),
-        /** The products of the order, with the ids getProduct takes ("再来一瓶一样的"). */
-        products: z.array(z.object({ productId: z.number(), name: z.string(), quantity: z.number() })),
+        /** The products of the order, with the ids getProduct takes and the page she buys each again on ("再来一瓶一样的"). */
+        products: z.array(z.object({ productId: z.number(), name: z.string(), quantity: z.number(), page: z.string() })),
         shipment: z.object({ status: z.enum(SHIPMENT_STATUSES), statusLabel: z.string() }).nullable(),
         /** Whether an after-sales request can be made for it now, and which kinds. */
         afterSales: z.object({
@@ -52,7 +53,8 @@ export const listOrders = defineTool({
   description:
     '列出当前顾客自己的订单（最近的在前），含订单号、状态、金额、商品摘要和物流状态。' +
     '顾客问"我的订单""买过什么""还没发货的那单"、或提到订单却没给订单号时先用它找到订单号，再用 getOrder / trackShipment / createAfterSales。' +
-    '状态可按单个状态或分组筛选：to_pay 待付款、to_ship 待发货、in_transit 运输中、received 已签收/已完成、closed 已取消/已退款。',
+    '状态可按单个状态或分组筛选：to_pay 待付款、to_ship 待发货、in_transit 运输中、received 已签收/已完成、closed 已取消/已退款。' +
+    '商品的 page 是商城里的商品页：你不能下单，顾客想再买时请她点商品页去买。',
   input: z.object({
     status: z
       .enum(ORDER_STATUS_FILTERS)
@@ -94,7 +96,7 @@ export const listOrders = defineTool({
           payFen: o.payFen,
           pay: formatFen(o.payFen),
           items: itemSummary(items.get(o.id) ?? []),
-          products: (items.get(o.id) ?? []).map((i) => ({ productId: i.productId, name: i.productName, quantity: i.quantity })),
+          products: (items.get(o.id) ?? []).map((i) => ({ productId: i.productId, name: i.productName, quantity: i.quantity, page: productPage(shop.settings, i.productId) })),
           shipment: shipment ? { status: shipment.status, statusLabel: SHIPMENT_STATUS_LABELS[shipment.status] } : null,
           afterSales: afterSalesNow(o, blocked.has(o.id), shop, now),
         };

@@ -59,6 +59,7 @@ describeDb('catalog tools', (db) => {
       spec: '30ml',
       skinTypes: ['干皮', '中性皮'],
       effects: ['保湿', '水光'],
+      page: `/pages/goods/detail?id=${ids['fd-dry-hero']}`,
     });
   });
 

@@ -71,6 +71,13 @@ export async function shopExists(db: Queryable, shopId: string): Promise<boolean
   return rows.length > 0;
 }
 
+/** A shop's settings alone, for a tool that needs one of them (where its product pages are). */
+export async function getShopSettings(db: Queryable, shopId: string): Promise<ShopSettings> {
+  const { rows } = await db.query<{ settings: unknown }>('SELECT settings FROM shops WHERE id = $1', [shopId]);
+  if (!rows[0]) throw new NotFound('shop');
+  return parseShopSettings(rows[0].settings);
+}
+
 export async function getShop(db: Queryable, shopId: string): Promise<Shop> {
   const shop = await findShop(db, shopId);
   if (!shop) throw new NotFound('shop');

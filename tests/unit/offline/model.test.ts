@@ -29,11 +29,11 @@ const CONTEXT = {
 };
 
 const PRODUCTS = [
-  { id: 11, name: '悦颜 玻尿酸保湿面霜', brand: '悦颜', category: '面霜', price: '¥129.00', inStock: true, skinTypes: ['干皮', '中性皮'], effects: ['保湿'] },
-  { id: 12, name: '雪棠 神经酰胺修护霜', brand: '雪棠', category: '面霜', price: '¥159.00', inStock: true, skinTypes: ['干皮', '敏感肌'], effects: ['修护'] },
-  { id: 13, name: '花间集 清爽控油乳霜', brand: '花间集', category: '面霜', price: '¥89.00', inStock: true, skinTypes: ['油皮', '混合皮'], effects: ['控油'] },
-  { id: 21, name: '绮梦 丝绒哑光口红', brand: '绮梦', category: '口红', price: '¥79.00', inStock: true, colors: ['豆沙'], effects: ['哑光'] },
-  { id: 22, name: '蔻拉 镜面唇釉', brand: '蔻拉', category: '口红', price: '¥159.00', inStock: true, colors: ['正红', '枫叶红'], effects: ['水光'] },
+  { id: 11, name: '悦颜 玻尿酸保湿面霜', brand: '悦颜', category: '面霜', price: '¥129.00', inStock: true, skinTypes: ['干皮', '中性皮'], effects: ['保湿'], page: '/pages/goods/detail?id=11' },
+  { id: 12, name: '雪棠 神经酰胺修护霜', brand: '雪棠', category: '面霜', price: '¥159.00', inStock: true, skinTypes: ['干皮', '敏感肌'], effects: ['修护'], page: '/pages/goods/detail?id=12' },
+  { id: 13, name: '花间集 清爽控油乳霜', brand: '花间集', category: '面霜', price: '¥89.00', inStock: true, skinTypes: ['油皮', '混合皮'], effects: ['控油'], page: '/pages/goods/detail?id=13' },
+  { id: 21, name: '绮梦 丝绒哑光口红', brand: '绮梦', category: '口红', price: '¥79.00', inStock: true, colors: ['豆沙'], effects: ['哑光'], page: '/pages/goods/detail?id=21' },
+  { id: 22, name: '蔻拉 镜面唇釉', brand: '蔻拉', category: '口红', price: '¥159.00', inStock: true, colors: ['正红', '枫叶红'], effects: ['水光'], page: '/pages/goods/detail?id=22' },
 ];
 
 function detail(id: number) {
@@ -53,9 +53,9 @@ function detail(id: number) {
 }
 
 const ORDERS: ToolOutput<typeof TOOLS.listOrders>['orders'] = [
-  { orderNo: 'LT20261123000300', status: 'paid', statusLabel: '已付款', createdAt: '2026-11-23T02:00:00.000Z', payFen: 15900, pay: '¥159.00', items: '蔻拉 镜面唇釉 ×1', products: [{ productId: 22, name: '蔻拉 镜面唇釉', quantity: 1 }], shipment: null, afterSales: { open: true, kinds: ['refund'], note: '订单还没有发货，可以直接申请退款。' } },
-  { orderNo: 'LT20261120000201', status: 'delivered', statusLabel: '已签收', createdAt: '2026-11-20T02:00:00.000Z', payFen: 12900, pay: '¥129.00', items: '悦颜 玻尿酸保湿面霜 ×1', products: [{ productId: 11, name: '悦颜 玻尿酸保湿面霜', quantity: 1 }], shipment: { status: 'delivered', statusLabel: '已签收' }, afterSales: { open: true, kinds: ['return', 'exchange', 'refund'], note: '可以申请退货、换货或退款，售后期到 2026-11-25 为止。' } },
-  { orderNo: 'LT20261115000188', status: 'cancelled', statusLabel: '已取消', createdAt: '2026-11-15T02:00:00.000Z', payFen: 8900, pay: '¥89.00', items: '绮梦 丝绒哑光口红 ×1', products: [{ productId: 21, name: '绮梦 丝绒哑光口红', quantity: 1 }], shipment: null, afterSales: { open: false, kinds: [], note: '订单已取消，无法申请售后。' } },
+  { orderNo: 'LT20261123000300', status: 'paid', statusLabel: '已付款', createdAt: '2026-11-23T02:00:00.000Z', payFen: 15900, pay: '¥159.00', items: '蔻拉 镜面唇釉 ×1', products: [{ productId: 22, name: '蔻拉 镜面唇釉', quantity: 1, page: '/pages/goods/detail?id=22' }], shipment: null, afterSales: { open: true, kinds: ['refund'], note: '订单还没有发货，可以直接申请退款。' } },
+  { orderNo: 'LT20261120000201', status: 'delivered', statusLabel: '已签收', createdAt: '2026-11-20T02:00:00.000Z', payFen: 12900, pay: '¥129.00', items: '悦颜 玻尿酸保湿面霜 ×1', products: [{ productId: 11, name: '悦颜 玻尿酸保湿面霜', quantity: 1, page: '/pages/goods/detail?id=11' }], shipment: { status: 'delivered', statusLabel: '已签收' }, afterSales: { open: true, kinds: ['return', 'exchange', 'refund'], note: '可以申请退货、换货或退款，售后期到 2026-11-25 为止。' } },
+  { orderNo: 'LT20261115000188', status: 'cancelled', statusLabel: '已取消', createdAt: '2026-11-15T02:00:00.000Z', payFen: 8900, pay: '¥89.00', items: '绮梦 丝绒哑光口红 ×1', products: [{ productId: 21, name: '绮梦 丝绒哑光口红', quantity: 1, page: '/pages/goods/detail?id=21' }], shipment: null, afterSales: { open: false, kinds: [], note: '订单已取消，无法申请售后。' } },
 ];
 
 const TRACKING: ToolOutput<typeof TOOLS.trackShipment> = {

@@ -36,9 +36,10 @@ const DETERGENT = {
   usageCycleDays: 45,
   traceability: { origin: '广州', qcReportRef: 'QC-1', batchNo: 'B1', supplier: '净澈', warehouse: '广州仓' },
   shippingPromise: '48小时内发货',
+  page: '/pages/goods/detail?id=41',
 };
 
-const MASK = { id: 52, name: '水漾 补水面膜 1片', brand: '水漾', category: '面膜', price: '¥9.90', inStock: true };
+const MASK = { id: 52, name: '水漾 补水面膜 1片', brand: '水漾', category: '面膜', price: '¥9.90', inStock: true, page: '/pages/goods/detail?id=52' };
 
 const ORDERS: ToolOutput<typeof TOOLS.listOrders>['orders'] = [
   {
@@ -49,7 +50,7 @@ const ORDERS: ToolOutput<typeof TOOLS.listOrders>['orders'] = [
     payFen: 3990,
     pay: '¥39.90',
     items: '净澈 薰衣草洗衣液 3kg ×1',
-    products: [{ productId: 41, name: '净澈 薰衣草洗衣液 3kg', quantity: 1 }],
+    products: [{ productId: 41, name: '净澈 薰衣草洗衣液 3kg', quantity: 1, page: '/pages/goods/detail?id=41' }],
     shipment: { status: 'delivered', statusLabel: '已签收' },
     afterSales: { open: false, kinds: [], note: '售后期已结束。' },
   },
