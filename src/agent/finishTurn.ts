@@ -12,6 +12,7 @@ import { cleanJson, cleanText } from '../text/typable.ts';
 import { isPendingResult } from '../../tools/defineTool.ts';
 import { TOOL_NAMES } from '../../tools/index.ts';
 import type { AgentDeps, ChatTurnResult, PendingActionView, PreparedTurn } from './turn.ts';
+import { turnProducts } from './turnProducts.ts';
 
 /** Every tool call of the turn with its input and output, in order. */
 export function collectToolCalls(steps: readonly StepResult<ToolSet>[]): StoredToolCall[] {
@@ -109,6 +110,7 @@ export async function finishTurn(
     handoff: over.status,
     pendingAction: pendingActionOf(toolCalls),
     quickReplies: meta.quickReplies ?? [],
+    products: turnProducts(text, toolCalls),
   };
 }
 

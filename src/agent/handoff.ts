@@ -66,6 +66,7 @@ export function humanTurnResult(prepared: PreparedTurn): ChatTurnResult {
     handoff: human.status,
     pendingAction: null,
     quickReplies: [],
+    products: [],
   };
 }
 

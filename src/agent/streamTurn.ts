@@ -2,7 +2,8 @@
 // message stream) and the streaming POST /v1/chat/completions (which forwards the text deltas):
 // one place decides what a streamed turn says, so the two cannot drift. The chunks are, in order:
 // start, the model's own chunks (text, tool calls), whatever the turn adds after the model (a
-// handoff notice, or the honest failure line), and finish with the handoff status.
+// handoff notice, or the honest failure line), and finish with the handoff status and the products
+// the reply is about.
 import { streamText, type UIMessageChunk } from 'ai';
 import { isPendingResult } from '../../tools/defineTool.ts';
 import { cleanText } from '../text/typable.ts';
@@ -70,7 +71,8 @@ export async function streamTurn(deps: AgentDeps, prepared: PreparedTurn, write:
   // break before it, so the shopper sees exactly what is stored (the model's text as finishTurn
   // cleaned it).
   await writeText(write, 'handoff-notice', turn.reply.slice(cleanText(streamed).length));
-  // The stored reply's id: what the shopper rates it by (POST /v1/chat/rating).
-  await write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff, messageId: turn.messageId } });
+  // The stored reply's id (what the shopper rates it by, POST /v1/chat/rating) and the products the
+  // reply is about come with the last event, once the reply is stored.
+  await write({ type: 'finish', messageMetadata: { conversationId, handoff: turn.handoff, messageId: turn.messageId, products: turn.products } });
   return turn;
 }

@@ -17,6 +17,7 @@ import type { ShopCards } from '../domain/shops/cards.ts';
 import type { Approval, Confirmation } from './confirmation.ts';
 import type { Models } from './models.ts';
 import type { toProviderOptions } from './offline/contract.ts';
+import type { TurnProduct } from './turnProducts.ts';
 
 export const MAX_STEPS = 6;
 
@@ -60,6 +61,8 @@ export interface ChatTurnResult {
   pendingAction: null | PendingActionView;
   /** Short answers to tap, when the card asked what the shopper meant (empty otherwise). */
   quickReplies: string[];
+  /** The products the reply is about, each with its page in the mall to buy it on (at most 5). */
+  products: TurnProduct[];
 }
 
 /** A person owns the conversation: the shopper's message is stored for them, the model stays silent. */

@@ -7,6 +7,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { runTurn } from '../agent/runTurn.ts';
 import { streamTurn } from '../agent/streamTurn.ts';
+import { turnProducts } from '../agent/turnProducts.ts';
 import { prepareTurn } from '../agent/prepareTurn.ts';
 import type { Approval } from '../agent/confirmation.ts';
 import type { AgentDeps } from '../agent/turn.ts';
@@ -131,6 +132,8 @@ export function chatRoutes(deps: AgentDeps & { tokens: TokenIssuer; admission?: 
           role: m.role,
           content: m.content,
           toolCalls: m.toolCalls.map(({ name, input, output }) => ({ name, input, output })),
+          // As the turn returned them, so a card reopened later still shows where to buy.
+          ...(m.role === 'assistant' ? { products: turnProducts(m.content, m.toolCalls) } : {}),
           createdAt: m.createdAt.toISOString(),
           // The AI's replies can be rated: their rating, null until the shopper gives one.
           ...(isAiReply(m) ? { rating: ratings.get(m.id) ?? null } : {}),

@@ -75,7 +75,7 @@ describeWithBrowser('the card and the staff console in Chromium', (db) => {
     const second = page.locator('.product').nth(1);
     const name = (await second.locator('.name').textContent())!;
     const answers = await page.locator('.msg.assistant').count();
-    await second.tap();
+    await second.locator('.about').tap();
     await expect.poll(() => page.locator('.msg.user').last().textContent(), WAIT).toContain(name);
     await page.waitForFunction((n) => document.querySelectorAll('.msg.assistant:not(.typing)').length > n, answers, { timeout: 30_000 });
     await expect.poll(() => page.locator('.msg.assistant .text').last().textContent(), WAIT).toContain(name);
@@ -88,6 +88,40 @@ describeWithBrowser('the card and the staff console in Chromium', (db) => {
     expect(rows[0]!.tool_calls.find((t) => t.name === 'getProduct')?.output.name).toBe(name);
     await shoot(page, 'card-phone-product-tapped');
     expect(problems).toEqual([]);
+  });
+
+  it("opens a recommended product's page in the mall with 去看看 inside the mini-program, and says where to buy outside it", async () => {
+    const shopper = await shopperOf("SELECT id FROM shoppers WHERE shop_id = 'demo' AND tier = 'converted' ORDER BY id LIMIT 1");
+    // The mini-program's web-view, as WeChat's JS-SDK presents it: wx.miniProgram.navigateTo.
+    const inApp = await context(PHONE);
+    await inApp.addInitScript(() => {
+      const w = window as unknown as { wx: unknown; opened: string[] };
+      w.opened = [];
+      w.wx = { miniProgram: { navigateTo: (o: { url: string; success?: () => void }) => (w.opened.push(o.url), o.success?.()) } };
+    });
+    const { page, problems } = await openPage(inApp, `${server.url}/card/demo#token=${shopper.token}`);
+    await ask(page, '推荐个适合干皮的粉底液 200以内');
+    await page.waitForSelector('.product .go', { timeout: 30_000 });
+    const second = page.locator('.product').nth(1);
+    const id = Number(await second.getAttribute('data-product-id'));
+    const { rows } = await db().query<{ name: string }>('SELECT name FROM products WHERE id = $1', [id]);
+    expect(await second.locator('.name').textContent()).toBe(rows[0]!.name);
+    const answers = await page.locator('.msg.assistant').count();
+    await second.locator('.go').tap();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { opened: string[] }).opened), WAIT).toEqual([`/pages/goods/detail?id=${id}`]);
+    // Opening the page asks the card nothing.
+    expect(await page.locator('.msg.assistant').count()).toBe(answers);
+    await shoot(page, 'card-phone-product-go');
+    expect(problems).toEqual([]);
+
+    // A plain browser has no mall to open: the card says where to buy, and nothing breaks.
+    const outside = await openPage(await context(PHONE), `${server.url}/card/demo#token=${shopper.token}`);
+    await ask(outside.page, '推荐个适合干皮的粉底液 200以内');
+    await outside.page.waitForSelector('.product .go', { timeout: 30_000 });
+    await outside.page.locator('.product .go').first().tap();
+    await expect.poll(() => outside.page.locator('.product .go-note').first().textContent(), WAIT).toContain('小程序');
+    expect(await outside.page.locator('script[src*="res.wx.qq.com"]').count()).toBe(0);
+    expect(outside.problems).toEqual([]);
   });
 
   it('escalates an angry shopper: staff sees the summary, claims, replies as a person, hands back, and the AI answers again', async () => {

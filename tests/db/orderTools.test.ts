@@ -134,8 +134,8 @@ describeDb('order tools', (db) => {
       pay: '¥217.00',
       items: '修护精华 ×1、补水面膜 ×2',
       products: [
-        { productId: expect.any(Number), name: '修护精华', quantity: 1 },
-        { productId: expect.any(Number), name: '补水面膜', quantity: 2 },
+        { productId: expect.any(Number), name: '修护精华', quantity: 1, page: expect.stringMatching(/^\/pages\/goods\/detail\?id=\d+$/) },
+        { productId: expect.any(Number), name: '补水面膜', quantity: 2, page: expect.stringMatching(/^\/pages\/goods\/detail\?id=\d+$/) },
       ],
       shipment: { status: 'delivered', statusLabel: '已签收' },
       afterSales: { open: true, kinds: ['return', 'exchange', 'refund'], note: '可以申请退货、换货或退款，售后期到 2026-03-18 为止。' },

@@ -5,7 +5,8 @@ import type { MiddlewareHandler } from 'hono';
 
 export const PAGE_CSP = [
   "default-src 'none'",
-  "script-src 'self'",
+  // WeChat's JS-SDK, loaded only inside the mini-program's web-view (wx.miniProgram opens the mall's pages).
+  "script-src 'self' https://res.wx.qq.com",
   "style-src 'self'",
   // A shop may host its advisor photo on its own CDN.
   "img-src 'self' data: https:",

@@ -1,6 +1,7 @@
 // The AI card page. The chat streams the agent's reply (POST /v1/chat/stream, the AI SDK's UI
-// message stream read as SSE); searchProducts results become product cards (a tap asks about the
-// product), trackShipment results become tracking steps; an action that waits for the shopper's yes
+// message stream read as SSE); searchProducts results and the products the reply is about become
+// product cards (a tap asks about the product, 「去看看」 opens its page in the mall's mini-program),
+// trackShipment results become tracking steps; an action that waits for the shopper's yes
 // (a tool-approval request, docs/domain.md §14 Confirmation) shows what it will do with 确认 / 取消,
 // and a tap answers as useChat's addToolApprovalResponse does; a person's replies arrive over
 // /v1/live and are marked 人工客服. EventSource reconnects by itself and resumes with Last-Event-ID.
@@ -26,6 +27,7 @@
   let busy = false;
   let openAsk = null; // the 确认 / 取消 box of the action still waiting for an answer
   let askSeq = 0;
+  const WX_SDK = 'https://res.wx.qq.com/open/js/jweixin-1.6.0.js';
 
   if (!token) {
     document.getElementById('signin').hidden = false;
@@ -77,23 +79,51 @@
     }
   }
 
-  function productCards(products) {
-    if (!products || !products.length) return null;
-    return el(
+  /**
+   * Opens a product's page in the mall. The card cannot take orders (docs/domain.md §2 Buying): inside
+   * the mini-program's web-view the page is opened with wx.miniProgram.navigateTo; in a plain browser
+   * there is no mall to open, so the card says where to buy instead.
+   */
+  function goBuy(card, page) {
+    const mp = window.wx && window.wx.miniProgram;
+    const note = (text) => {
+      const old = card.querySelector('.go-note');
+      if (old) old.remove();
+      card.append(el('span', { class: 'go-note', role: 'status' }, text));
+    };
+    if (!mp || typeof mp.navigateTo !== 'function') return note('在小程序里打开名片，就能去商品页下单');
+    mp.navigateTo({ url: page, fail: () => note('商品页没打开，请在商城里搜一下这款') });
+  }
+
+  function productCard(p) {
+    const card = el(
       'div',
-      { class: 'products' },
-      products.map((p) =>
-        el(
-          'button',
-          { type: 'button', class: 'product', onclick: () => send('详细说说「' + p.name + '」这款') },
-          el('span', { class: 'name' }, p.name),
-          el('span', { class: 'meta' }, [p.brand, p.category].filter(Boolean).join(' · ')),
-          el('span', { class: 'tags' }, [...(p.skinTypes || []), ...(p.effects || [])].slice(0, 3).join(' / ')),
-          el('span', { class: 'price' }, p.price),
-          el('span', { class: 'ask' }, p.inStock === false ? '暂时缺货' : '问问这款 ›'),
-        ),
+      { class: 'product', dataset: { productId: String(p.id) } },
+      el(
+        'button',
+        { type: 'button', class: 'about', onclick: () => send('详细说说「' + p.name + '」这款') },
+        el('span', { class: 'name' }, p.name),
+        el('span', { class: 'meta' }, [p.brand, p.category].filter(Boolean).join(' · ')),
+        el('span', { class: 'tags' }, [...(p.skinTypes || []), ...(p.effects || [])].slice(0, 3).join(' / ')),
+        el('span', { class: 'price' }, p.price),
+        el('span', { class: 'ask' }, p.inStock === false ? '暂时缺货' : '问问这款 ›'),
       ),
     );
+    if (p.page) card.append(el('button', { type: 'button', class: 'go', onclick: () => goBuy(card, p.page) }, '去看看'));
+    return card;
+  }
+
+  function productCards(products) {
+    if (!products || !products.length) return null;
+    return el('div', { class: 'products' }, products.map(productCard));
+  }
+
+  /** The products the reply is about (the turn's products), those not already shown under it. */
+  function renderProducts(node, products) {
+    const shownIds = new Set([...node.querySelectorAll('.product')].map((c) => c.dataset.productId));
+    const part = productCards((products || []).filter((p) => !shownIds.has(String(p.id))));
+    if (part) node.querySelector('.extras').append(part);
+    scrollDown();
   }
 
   function trackingSteps(out) {
@@ -240,6 +270,7 @@
             shown.add(chunk.messageMetadata.messageId);
             rateButtons(answer, chunk.messageMetadata.messageId, null);
           }
+          renderProducts(answer, chunk.messageMetadata.products);
         }
         else if (chunk.type === 'error') textNode.textContent = '抱歉，刚刚出了点问题，请再试一次。';
       });
@@ -306,6 +337,7 @@
         for (const c of m.toolCalls || []) renderTool(node, c.name, c.output);
         // Only the AI's replies carry a rating (null until given); a reminder or a person's does not.
         if ('rating' in m) rateButtons(node, m.id, m.rating);
+        renderProducts(node, m.products);
       }
       showHandoff(conv.handoff);
     } catch (e) {
@@ -340,6 +372,10 @@
     send(text);
   });
   for (const chip of document.querySelectorAll('.chip')) chip.addEventListener('click', () => send(chip.dataset.ask));
+
+  // Inside the mini-program's web-view, wx.miniProgram comes from WeChat's JS-SDK; a plain browser
+  // (and a page that already has it) loads nothing.
+  if (!window.wx && /miniProgram/i.test(navigator.userAgent)) document.head.append(el('script', { src: WX_SDK }));
 
   followLive();
   loadHistory().then(showUnseenReminders);
