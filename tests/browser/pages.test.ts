@@ -112,6 +112,14 @@ describeWithBrowser('the card and the staff console in Chromium', (db) => {
     // Opening the page asks the card nothing.
     expect(await page.locator('.msg.assistant').count()).toBe(answers);
     await shoot(page, 'card-phone-product-go');
+
+    // Asked how to buy it, the card answers with that product, its 「去看看」 under the reply.
+    const answer = await ask(page, '第二个怎么买');
+    await expect.poll(() => answer.locator('.text').textContent(), WAIT).toContain('不能替你下单');
+    await expect.poll(() => answer.locator('.product').getAttribute('data-product-id'), WAIT).toBe(String(id));
+    await answer.locator('.product .go').tap();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { opened: string[] }).opened), WAIT).toHaveLength(2);
+    await shoot(page, 'card-phone-how-to-buy');
     expect(problems).toEqual([]);
 
     // A plain browser has no mall to open: the card says where to buy, and nothing breaks.

@@ -5,6 +5,7 @@
 import { TOOLS } from '../../../tools/index.ts';
 import { cannot, latest, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { containsTerm } from '../../text/normalize.ts';
+import { pointsAtShown, productInfoFlow } from './flowShopping.ts';
 import { reorderReply, type Purchase } from './replyReorder.ts';
 import { priceYuan, type OrderLine, type UsableCoupon } from './results.ts';
 import type { ToolCallPlan } from './toolbox.ts';
@@ -39,6 +40,8 @@ export function reorderFlow(f: Flow): Decision {
   const keyword = s.productWord ?? s.category?.term;
   const aboutCoupon = s.couponMention || Boolean(s.coupon);
   const fromOrders = s.buyAgain || s.pastPurchase || Boolean(s.orderRef) || !aboutCoupon;
+  // "帮我下单第一个", "链接发我" about what was just shown: that product and where it is bought.
+  if (s.howToBuy && !s.pastPurchase && !aboutCoupon && pointsAtShown(f)) return productInfoFlow(f);
   const first: ToolCallPlan[] = [];
   if (aboutCoupon && !latest(f, listCoupons)) {
     const plan = f.tools.plan(listCoupons, {});

@@ -7,7 +7,7 @@ import { allOf, callOr, cannot, errorOf, reply, valueOf, type Decision, type Flo
 import { LEXICON } from './lexicon.ts';
 import { containsTerm } from '../../text/normalize.ts';
 import { pick } from './recall.ts';
-import { askNeedReply, askWhichProduct, droppedPhrase, noSuchPosition, productDetailReply, productsReply, type SearchChange } from './replyShopping.ts';
+import { askNeedReply, askWhichProduct, buyReply, droppedPhrase, noSuchPosition, productDetailReply, productsReply, type SearchChange } from './replyShopping.ts';
 import { priceYuan, type Product } from './results.ts';
 import type { Slots, VocabMatch } from './slots.ts';
 
@@ -198,13 +198,18 @@ function targetProduct(f: Flow): Target {
   const focus = recall.focus;
   if (focus && (!list || focus.seq >= list.seq)) return { product: focus.product };
   if (list?.items.length === 1) return { product: list.items[0]! };
-  if (list && (s.pronoun || s.facets.length)) return { ambiguous: list.items };
+  if (list && (s.pronoun || s.facets.length || s.howToBuy)) return { ambiguous: list.items };
   return null;
+}
+
+/** Whether the message points at a product the conversation just showed ("第一个", "它", a name). */
+export function pointsAtShown(f: Flow): boolean {
+  return targetProduct(f) !== null;
 }
 
 export function productInfoFlow(f: Flow): Decision {
   const detail = valueOf(f, getProduct);
-  if (detail) return reply(productDetailReply(f.say, detail, f.u.slots));
+  if (detail) return reply(f.u.slots.howToBuy ? buyReply(f.say, detail) : productDetailReply(f.say, detail, f.u.slots));
   if (errorOf(f, getProduct)) return reply(f.say.t('product.not_found'));
   const found = valueOf(f, searchProducts)?.products ?? [];
   if (allOf(f, searchProducts).length) {

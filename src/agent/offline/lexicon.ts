@@ -95,6 +95,8 @@ export interface Lexicon {
   couponForPurchase: readonly string[];
   /** "再来一瓶", "回购": buying again what was bought before. */
   reorderCues: readonly string[];
+  /** "怎么买", "链接发我", "帮我下单": where a product is bought (the card cannot order it). */
+  howToBuyCues: readonly string[];
   /** A coupon or a saving asked about beside a purchase. */
   couponCues: readonly string[];
   /** "新人券买什么最划算": what to buy to use a coupon up. */

@@ -58,5 +58,6 @@ function couponLines(say: Say, f: ReorderFacts): string[] {
 }
 
 export function reorderReply(say: Say, f: ReorderFacts): string {
-  return lines(...(f.bought ? boughtLines(say, f.bought) : searchedLines(say, f)), ...couponLines(say, f));
+  // Nothing bought, nothing named to look for: ask which, never an empty reply.
+  return lines(...(f.bought ? boughtLines(say, f.bought) : searchedLines(say, f)), ...couponLines(say, f)) || say.t('reorder.which');
 }

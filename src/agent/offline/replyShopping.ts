@@ -132,6 +132,13 @@ function suits(p: ProductDetail, skinType: string): boolean {
 }
 
 /** The answer about one product, focused on what was asked (产地, 质检, 适合干皮吗 …) or a summary. */
+/** Where a product is bought: the card cannot order it, its page in the mall can (docs/domain.md §2 Buying). */
+export function buyReply(say: Say, p: ProductDetail): string {
+  const vars = { name: p.name, price: p.price };
+  if (!p.onSale) return say.t('product.buy_off_sale', vars);
+  return say.t(p.inStock ? 'product.buy' : 'product.buy_out_of_stock', vars);
+}
+
 export function productDetailReply(say: Say, p: ProductDetail, slots: Slots): string {
   const facets = slots.facets;
   const skin = slots.skinType?.value;

@@ -92,6 +92,8 @@ export interface Slots {
   buyAgain: boolean;
   /** "上次", "之前": something bought before is referred to. */
   pastPurchase: boolean;
+  /** "怎么买", "链接发我", "帮我下单": how to buy a product is asked. */
+  howToBuy: boolean;
   /** "能买…吗", "够不够": whether a coupon applies to a purchase. */
   couponForPurchase: boolean;
   /** "新人券买什么最划算": what to buy so a coupon is used. */
@@ -484,6 +486,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     hypothetical: anyTerm(norm, LEXICON.hypotheticalCues),
     buyAgain: anyTerm(norm, LEXICON.reorderCues),
     pastPurchase: anyTerm(norm, LEXICON.pastPurchaseCues),
+    howToBuy: anyTerm(norm, LEXICON.howToBuyCues),
     couponForPurchase: anyTerm(norm, LEXICON.couponForPurchase),
     couponUseUp: anyTerm(norm, LEXICON.couponCues) && anyTerm(norm, LEXICON.cheapestCues),
     feedbackFraming: anyTerm(norm, LEXICON.feedbackFraming) || /^(?:yi ?jian|fan ?kui)\b/.test(norm) || startsBySound(norm, LEXICON.feedbackSounds),

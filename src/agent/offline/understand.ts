@@ -245,6 +245,8 @@ function addContext(scores: IntentScores, { classification, slots, past, pending
       scores.product_info += REFINE_BOOST;
     }
   }
+  // "链接发我", "怎么下单" while products are on screen: where one of them is bought, not her orders.
+  if (browsing && slots.howToBuy && !slots.pastPurchase && !slots.orderNo) scores.product_info += REFINE_BOOST;
   // "第二个" after a list: the need the list was shown for (orders, coupons, redemptions, a vote).
   const list = memory.list;
   if (slots.ordinal !== undefined && list && list.turnsAgo <= 2 && list.kind !== 'products') {
