@@ -35,13 +35,18 @@ const deps = { db, embedder, clock: systemClock, log, models };
 let conversationId = values.conversation;
 const rl = createInterface({ input: process.stdin, output: process.stdout });
 console.log(`chatting as shopper ${caller.shopperId} (${caller.tier}) of ${caller.shopId}; empty line to quit`);
-for (;;) {
-  const line = (await rl.question('你> ')).trim();
+// Lines are read as a stream, so messages piped in (printf '…\n…' | npm run chat) are answered in
+// turn, and the end of the input ends the chat like an empty line.
+rl.setPrompt('你> ');
+rl.prompt();
+for await (const raw of rl) {
+  const line = raw.trim();
   if (!line) break;
   const turn = await runTurn(deps, caller, { message: line, conversationId });
   conversationId = turn.conversationId;
   for (const t of turn.toolCalls) console.log(`  [${t.name}] ${JSON.stringify(t.input)}`);
   console.log(`卡> ${turn.reply}\n`);
+  rl.prompt();
 }
 rl.close();
 await db.close();
