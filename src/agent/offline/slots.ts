@@ -343,8 +343,12 @@ function extractAfterSalesKind(norm: string): AfterSalesKind | undefined {
   if (soundsLike(norm, '退货')) return 'return';
   if (soundsLike(norm, '换货')) return 'exchange';
   if (kinds.refund.some((t) => containsTerm(norm, t))) return 'refund';
+  // "那就退吧", "我要退", "退了": 退 said alone sends the goods back (退款 was caught above).
+  if (BARE_RETURN.test(norm)) return 'return';
   return undefined;
 }
+
+const BARE_RETURN = /(?:^|[就要想那帮给还])退(?:[吧呗啦了掉]|$)|^退(?:[吧呗啦了掉]|$)/u;
 
 const COUPON_CODE = /\b(?!LT\d)[A-Z][A-Z0-9_-]{3,}\b/;
 const THRESHOLD_RULE = /满\s*(\d+)\s*减\s*(\d+)/;

@@ -131,6 +131,12 @@ describe('after-sales words', () => {
     expect(slots('帮我退款').afterSalesKind).toBe('refund');
     expect(slots('收到瓶子碎了').reason?.zh).toBe('商品破损');
   });
+
+  it('takes 退 said alone as sending the goods back, and a softened dislike as a change of mind', () => {
+    for (const m of ['嗯那就退吧', '我要退', '退了吧', '还是退掉']) expect(slots(m).afterSalesKind, m).toBe('return');
+    for (const m of ['退出登录', '退款多久到', '后退']) expect(slots(m).afterSalesKind, m).not.toBe('return');
+    expect(slots('收到的东西不太喜欢').reason?.zh).toBe('不想要了');
+  });
 });
 
 describe('text forms', () => {
