@@ -112,9 +112,28 @@ function coAnswer(u: Understanding, f: Flow): { call: ToolCallPlan | null; text?
   return { call: null, ...(found.results.length ? { text: knowledgeReply(f.say, found.results) } : {}) };
 }
 
+// Readings that answer from the shopper's own data with read-only tools.
+const DATA_READINGS = new Set<TurnIntent>(['membership', 'coupons', 'points', 'referral', 'reminders', 'badges']);
+
+/**
+ * A question the shop's rules have no passage for ("最近有啥福利吗") may be about the shopper's own
+ * things: the likeliest other reading that reads her data answers it, rather than "no rule says so".
+ */
+function readingBeyondRules(f: Flow): TurnIntent | undefined {
+  if (f.u.intent !== 'knowledge') return undefined;
+  const found = valueOf(f, TOOLS.searchKnowledge);
+  if (!found || found.results.length > 0) return undefined;
+  return f.u.alternatives.find((i) => DATA_READINGS.has(i));
+}
+
 /** Whether a decision would write (propose or make a write the shopper did not plainly ask for). */
 function writes(decision: Decision): boolean {
   return decision.kind === 'calls' && decision.calls.some((c) => WRITE_TOOLS.has(c.toolName) && c.toolName !== TOOLS.requestHandoff.name);
+}
+
+function flowFor(f: Flow): Decision {
+  const other = readingBeyondRules(f);
+  return other ? FLOWS[other]({ ...f, u: { ...f.u, intent: other } }) : FLOWS[f.u.intent](f);
 }
 
 export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContext, tools: ToolBox): Decision {
@@ -134,7 +153,7 @@ export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContex
       ? reply(say.t('errors.forbidden'))
       : quiet
         ? reply('')
-        : FLOWS[u.intent](f);
+        : flowFor(f);
   // Never a write on a weak reading of the message: ask what was meant instead.
   if (writes(decision) && u.confidence < WRITE_MIN_CONFIDENCE) decision = clarify(u, say);
   // "退款退到银行卡要几天" asks how a refund works; it does not ask for one.
