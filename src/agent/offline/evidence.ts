@@ -25,6 +25,8 @@ interface Rule {
   when(s: Slots, norm: string): boolean;
 }
 
+const USED_IT = /用了|擦了|涂了|抹了|敷了|喷了|用完|一用就|用后|上脸|用着/u;
+
 const RULES: readonly Rule[] = [
   // An order number is about that order; which need, the words decide.
   { intent: 'order_status', weight: 1.5, when: (s) => Boolean(s.orderNo) },
@@ -37,6 +39,9 @@ const RULES: readonly Rule[] = [
   // "还没发货的话我想取消订单，把钱退我": a kind of request, asked for.
   { intent: 'after_sales', weight: 2.5, when: (s) => Boolean(s.afterSalesKind) && s.request && !s.hypothetical },
   { intent: 'after_sales', weight: 2, when: (s) => s.afterSalesQuestion },
+  // "用了脸上长痘痘", "擦了就过敏": a reaction to something she used is a complaint about it, not a
+  // skin type to shop for.
+  { intent: 'after_sales', weight: 3, when: (s, norm) => Boolean(s.reason) && USED_IT.test(norm) },
   { intent: 'knowledge', weight: 1.5, when: (s) => s.generalQuestion },
   // "怎么查产品是不是正品" with no product named: how traceability works is a shop rule.
   {

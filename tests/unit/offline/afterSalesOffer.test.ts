@@ -119,6 +119,14 @@ describe('an after-sales question on an order that can get the request', () => {
     expect(names(r)).not.toContain('createAfterSales');
   });
 
+  it('takes a reaction to something she used (用了脸上长痘痘) as a complaint about her order, never a skin type to shop for', async () => {
+    orders = ORDERS.filter((o) => o.status === 'delivered');
+    const r = await chat([], '擦了你们的面霜脸上长痘痘了');
+    expect(names(r)).toContain('listOrders');
+    expect(names(r)).not.toContain('searchProducts');
+    expect(names(r)).not.toContain('createAfterSales');
+  });
+
   it('answers a question about the return rules from the rules alone, once', async () => {
     const r = await chat([], '不是要退货 就想知道退货的规矩');
     expect(names(r)).toEqual(['searchKnowledge']);
