@@ -106,6 +106,14 @@ describe('an after-sales question on an order that can get the request', () => {
     expect(r.quickReplies[0]).toContain('退款');
   });
 
+  it('answers "can I still cancel it?" and "还能取消吗" with the offer, filing nothing', async () => {
+    for (const m of ['can I still cancel it?', '还能取消吗']) {
+      const r = await chat([], m);
+      expect(names(r), m).not.toContain('createAfterSales');
+      expect(names(r), m).toContain('getOrder');
+    }
+  });
+
   it('asks for the refund of that order once the shopper says yes', async () => {
     const first = await chat([], '那单精粹水能退钱吗');
     const second = await chat(first.messages, '对的');
