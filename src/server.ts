@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { resolveAuthSecret } from './auth/secret.ts';
+import { createSecretBox } from './auth/secretBox.ts';
 import { createTokenIssuer, type TokenIssuer } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './context.ts';
@@ -72,11 +73,12 @@ async function checkPortFree(host: string, port: number): Promise<void> {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL === 'silent' ? 'silent' : config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
-  const tokens = createTokenIssuer(resolveAuthSecret(config));
+  const authSecret = resolveAuthSecret(config);
+  const tokens = createTokenIssuer(authSecret);
   // The database first: a second start on the same data directory is told which process has it.
   const db = opts.db ?? (await openDb(config));
   try {
-    return await startOn(db, config, { ...opts, log, clock, tokens });
+    return await startOn(db, config, { ...opts, log, clock, tokens, authSecret });
   } catch (e) {
     // Not a database the caller handed in: closed here, which also frees the data directory's lock.
     if (!opts.db) await db.close().catch(() => {});
@@ -87,7 +89,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 async function startOn(
   db: Db,
   config: Config,
-  { log, clock, tokens, progress }: { log: Logger; clock: Clock; tokens: TokenIssuer; progress?: Progress },
+  { log, clock, tokens, authSecret, progress }: { log: Logger; clock: Clock; tokens: TokenIssuer; authSecret: string; progress?: Progress },
 ): Promise<RunningServer> {
   await checkPortFree(config.HOST, config.PORT);
   const applied = await migrate(db);
@@ -113,7 +115,10 @@ async function startOn(
   // One LISTEN per process; SSE clients of this replica wait on it.
   const live = createLiveHub({ db, log });
   await live.start();
-  const app = createApp({ db, embedder, clock, log, tokens, config, models, live });
+  // Shops' own models are called only where the reminders webhook may go (WEBHOOK_ALLOW_HOSTS).
+  const modelGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
+  const shopModels = { keys: createSecretBox(authSecret), guard: modelGuard };
+  const app = createApp({ db, embedder, clock, log, tokens, config, models, live, shopModels });
   let server: ServerType;
   try {
     server = await new Promise((resolve, reject) => {
@@ -125,6 +130,7 @@ async function startOn(
     });
   } catch (e) {
     await live.stop();
+    await modelGuard.close();
     throw asPortInUse(e, config.PORT);
   }
   const address = server.address();
@@ -165,7 +171,7 @@ async function startOn(
         // another replica, or to this one restarted) and resume from Last-Event-ID.
         await live.stop();
         await Promise.all([jobsStopped, drained]);
-        await webhookGuard.close();
+        await Promise.all([webhookGuard.close(), modelGuard.close()]);
         await db.close();
       })();
       return closing;

@@ -12,7 +12,7 @@ import { NO_CONFIRMATION, settlePending, type Confirmation } from './confirmatio
 import { humanOwner } from './handoff.ts';
 import { MEMORY_MESSAGES, rememberTurn } from './memory.ts';
 import { requestSent } from './requestSent.ts';
-import type { AgentDeps, ChatTurnInput, HumanTurn, PreparedTurn } from './turn.ts';
+import { modelFor, type AgentDeps, type ChatTurnInput, type HumanTurn, type PreparedTurn } from './turn.ts';
 import { turnContext } from './turnContext.ts';
 
 // A model over HTTP has sent its request within a few milliseconds; past this the side work starts anyway.
@@ -44,9 +44,10 @@ export const shopCard = (deps: AgentDeps, shopId: string): Promise<ShopCard> =>
  */
 export async function prepareTurn(deps: AgentDeps, who: ShopperIdentity, input: ChatTurnInput): Promise<PreparedTurn> {
   const { db, clock } = deps;
-  const [card, state] = await Promise.all([
+  const [card, state, answerer] = await Promise.all([
     shopCard(deps, who.shopId),
     turnStartState(db, who.shopId, who.shopperId, input.conversationId, MEMORY_MESSAGES - 1),
+    modelFor(deps, who.shopId),
   ]);
   const { shopper } = state;
   if (!shopper) throw new Unauthorized('unknown shopper');
@@ -112,6 +113,7 @@ export async function prepareTurn(deps: AgentDeps, who: ShopperIdentity, input: 
     stored,
     openTicket: isNew ? Promise.resolve(null) : meanwhile(deps, () => findOpenTicket(db, conversation.id)),
     ...context,
+    answerer,
   };
 }
 
