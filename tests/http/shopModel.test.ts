@@ -208,5 +208,9 @@ describeDb('each shop its own model', (db) => {
     const staff = await call('GET', `/v1/staff/tickets/${ticketId}`, { role: 'staff' });
     const assistant = (staff.body.messages as Array<{ role: string; answeredBy?: unknown }>).filter((m) => m.role === 'assistant');
     expect(assistant.map((m) => m.answeredBy)).toEqual([{ source: 'shop', model: 'qwen-shop-a' }]);
+    // The live events reach the shopper's pages too: which vendor the shop uses is not theirs to read.
+    const { rows } = await db().query<{ payload: unknown }>(`SELECT payload FROM live_events WHERE shop_id = $1 AND kind = 'message'`, [shop.a]);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toContain('qwen-shop-a');
   });
 });

@@ -99,20 +99,23 @@ export async function findOwnConversation(
   return rows[0] ? toConversation(rows[0]) : null;
 }
 
-/** A stored message as pages see it (live events, the staff console). */
+/**
+ * A stored message as the staff console sees it: an AI reply with the model that wrote it. Live
+ * events (which reach the shopper's pages too) leave that out: which vendor a shop uses is the shop's.
+ */
 export function messageView(m: StoredMessage, conversationId: string) {
-  return { id: m.id, ...messageFields(m, conversationId), createdAt: m.createdAt.toISOString() };
+  const answeredBy = m.role === 'assistant' ? { answeredBy: m.answeredBy ?? null } : {};
+  return { id: m.id, ...messageFields(m, conversationId), ...answeredBy, createdAt: m.createdAt.toISOString() };
 }
 
 /** messageView but for the id and the time, which the database gives. */
-function messageFields(m: Pick<StoredMessage, 'role' | 'content' | 'toolCalls' | 'meta'> & { answeredBy?: AnsweredBy | null }, conversationId: string) {
+function messageFields(m: Pick<StoredMessage, 'role' | 'content' | 'toolCalls' | 'meta'>, conversationId: string) {
   return {
     conversationId,
     role: m.role,
     content: m.content,
     toolCalls: m.toolCalls.map(({ name, input, output }) => ({ name, input, output })),
     ...(m.role === 'staff' ? { staffId: m.meta.staffId ?? null } : {}),
-    ...(m.role === 'assistant' ? { answeredBy: m.answeredBy ?? null } : {}),
   };
 }
 
@@ -179,7 +182,7 @@ export async function appendMessage(
           ticketId: 'NULL',
           kind: "'message'",
           audience: "'all'",
-          payload: `(${param(JSON.stringify(messageFields({ role: m.role, content: m.content, toolCalls, meta, answeredBy: m.answeredBy }, conversationId)))}::jsonb
+          payload: `(${param(JSON.stringify(messageFields({ role: m.role, content: m.content, toolCalls, meta }, conversationId)))}::jsonb
                      || jsonb_build_object('id', m.id, 'createdAt', ${isoTime('m.created_at')}))`,
         },
         'm, c',
