@@ -25,7 +25,7 @@ export function explainModelError(e: unknown, setting: Pick<ShopModelSetting, 'b
   }
   const chain = causes(e);
   if (chain.some((x) => x instanceof Error && (x.name === 'TimeoutError' || x.name === 'AbortError'))) {
-    return { problem: 'timeout', message: `The model did not answer within ${Math.round(timeoutMs / 1000)} seconds. The address may be wrong, or the model is overloaded.` };
+    return { problem: 'timeout', message: `The model did not answer within ${timeoutMs / 1000} seconds. The address may be wrong, or the model is overloaded.` };
   }
   const api = chain.find((x): x is APICallError => APICallError.isInstance(x));
   const status = api?.statusCode;

@@ -32,7 +32,8 @@ describeDb('each shop its own model', (db) => {
   beforeAll(async () => {
     [fakeA, fakeB] = await Promise.all([startFakeOpenAI({ apiKey: KEY_A }), startFakeOpenAI({ apiKey: KEY_B })]);
     // The fakes listen on loopback: the operator allows that host, as a shop's Ollama next door would be.
-    server = await startTestServer(db(), { env: { WEBHOOK_ALLOW_HOSTS: '127.0.0.1' }, clock: fixedClock('2026-09-17T02:00:00Z') });
+    // A short model timeout, for the test route's "took too long" (the fakes answer in milliseconds).
+    server = await startTestServer(db(), { env: { WEBHOOK_ALLOW_HOSTS: '127.0.0.1', MODEL_TIMEOUT_MS: '1500' }, clock: fixedClock('2026-09-17T02:00:00Z') });
     for (const k of ['a', 'b', 'c'] as const) {
       shop[k] = (await createShop(db())).id;
       shopper[k] = (await createShopper(db(), { shopId: shop[k], tier: 'core' })).id;
@@ -91,6 +92,27 @@ describeDb('each shop its own model', (db) => {
       { shop_id: shop.b, model_source: 'shop', model: 'deepseek-shop-b' },
       { shop_id: shop.c, model_source: 'offline', model: server.models.offline.modelId },
     ]);
+  });
+
+  it("streams a turn from the shop's model too", async () => {
+    fakeA.script([{ text: '流式回答来自 A 店模型' }]);
+    const token = await server.token(shopper.a, { shop: shop.a, role: 'shopper' });
+    const res = await fetch(`${server.url}/v1/chat/stream`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: '你好' }),
+    });
+    expect(res.status).toBe(200);
+    const deltas = (await res.text())
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => JSON.parse(l.slice(6)) as { type: string; delta?: string })
+      .filter((c) => c.type === 'text-delta')
+      .map((c) => c.delta)
+      .join('');
+    expect(deltas).toBe('流式回答来自 A 店模型');
+    fakeA.assertDone();
+    expect(fakeA.requests.at(-1)!.body).toMatchObject({ model: 'qwen-shop-a', stream: true });
   });
 
   it('never returns the key, stores it only encrypted and never logs it', async () => {
@@ -198,6 +220,18 @@ describeDb('each shop its own model', (db) => {
     expect(down.body.message).toBe(`The model service at 127.0.0.1:${port} could not be reached. Check the base URL, and that the service is running.`);
 
     expect((await call('POST', '/v1/admin/model/test', { shop: shop.c, body: {} })).status).toBe(400);
+  });
+
+  it('tests the model and says when the model is unknown there or does not answer in time', async () => {
+    fakeA.script([{ status: 404 }, { hang: true }]);
+    const unknown = await call('POST', '/v1/admin/model/test', { body: {} });
+    expect(unknown.body).toMatchObject({ ok: false, problem: 'model_not_found', status: 404 });
+    expect(unknown.body.message).toMatch(/does not know the model "qwen-shop-a"/);
+    const slow = await call('POST', '/v1/admin/model/test', { body: {} });
+    expect(slow.body).toMatchObject({ ok: false, problem: 'timeout' });
+    expect(slow.body.message).toMatch(/did not answer within 1.5 seconds/);
+    expect(slow.body.latencyMs).toBeGreaterThanOrEqual(1400);
+    fakeA.assertDone();
   });
 
   it("shows staff which model answered each turn in the ticket's conversation", async () => {
