@@ -1,7 +1,7 @@
 // One small call to a shop's model, before the shoppers meet it, told in words a shop owner can act
 // on: the address cannot be reached, the key is wrong, the model is unknown there, it took too long.
 import { APICallError } from 'ai';
-import type { ShopModelSetting } from '../domain/shops/model.ts';
+import type { ShopModelSetting, UsableShopModel } from '../domain/shops/model.ts';
 import { refusalIn, type DestinationGuard } from '../net/destinationGuard.ts';
 import { shopChatModel } from './shopModels.ts';
 
@@ -48,7 +48,7 @@ export function explainModelError(e: unknown, setting: Pick<ShopModelSetting, 'b
 }
 
 export async function checkShopModel(
-  setting: Pick<ShopModelSetting, 'baseURL' | 'model' | 'apiKey'>,
+  setting: Pick<UsableShopModel, 'baseURL' | 'model' | 'apiKey'>,
   guard: Pick<DestinationGuard, 'fetch'>,
   timeoutMs: number,
 ): Promise<ModelCheck> {

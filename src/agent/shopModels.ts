@@ -6,7 +6,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { SecretBox } from '../auth/secretBox.ts';
 import type { Queryable } from '../db/db.ts';
-import { loadShopModel, shopModelVersion, type ShopModelSetting } from '../domain/shops/model.ts';
+import { loadShopModel, shopModelVersion, usable, type UsableShopModel } from '../domain/shops/model.ts';
 import type { Logger } from '../log.ts';
 import type { DestinationGuard } from '../net/destinationGuard.ts';
 import { serviceTurnModel, withFallback, type Models, type TurnModel } from './models.ts';
@@ -26,7 +26,7 @@ export interface ShopModelsOptions {
 }
 
 /** The shop's chat model over the guard's fetch, without the SDK's retries (withFallback retries once). */
-export function shopChatModel(setting: Pick<ShopModelSetting, 'baseURL' | 'model' | 'apiKey'>, guard: Pick<DestinationGuard, 'fetch'>): LanguageModelV3 {
+export function shopChatModel(setting: Pick<UsableShopModel, 'baseURL' | 'model' | 'apiKey'>, guard: Pick<DestinationGuard, 'fetch'>): LanguageModelV3 {
   const provider = createOpenAI({
     apiKey: setting.apiKey,
     baseURL: setting.baseURL,
@@ -43,16 +43,12 @@ export function createShopModels(opts: ShopModelsOptions): ShopModels {
       let entry = cache.get(shopId);
       if (version === 0) return serviceTurnModel(opts.models);
       if (!entry || entry.version !== version) {
-        try {
-          const stored = await loadShopModel(opts.db, opts.keys, shopId);
-          const s = stored.setting;
-          entry = { version: stored.version, primary: s ? shopChatModel(s, opts.guard) : null, name: s?.model ?? '' };
-        } catch (e) {
-          // A key sealed under another AUTH_SECRET cannot be opened: the shop is answered by the
-          // service's model until its admin sets the key again. The error names no key.
-          opts.log.warn('shop model unusable', { shopId, err: (e as Error).message });
-          entry = { version, primary: null, name: '' };
-        }
+        const stored = await loadShopModel(opts.db, opts.keys, shopId);
+        const s = stored.setting;
+        // A key sealed under another AUTH_SECRET cannot be opened: the shop is answered by the
+        // service's model until its admin enters the key again (GET /v1/admin/model says so).
+        if (s && !usable(s)) opts.log.warn('shop model key unreadable; the service model answers', { shopId });
+        entry = { version: stored.version, primary: usable(s) ? shopChatModel(s, opts.guard) : null, name: s?.model ?? '' };
         cache.set(shopId, entry);
       }
       if (!entry.primary) return serviceTurnModel(opts.models);

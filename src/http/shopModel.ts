@@ -13,7 +13,7 @@ import type { Models } from '../agent/models.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import type { SecretBox } from '../auth/secretBox.ts';
 import type { Deps } from '../context.ts';
-import { checkBaseURL, clearShopModel, loadShopModel, saveShopModel, type StoredShopModel } from '../domain/shops/model.ts';
+import { checkBaseURL, clearShopModel, loadShopModel, saveShopModel, usable, type StoredShopModel } from '../domain/shops/model.ts';
 import { Invalid } from '../errors.ts';
 import type { DestinationGuard } from '../net/destinationGuard.ts';
 import { isTypable, typable, UNTYPABLE_MESSAGE } from '../text/typable.ts';
@@ -57,12 +57,13 @@ export function shopModelRoutes(deps: ShopModelRouteDeps) {
 
   function view(s: StoredShopModel) {
     const setting = s.setting
-      ? { baseURL: s.setting.baseURL, model: s.setting.model, embeddingModel: s.setting.embeddingModel ?? embeddingModel, hasApiKey: true }
+      ? { baseURL: s.setting.baseURL, model: s.setting.model, embeddingModel: s.setting.embeddingModel ?? embeddingModel, hasApiKey: usable(s.setting) }
       : null;
     return {
       version: s.version,
       setting,
-      answeredBy: s.setting ? { source: 'shop' as const, model: s.setting.model } : serviceModel(),
+      // A key that cannot be read any more (AUTH_SECRET changed) leaves the shop on the service's model.
+      answeredBy: usable(s.setting) ? { source: 'shop' as const, model: s.setting.model } : serviceModel(),
       serviceModel: serviceModel(),
     };
   }
@@ -109,6 +110,7 @@ export function shopModelRoutes(deps: ShopModelRouteDeps) {
       target = { baseURL: body.baseURL, model: body.model, apiKey: key };
     } else {
       if (!stored.setting) throw new Invalid('the shop has no model of its own: send baseURL, model and apiKey to test one');
+      if (!usable(stored.setting)) throw new Invalid('the stored API key cannot be read (the service\'s AUTH_SECRET changed): enter the key again');
       target = stored.setting;
     }
     return c.json(await checkShopModel(target, deps.guard, deps.timeoutMs));

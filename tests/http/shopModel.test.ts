@@ -4,6 +4,7 @@
 // is wrong in plain words.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createSecretBox } from '../../src/auth/secretBox.ts';
 import { fixedClock } from '../../src/context.ts';
 import { describeDb } from '../helpers/db.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fakeOpenAI.ts';
@@ -232,6 +233,32 @@ describeDb('each shop its own model', (db) => {
     expect(slow.body.message).toMatch(/did not answer within 1.5 seconds/);
     expect(slow.body.latencyMs).toBeGreaterThanOrEqual(1400);
     fakeA.assertDone();
+  });
+
+  it('leaves a shop whose key was sealed under another AUTH_SECRET on the service model until the key is entered again', async () => {
+    const v = (await call('GET', '/v1/admin/model', { shop: shop.c })).body.version as number;
+    expect((await setModel('c', { baseURL: fakeB.baseURL, model: 'deepseek-shop-c', apiKey: KEY_B, version: v })).status).toBe(200);
+    // As after an operator changed AUTH_SECRET: the stored key no longer opens.
+    const foreign = createSecretBox('some-other-auth-secret-of-32-characters').seal(KEY_B, shop.c);
+    await db().query('UPDATE shop_models SET api_key_enc = $2, version = version + 1 WHERE shop_id = $1', [shop.c, foreign]);
+
+    const got = await call('GET', '/v1/admin/model', { shop: shop.c });
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ version: v + 2, setting: { model: 'deepseek-shop-c', hasApiKey: false }, answeredBy: { source: 'offline' } });
+    fakeB.script([]);
+    const before = fakeB.requests.length;
+    expect((await chat('c', '你好')).status).toBe(200);
+    expect(fakeB.requests.length).toBe(before);
+    const tested = await call('POST', '/v1/admin/model/test', { shop: shop.c, body: {} });
+    expect(tested.status).toBe(400);
+    expect(tested.body.error.message).toMatch(/enter the key again/);
+    expect((await setModel('c', { baseURL: fakeB.baseURL, model: 'deepseek-shop-c', version: v + 2 })).status).toBe(400);
+
+    const again = await setModel('c', { baseURL: fakeB.baseURL, model: 'deepseek-shop-c', apiKey: KEY_B, version: v + 2 });
+    expect(again.body).toMatchObject({ setting: { hasApiKey: true }, answeredBy: { source: 'shop', model: 'deepseek-shop-c' } });
+    fakeB.script([{ text: 'C 店的模型回来了' }]);
+    expect((await chat('c', '你好')).body.reply).toBe('C 店的模型回来了');
+    fakeB.assertDone();
   });
 
   it("shows staff which model answered each turn in the ticket's conversation", async () => {

@@ -9,8 +9,24 @@ import type { DestinationGuard } from '../../net/destinationGuard.ts';
 export interface ShopModelSetting {
   baseURL: string;
   model: string;
-  apiKey: string;
+  /** null when the stored key cannot be opened: sealed under another AUTH_SECRET. It must be entered again. */
+  apiKey: string | null;
   embeddingModel: string | null;
+}
+
+/** A setting whose key could be opened: one a model can be called with. */
+export type UsableShopModel = ShopModelSetting & { apiKey: string };
+
+export function usable(s: ShopModelSetting | null): s is UsableShopModel {
+  return !!s && s.apiKey !== null;
+}
+
+function openKey(keys: SecretBox, sealed: string, shopId: string): string | null {
+  try {
+    return keys.open(sealed, shopId);
+  } catch {
+    return null;
+  }
 }
 
 /** The stored state: the setting (null: the service's model applies) and its version (0: never set). */
@@ -43,7 +59,7 @@ export async function loadShopModel(db: Queryable, keys: SecretBox, shopId: stri
   if (!r) return { setting: null, version: 0 };
   if (!r.base_url || !r.model || !r.api_key_enc) return { setting: null, version: r.version };
   return {
-    setting: { baseURL: r.base_url, model: r.model, apiKey: keys.open(r.api_key_enc, shopId), embeddingModel: r.embedding_model },
+    setting: { baseURL: r.base_url, model: r.model, apiKey: openKey(keys, r.api_key_enc, shopId), embeddingModel: r.embedding_model },
     version: r.version,
   };
 }
