@@ -21,6 +21,7 @@ import { createEmbedder } from './embed/index.ts';
 import { createApp } from './http/app.ts';
 import { createLiveHub } from './domain/live/hub.ts';
 import { createModels } from './agent/models.ts';
+import { createShopModels } from './agent/shopModels.ts';
 import { createReminderJobs } from './jobs/reminders.ts';
 import { createSettlementJobs } from './jobs/settlement.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -138,7 +139,8 @@ async function startOn(
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   // Started once the server listens, so a catch-up run at start does not delay serving.
   const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
-  const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, writers: reminderWriters(models, log), webhookGuard }) : null;
+  const writers = reminderWriters(models, log, createShopModels({ db, models, log, timeoutMs: config.MODEL_TIMEOUT_MS, ...shopModels }));
+  const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, writers, webhookGuard }) : null;
   await jobs?.start();
   const settlement = config.SETTLEMENT_SCHEDULER ? createSettlementJobs({ db, clock, log }) : null;
   await settlement?.start();

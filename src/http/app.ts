@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps) {
     '/',
     reminderRoutes({
       ...deps,
-      writers: reminderWriters(deps.models, deps.log),
+      writers: reminderWriters(deps.models, deps.log, shopModels),
       webhookGuard: createDestinationGuard({ allowHosts: deps.config.WEBHOOK_ALLOW_HOSTS ?? [] }),
     }),
   );

@@ -116,6 +116,25 @@ describeDb('each shop its own model', (db) => {
     expect(fakeA.requests.at(-1)!.body).toMatchObject({ model: 'qwen-shop-a', stream: true });
   });
 
+  it("writes a shop's reminders with its own model, and another shop's with the service's (here the templates)", async () => {
+    await db().query(`UPDATE shoppers SET birthday = '1990-09-17', registered_at = '2024-01-01' WHERE shop_id = ANY($1)`, [[shop.a, shop.c]]);
+    // The model writes from the facts it is sent, as the fact check wants: the birthday coupon's rule in it.
+    fakeA.script([
+      {
+        text: (body) => {
+          const facts = JSON.parse(String(body.messages.at(-1)!.content).replace(/^事实：/, '')) as { 券: { 规则: string } };
+          return `生日快乐！送您一张生日券：${facts.券.规则}。`;
+        },
+      },
+    ]);
+    const a = await call('POST', '/v1/admin/reminders/run', { body: { date: '2026-09-17' } });
+    expect(a.body).toMatchObject({ planned: 1, queued: 1, writtenBy: { 'qwen-shop-a': 1 } });
+    fakeA.assertDone();
+    expect(fakeA.requests.at(-1)!.body.model).toBe('qwen-shop-a');
+    const c = await call('POST', '/v1/admin/reminders/run', { shop: shop.c, body: { date: '2026-09-17' } });
+    expect(c.body).toMatchObject({ planned: 1, queued: 1, writtenBy: { template: 1 } });
+  });
+
   it('never returns the key, stores it only encrypted and never logs it', async () => {
     const got = await call('GET', '/v1/admin/model');
     expect(got.body).toMatchObject({
