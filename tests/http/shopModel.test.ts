@@ -288,6 +288,18 @@ describeDb('each shop its own model', (db) => {
     const staff = await call('GET', `/v1/staff/tickets/${ticketId}`, { role: 'staff' });
     const assistant = (staff.body.messages as Array<{ role: string; answeredBy?: unknown }>).filter((m) => m.role === 'assistant');
     expect(assistant.map((m) => m.answeredBy)).toEqual([{ source: 'shop', model: 'qwen-shop-a' }]);
+    // A person owns the chat now: the shopper's next question waits for them, and the reply suggested
+    // to staff is drafted by the shop's model too.
+    const before = fakeA.requests.length;
+    const waiting = await call('POST', '/v1/chat', { shop: shop.a, role: 'shopper', id: shopper.a, body: { message: '这款精华退货怎么退', conversationId: asked.body.conversationId } });
+    expect(waiting.status).toBe(200);
+    expect(fakeA.requests.length).toBe(before);
+    fakeA.script([{ text: '亲，退货请在订单页申请售后' }]);
+    const suggestion = await call('GET', `/v1/staff/tickets/${ticketId}/suggestion`, { role: 'staff' });
+    expect(suggestion.body.text).toBe('亲，退货请在订单页申请售后');
+    fakeA.assertDone();
+    expect(fakeA.requests.at(-1)!.body.model).toBe('qwen-shop-a');
+
     // The live events reach the shopper's pages too: which vendor the shop uses is not theirs to read.
     const { rows } = await db().query<{ payload: unknown }>(`SELECT payload FROM live_events WHERE shop_id = $1 AND kind = 'message'`, [shop.a]);
     expect(rows.length).toBeGreaterThan(0);
