@@ -10,6 +10,7 @@ import { loadShopCard, type ShopCard } from '../domain/shops/cards.ts';
 import { NotFound, Unauthorized } from '../errors.ts';
 import { NO_CONFIRMATION, settlePending, type Confirmation } from './confirmation.ts';
 import { humanOwner } from './handoff.ts';
+import type { TurnModel } from './models.ts';
 import { MEMORY_MESSAGES, rememberTurn } from './memory.ts';
 import { requestSent } from './requestSent.ts';
 import { modelFor, type AgentDeps, type ChatTurnInput, type HumanTurn, type PreparedTurn } from './turn.ts';
@@ -24,8 +25,8 @@ const REQUEST_SENT_MAX_WAIT_MS = 20;
  * runs on this thread). Its error is taken by whoever awaits it (a tool, finishTurn); until then it
  * must not count as an unhandled rejection, which would end the process.
  */
-export function meanwhile<T>(deps: AgentDeps, work: () => Promise<T>): Promise<T> {
-  const start = deps.models.remote
+export function meanwhile<T>(model: Pick<TurnModel, 'source'>, work: () => Promise<T>): Promise<T> {
+  const start = model.source !== 'offline'
     ? requestSent(REQUEST_SENT_MAX_WAIT_MS)
     : new Promise<void>((resolve) => setImmediate(resolve));
   const p = start.then(work);
@@ -80,7 +81,7 @@ export async function prepareTurn(deps: AgentDeps, who: ShopperIdentity, input: 
   };
   const memory = rememberTurn([...state.recent, userMessage], conversation.summary);
   const conversationId = conversation.id;
-  const stored = meanwhile(deps, () =>
+  const stored = meanwhile(answerer, () =>
     storeShopperMessage(deps, caller, conversationId, userMessage, { isNew, summary: memory.summaryChanged ? memory.summary : null }),
   );
   let owner: HumanTurn | 'off_duty' | null = null;
@@ -111,7 +112,7 @@ export async function prepareTurn(deps: AgentDeps, who: ShopperIdentity, input: 
     previous: (state.lastAssistantMeta?.handoff ?? {}) as PreviousTurnFacts,
     offDutyWait: owner === 'off_duty',
     stored,
-    openTicket: isNew ? Promise.resolve(null) : meanwhile(deps, () => findOpenTicket(db, conversation.id)),
+    openTicket: isNew ? Promise.resolve(null) : meanwhile(answerer, () => findOpenTicket(db, conversation.id)),
     ...context,
     answerer,
   };
