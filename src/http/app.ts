@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { TokenIssuer } from '../auth/tokens.ts';
-import { CHAT_QUEUE_MAX_DEFAULT, RATE_LIMIT_DEFAULTS, type Config } from '../config.ts';
+import { CHAT_QUEUE_MAX_DEFAULT, MODEL_TIMEOUT_MS_DEFAULT, RATE_LIMIT_DEFAULTS, type Config } from '../config.ts';
 import type { Models } from '../agent/models.ts';
 import { reminderWriters } from '../agent/reminderWriter.ts';
 import type { Deps } from '../context.ts';
@@ -102,7 +102,7 @@ export function createApp(deps: AppDeps) {
     concurrency: deps.config.CHAT_CONCURRENCY ?? defaultTurnConcurrency(deps.db.driver, deps.models.remote),
     queueMax: deps.config.CHAT_QUEUE_MAX ?? CHAT_QUEUE_MAX_DEFAULT,
   });
-  const timeoutMs = deps.config.MODEL_TIMEOUT_MS ?? 20_000;
+  const timeoutMs = deps.config.MODEL_TIMEOUT_MS ?? MODEL_TIMEOUT_MS_DEFAULT;
   const shopModels = deps.shopModels && createShopModels({ db: deps.db, models: deps.models, log: deps.log, timeoutMs, ...deps.shopModels });
   const agent = { ...deps, shopCards: createShopCards(deps.db), shopModels, admission: admission.middleware };
   app.route('/', chatRoutes(agent));
