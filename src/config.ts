@@ -15,6 +15,9 @@ export const ORDER_MAX_FEN_DEFAULT = 10_000_000;
 /** Also used by apps built without a full config (tests of other routes). */
 export const RATE_LIMIT_DEFAULTS = { RATE_LIMIT_SHOPPER_PER_MIN: 20, RATE_LIMIT_IP_PER_MIN: 60, RATE_LIMIT_TRUST_PROXY: false } as const;
 
+/** Also used by apps built without a full config (a shop's own model's calls). */
+export const MODEL_TIMEOUT_MS_DEFAULT = 20_000;
+
 /** Also used by apps built without a full config. */
 export const LIVE_STREAM_DEFAULTS = { LIVE_STREAMS_PER_USER: 4, LIVE_STREAMS_PER_SHOP: 300 } as const;
 
@@ -36,7 +39,7 @@ const schema = z.object({
   MODEL: z.string().min(1).default('gpt-4o-mini'),
   EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
   EMBEDDING_DIM: z.coerce.number().int().min(8).max(4000).optional(),
-  MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  MODEL_TIMEOUT_MS: z.coerce.number().int().min(100).default(MODEL_TIMEOUT_MS_DEFAULT),
   // Chat turns a minute (in memory, per replica: see src/http/rateLimit.ts); 0 turns a limit off.
   RATE_LIMIT_SHOPPER_PER_MIN: z.coerce.number().int().min(0).default(RATE_LIMIT_DEFAULTS.RATE_LIMIT_SHOPPER_PER_MIN),
   RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().min(0).default(RATE_LIMIT_DEFAULTS.RATE_LIMIT_IP_PER_MIN),

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { resolveAuthSecret } from './auth/secret.ts';
+import { createSecretBox } from './auth/secretBox.ts';
 import { createTokenIssuer, type TokenIssuer } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './context.ts';
@@ -20,6 +21,7 @@ import { createEmbedder } from './embed/index.ts';
 import { createApp } from './http/app.ts';
 import { createLiveHub } from './domain/live/hub.ts';
 import { createModels } from './agent/models.ts';
+import { createShopModels } from './agent/shopModels.ts';
 import { createReminderJobs } from './jobs/reminders.ts';
 import { createSettlementJobs } from './jobs/settlement.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -72,11 +74,12 @@ async function checkPortFree(host: string, port: number): Promise<void> {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL === 'silent' ? 'silent' : config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
-  const tokens = createTokenIssuer(resolveAuthSecret(config));
+  const authSecret = resolveAuthSecret(config);
+  const tokens = createTokenIssuer(authSecret);
   // The database first: a second start on the same data directory is told which process has it.
   const db = opts.db ?? (await openDb(config));
   try {
-    return await startOn(db, config, { ...opts, log, clock, tokens });
+    return await startOn(db, config, { ...opts, log, clock, tokens, authSecret });
   } catch (e) {
     // Not a database the caller handed in: closed here, which also frees the data directory's lock.
     if (!opts.db) await db.close().catch(() => {});
@@ -87,7 +90,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 async function startOn(
   db: Db,
   config: Config,
-  { log, clock, tokens, progress }: { log: Logger; clock: Clock; tokens: TokenIssuer; progress?: Progress },
+  { log, clock, tokens, authSecret, progress }: { log: Logger; clock: Clock; tokens: TokenIssuer; authSecret: string; progress?: Progress },
 ): Promise<RunningServer> {
   await checkPortFree(config.HOST, config.PORT);
   const applied = await migrate(db);
@@ -113,7 +116,10 @@ async function startOn(
   // One LISTEN per process; SSE clients of this replica wait on it.
   const live = createLiveHub({ db, log });
   await live.start();
-  const app = createApp({ db, embedder, clock, log, tokens, config, models, live });
+  // Shops' own models are called only where the reminders webhook may go (WEBHOOK_ALLOW_HOSTS).
+  const modelGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
+  const shopModels = { keys: createSecretBox(authSecret), guard: modelGuard };
+  const app = createApp({ db, embedder, clock, log, tokens, config, models, live, shopModels });
   let server: ServerType;
   try {
     server = await new Promise((resolve, reject) => {
@@ -125,6 +131,7 @@ async function startOn(
     });
   } catch (e) {
     await live.stop();
+    await modelGuard.close();
     throw asPortInUse(e, config.PORT);
   }
   const address = server.address();
@@ -132,7 +139,8 @@ async function startOn(
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   // Started once the server listens, so a catch-up run at start does not delay serving.
   const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
-  const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, writers: reminderWriters(models, log), webhookGuard }) : null;
+  const writers = reminderWriters(models, log, createShopModels({ db, models, log, timeoutMs: config.MODEL_TIMEOUT_MS, ...shopModels }));
+  const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, writers, webhookGuard }) : null;
   await jobs?.start();
   const settlement = config.SETTLEMENT_SCHEDULER ? createSettlementJobs({ db, clock, log }) : null;
   await settlement?.start();
@@ -165,7 +173,7 @@ async function startOn(
         // another replica, or to this one restarted) and resume from Last-Event-ID.
         await live.stop();
         await Promise.all([jobsStopped, drained]);
-        await webhookGuard.close();
+        await Promise.all([webhookGuard.close(), modelGuard.close()]);
         await db.close();
       })();
       return closing;

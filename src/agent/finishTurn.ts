@@ -6,7 +6,8 @@ import { gapReasons } from '../domain/gaps/detect.ts';
 import type { NewGap } from '../domain/gaps/record.ts';
 import { refreshSummary } from '../domain/handoff/escalate.ts';
 import { handOver, humanTurnResult, type HandOver } from './handoff.ts';
-import type { Models } from './models.ts';
+import type { ModelSource, TurnModel } from './models.ts';
+import { OFFLINE_MODEL_ID } from './offline/model.ts';
 import { readTurnReport } from './offline/contract.ts';
 import { cleanJson, cleanText } from '../text/typable.ts';
 import { isPendingResult } from '../../tools/defineTool.ts';
@@ -46,8 +47,8 @@ export interface TurnMeta {
   error?: string;
 }
 
-export function turnMeta(models: Models, steps: readonly StepResult<ToolSet>[]): TurnMeta {
-  const meta: TurnMeta = { model: models.name, steps: steps.length };
+export function turnMeta(answerer: Pick<TurnModel, 'name'>, steps: readonly StepResult<ToolSet>[]): TurnMeta {
+  const meta: TurnMeta = { model: answerer.name, steps: steps.length };
   for (const step of steps) {
     const report = readTurnReport(step.providerMetadata);
     if (!report) continue;
@@ -97,7 +98,7 @@ export async function finishTurn(
     deps.db,
     caller.shopId,
     conversationId,
-    { role: 'assistant', content: text, toolCalls, meta: { ...meta, handoff: handoffFacts } },
+    { role: 'assistant', content: text, toolCalls, meta: { ...meta, handoff: handoffFacts }, answeredBy: answeredBy(prepared, meta) },
     gap ? { gap } : {},
   );
   // The staff summary includes what the AI tried and said in the turn that handed over.
@@ -112,6 +113,15 @@ export async function finishTurn(
     quickReplies: meta.quickReplies ?? [],
     products: turnProducts(text, toolCalls),
   };
+}
+
+/**
+ * Which model wrote the reply, for the staff console: the turn's model, or the offline model when
+ * that one failed and the offline model answered (or the turn failed and said so in our words).
+ */
+function answeredBy(prepared: PreparedTurn, meta: Partial<TurnMeta>): { source: ModelSource; model: string } {
+  if (meta.fallback || meta.error !== undefined || meta.model === undefined) return { source: 'offline', model: OFFLINE_MODEL_ID };
+  return { source: prepared.answerer.source, model: prepared.answerer.name };
 }
 
 /** The turn as a gap in what the card could answer (domain/gaps), or null when it answered. */

@@ -16,6 +16,17 @@ import { readTurnReport, toProviderMetadata } from './offline/contract.ts';
 import type { IntentModel } from './offline/intentModel.ts';
 import { createOfflineModel } from './offline/model.ts';
 
+/** Who answers a turn: our own offline model, the service's configured model, or the shop's own. */
+export type ModelSource = 'offline' | 'service' | 'shop';
+
+/** The model of one turn with what the records say of it. */
+export interface TurnModel {
+  model: LanguageModelV3;
+  /** The offline model's id or the provider's model name. */
+  name: string;
+  source: ModelSource;
+}
+
 export interface Models {
   /**
    * The model for one turn: the provider with offline fallback, or the offline model alone. A new
@@ -45,6 +56,11 @@ export function createModels(
     name: config.MODEL,
     remote: true,
   };
+}
+
+/** The service's model for a turn whose shop has none of its own. */
+export function serviceTurnModel(models: Models): TurnModel {
+  return { model: models.forTurn(), name: models.name, source: models.remote ? 'service' : 'offline' };
 }
 
 export interface FallbackOptions {

@@ -10,9 +10,10 @@ import { loadShopCard, type ShopCard } from '../domain/shops/cards.ts';
 import { NotFound, Unauthorized } from '../errors.ts';
 import { NO_CONFIRMATION, settlePending, type Confirmation } from './confirmation.ts';
 import { humanOwner } from './handoff.ts';
+import type { TurnModel } from './models.ts';
 import { MEMORY_MESSAGES, rememberTurn } from './memory.ts';
 import { requestSent } from './requestSent.ts';
-import type { AgentDeps, ChatTurnInput, HumanTurn, PreparedTurn } from './turn.ts';
+import { modelFor, type AgentDeps, type ChatTurnInput, type HumanTurn, type PreparedTurn } from './turn.ts';
 import { turnContext } from './turnContext.ts';
 
 // A model over HTTP has sent its request within a few milliseconds; past this the side work starts anyway.
@@ -24,8 +25,8 @@ const REQUEST_SENT_MAX_WAIT_MS = 20;
  * runs on this thread). Its error is taken by whoever awaits it (a tool, finishTurn); until then it
  * must not count as an unhandled rejection, which would end the process.
  */
-export function meanwhile<T>(deps: AgentDeps, work: () => Promise<T>): Promise<T> {
-  const start = deps.models.remote
+export function meanwhile<T>(model: Pick<TurnModel, 'source'>, work: () => Promise<T>): Promise<T> {
+  const start = model.source !== 'offline'
     ? requestSent(REQUEST_SENT_MAX_WAIT_MS)
     : new Promise<void>((resolve) => setImmediate(resolve));
   const p = start.then(work);
@@ -44,9 +45,10 @@ export const shopCard = (deps: AgentDeps, shopId: string): Promise<ShopCard> =>
  */
 export async function prepareTurn(deps: AgentDeps, who: ShopperIdentity, input: ChatTurnInput): Promise<PreparedTurn> {
   const { db, clock } = deps;
-  const [card, state] = await Promise.all([
+  const [card, state, answerer] = await Promise.all([
     shopCard(deps, who.shopId),
     turnStartState(db, who.shopId, who.shopperId, input.conversationId, MEMORY_MESSAGES - 1),
+    modelFor(deps, who.shopId),
   ]);
   const { shopper } = state;
   if (!shopper) throw new Unauthorized('unknown shopper');
@@ -79,7 +81,7 @@ export async function prepareTurn(deps: AgentDeps, who: ShopperIdentity, input: 
   };
   const memory = rememberTurn([...state.recent, userMessage], conversation.summary);
   const conversationId = conversation.id;
-  const stored = meanwhile(deps, () =>
+  const stored = meanwhile(answerer, () =>
     storeShopperMessage(deps, caller, conversationId, userMessage, { isNew, summary: memory.summaryChanged ? memory.summary : null }),
   );
   let owner: HumanTurn | 'off_duty' | null = null;
@@ -110,8 +112,9 @@ export async function prepareTurn(deps: AgentDeps, who: ShopperIdentity, input: 
     previous: (state.lastAssistantMeta?.handoff ?? {}) as PreviousTurnFacts,
     offDutyWait: owner === 'off_duty',
     stored,
-    openTicket: isNew ? Promise.resolve(null) : meanwhile(deps, () => findOpenTicket(db, conversation.id)),
+    openTicket: isNew ? Promise.resolve(null) : meanwhile(answerer, () => findOpenTicket(db, conversation.id)),
     ...context,
+    answerer,
   };
 }
 

@@ -8,7 +8,8 @@ import { ruleText } from '../domain/coupons/templates.ts';
 import { TIER_LABELS } from '../domain/lifecycle/labels.ts';
 import { checkFacts, OCCASION_LABELS, type MessageWriter, type ReminderFacts, type WriterFactory, type WriterRequest } from '../domain/reminders/message.ts';
 import type { Logger } from '../log.ts';
-import type { Models } from './models.ts';
+import type { Models, TurnModel } from './models.ts';
+import type { ShopModels } from './shopModels.ts';
 import { readTurnReport } from './offline/contract.ts';
 import { loadPrompt, render } from './prompts.ts';
 
@@ -86,6 +87,8 @@ export function templateMessage(f: ReminderFacts): string {
 export interface WriterOptions extends Partial<Pick<WriterRequest, 'persona' | 'tone'>>, Pick<WriterRequest, 'knownNames' | 'modelBudget'> {
   /** Absent or offline: templates only. */
   models?: Models;
+  /** The model of the run's shop (its own, else the service's); offline: templates only. Replaces `models`. */
+  modelFor?: () => Promise<TurnModel>;
   log: Logger;
   timeoutMs?: number;
 }
@@ -116,7 +119,10 @@ export function createMessageWriter(o: WriterOptions): MessageWriter {
   return {
     async write(facts) {
       const fallback = { message: templateMessage(facts), writtenBy: 'template' };
-      if (!usesModel(o.models) || budget <= 0) return fallback;
+      if (budget <= 0) return fallback;
+      // Chosen per message, as a turn chooses per turn: a model that failed one message is tried again on the next.
+      const writer = o.modelFor ? await o.modelFor() : usesModel(o.models) ? { model: o.models.forTurn(), name: o.models.name, source: 'service' as const } : null;
+      if (!writer || writer.source === 'offline') return fallback;
       budget--;
       try {
         const system = render(loadPrompt('reminders/writer'), {
@@ -127,7 +133,7 @@ export function createMessageWriter(o: WriterOptions): MessageWriter {
           occasionLabel: OCCASION_LABELS[facts.occasion],
         });
         const r = await generateText({
-          model: o.models.forTurn(),
+          model: writer.model,
           system,
           prompt: `事实：${factsForModel(facts)}`,
           maxOutputTokens: 300,
@@ -138,7 +144,7 @@ export function createMessageWriter(o: WriterOptions): MessageWriter {
         if (readTurnReport(r.providerMetadata)?.fallback) return fallback;
         const text = r.text.trim();
         const check = checkFacts(text, facts, o.knownNames);
-        if (check.ok) return { message: text, writtenBy: o.models.name };
+        if (check.ok) return { message: text, writtenBy: writer.name };
         o.log.warn('reminder message failed the fact check; template used', { occasion: facts.occasion, reason: check.reason });
       } catch (e) {
         o.log.warn('reminder message model call failed; template used', { occasion: facts.occasion, err: e as Error });
@@ -148,7 +154,13 @@ export function createMessageWriter(o: WriterOptions): MessageWriter {
   };
 }
 
-/** The writer factory a daily run is given: a model when the service has one (never for a dry run). */
-export function reminderWriters(models: Models | undefined, log: Logger): WriterFactory {
-  return (r) => createMessageWriter({ ...r, models: r.dryRun ? undefined : models, log });
+/**
+ * The writer factory a daily run is given: the shop's own model, else the service's when it has one
+ * (never for a dry run).
+ */
+export function reminderWriters(models: Models | undefined, log: Logger, shopModels?: ShopModels): WriterFactory {
+  return (r) => {
+    if (r.dryRun || !models) return createMessageWriter({ ...r, log });
+    return createMessageWriter({ ...r, models, modelFor: shopModels ? () => shopModels.forShop(r.shopId) : undefined, log });
+  };
 }

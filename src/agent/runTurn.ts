@@ -23,7 +23,7 @@ export async function runTurn(deps: AgentDeps, who: ShopperIdentity, input: Chat
   if (prepared.human) return humanTurnResult(prepared);
   try {
     const result = await generateText(turnCall(deps, prepared));
-    return await finishTurn(deps, prepared, result.text, collectToolCalls(result.steps), turnMeta(deps.models, result.steps));
+    return await finishTurn(deps, prepared, result.text, collectToolCalls(result.steps), turnMeta(prepared.answerer, result.steps));
   } catch (e) {
     // The model layer already fell back to the offline model; reaching here is a bug of ours.
     // The shopper still gets an honest answer, and their message is already stored.

@@ -59,7 +59,7 @@ export async function streamTurn(deps: AgentDeps, prepared: PreparedTurn, write:
     // What the shopper read is every step's text, in order (a model often says "我帮您查一下"
     // before its tool call); result.text would be the last step's alone.
     const steps = await result.steps;
-    turn = await finishTurn(deps, prepared, streamed, collectToolCalls(steps), turnMeta(deps.models, steps));
+    turn = await finishTurn(deps, prepared, streamed, collectToolCalls(steps), turnMeta(prepared.answerer, steps));
   } catch (e) {
     // As in runTurn: the model layer already fell back, so this is a bug of ours. The shopper
     // still gets (and the conversation keeps) an honest answer after whatever was streamed.

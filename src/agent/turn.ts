@@ -15,8 +15,9 @@ import type { PreviousTurnFacts } from '../domain/handoff/triggers.ts';
 import type { HandoffStatus } from '../domain/handoff/views.ts';
 import type { ShopCards } from '../domain/shops/cards.ts';
 import type { Approval, Confirmation } from './confirmation.ts';
-import type { Models } from './models.ts';
+import { serviceTurnModel, type Models, type TurnModel } from './models.ts';
 import type { toProviderOptions } from './offline/contract.ts';
+import type { ShopModels } from './shopModels.ts';
 import type { TurnProduct } from './turnProducts.ts';
 
 export const MAX_STEPS = 6;
@@ -25,6 +26,13 @@ export interface AgentDeps extends Deps {
   models: Models;
   /** The app's cache of shop cards; without one every turn reads its shop's card afresh. */
   shopCards?: ShopCards;
+  /** Each shop's own model; without it every turn is answered by the service's model. */
+  shopModels?: ShopModels;
+}
+
+/** The model that answers a turn of this shop (the token's shop, never one the request names). */
+export function modelFor(deps: AgentDeps, shopId: string): Promise<TurnModel> {
+  return deps.shopModels ? deps.shopModels.forShop(shopId) : Promise.resolve(serviceTurnModel(deps.models));
 }
 
 export interface ChatTurnInput {
@@ -77,9 +85,12 @@ export interface TurnContext {
   messages: ModelMessage[];
   tools: ToolSet;
   providerOptions: ReturnType<typeof toProviderOptions>;
+  /** The model chosen for the turn's shop; the service's model when absent. */
+  answerer?: TurnModel;
 }
 
 export interface PreparedTurn extends TurnContext {
+  answerer: TurnModel;
   /** The shopper as stored now (tier included), read by the turn's first round. */
   caller: ShopperCaller;
   conversation: Conversation;
@@ -112,7 +123,7 @@ export interface PreparedTurn extends TurnContext {
  */
 export function turnCall(deps: AgentDeps, turn: TurnContext, tools: ToolSet = turn.tools) {
   return {
-    model: deps.models.forTurn(),
+    model: turn.answerer?.model ?? deps.models.forTurn(),
     system: turn.system,
     messages: turn.messages,
     tools,

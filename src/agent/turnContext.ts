@@ -19,7 +19,7 @@ import { toProviderOptions } from './offline/contract.ts';
 import { shopCard } from './prepareTurn.ts';
 import { renderPrompt } from './prompts.ts';
 import { buildSystemPrompt, localDate } from './systemPrompt.ts';
-import type { AgentDeps, TurnContext } from './turn.ts';
+import { modelFor, type AgentDeps, type TurnContext } from './turn.ts';
 
 export interface TurnFacts {
   card: ShopCard;
@@ -46,17 +46,18 @@ export async function staffDraftContext(
   question: StoredMessage,
   handoffRules: ShopHandoffRules,
 ): Promise<TurnContext> {
-  const [card, shopper, { messages }] = await Promise.all([
+  const [card, shopper, { messages }, answerer] = await Promise.all([
     shopCard(deps, caller.shopId),
     getShopperProfile(deps.db, caller.shopId, caller.shopperId),
     recentMessages(deps.db, conversation.id, MEMORY_MESSAGES),
+    modelFor(deps, caller.shopId),
   ]);
   if (!shopper) throw new Unauthorized('unknown shopper');
   const upToQuestion = rememberTurn(messages.filter((m) => m.id <= question.id), conversation.summary);
   const memory = { messages: upToQuestion.messages, summary: upToQuestion.summary };
   const assessment = { ...assessMessage(question.content, handoffRules.handoff, caller.tier), askedForHuman: false, handoff: [] };
   const turn = turnContext(deps, caller, { card, shopper, conversation, memory, assessment, confirmation: NO_CONFIRMATION, ready: Promise.resolve() }, { offerHandoff: false });
-  return { ...turn, system: `${turn.system}\n\n${renderPrompt('staff-draft', {})}` };
+  return { ...turn, answerer, system: `${turn.system}\n\n${renderPrompt('staff-draft', {})}` };
 }
 
 export function turnContext(

@@ -2,12 +2,15 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { TokenIssuer } from '../auth/tokens.ts';
-import { CHAT_QUEUE_MAX_DEFAULT, RATE_LIMIT_DEFAULTS, type Config } from '../config.ts';
+import { CHAT_QUEUE_MAX_DEFAULT, MODEL_TIMEOUT_MS_DEFAULT, RATE_LIMIT_DEFAULTS, type Config } from '../config.ts';
 import type { Models } from '../agent/models.ts';
 import { reminderWriters } from '../agent/reminderWriter.ts';
 import type { Deps } from '../context.ts';
 import type { LiveHub } from '../domain/live/hub.ts';
-import { createDestinationGuard } from '../net/destinationGuard.ts';
+import { createDestinationGuard, type DestinationGuard } from '../net/destinationGuard.ts';
+import type { SecretBox } from '../auth/secretBox.ts';
+import { createShopModels } from '../agent/shopModels.ts';
+import { shopModelRoutes } from './shopModel.ts';
 import { createShopCards } from '../domain/shops/cards.ts';
 import { adminRoutes } from './admin.ts';
 import { cardReminderRoutes } from './cardReminders.ts';
@@ -42,6 +45,7 @@ export interface AppDeps extends Deps {
         | 'LIVE_STREAMS_PER_SHOP'
         | 'WEBHOOK_ALLOW_HOSTS'
         | 'ORDER_MAX_FEN'
+        | 'MODEL_TIMEOUT_MS'
       >
     >;
   tokens: TokenIssuer;
@@ -49,6 +53,10 @@ export interface AppDeps extends Deps {
   /** The per-process live hub (started by the server): SSE handlers await its wake-ups. Apps built
    *  without one (tests of other routes) have no GET /v1/live. */
   live?: LiveHub;
+  /** Each shop its own model: the key box for their API keys and the guard their calls go through
+   *  (closed by whoever made it). Apps built without it (tests of other routes) answer every shop
+   *  with the service's model and have no /v1/admin/model. */
+  shopModels?: { keys: SecretBox; guard: DestinationGuard };
 }
 
 export function createApp(deps: AppDeps) {
@@ -94,17 +102,20 @@ export function createApp(deps: AppDeps) {
     concurrency: deps.config.CHAT_CONCURRENCY ?? defaultTurnConcurrency(deps.db.driver, deps.models.remote),
     queueMax: deps.config.CHAT_QUEUE_MAX ?? CHAT_QUEUE_MAX_DEFAULT,
   });
-  const agent = { ...deps, shopCards: createShopCards(deps.db), admission: admission.middleware };
+  const timeoutMs = deps.config.MODEL_TIMEOUT_MS ?? MODEL_TIMEOUT_MS_DEFAULT;
+  const shopModels = deps.shopModels && createShopModels({ db: deps.db, models: deps.models, log: deps.log, timeoutMs, ...deps.shopModels });
+  const agent = { ...deps, shopCards: createShopCards(deps.db), shopModels, admission: admission.middleware };
   app.route('/', chatRoutes(agent));
   app.route('/', openaiCompatRoutes(agent));
   app.route('/', knowledgeRoutes(deps));
   app.route('/', eventRoutes(deps));
   app.route('/', adminRoutes(deps));
+  if (deps.shopModels) app.route('/', shopModelRoutes({ ...deps, ...deps.shopModels, timeoutMs }));
   app.route(
     '/',
     reminderRoutes({
       ...deps,
-      writers: reminderWriters(deps.models, deps.log),
+      writers: reminderWriters(deps.models, deps.log, shopModels),
       webhookGuard: createDestinationGuard({ allowHosts: deps.config.WEBHOOK_ALLOW_HOSTS ?? [] }),
     }),
   );

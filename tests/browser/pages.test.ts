@@ -145,6 +145,8 @@ describeWithBrowser('the card and the staff console in Chromium', (db) => {
     await item.click();
     await expect.poll(() => item.textContent(), WAIT).toContain('顾客情绪激动');
     await expect.poll(() => desk.page.locator('#summary').textContent(), WAIT).toContain('我要投诉');
+    // Which model wrote the AI's words: here the offline model (the service has none configured).
+    await expect.poll(() => desk.page.locator('#messages .msg.assistant .model').first().textContent(), WAIT).toBe('离线模型');
     await expect.poll(() => desk.page.locator('#orders li').count(), WAIT).toBeGreaterThan(0);
     await expect.poll(() => desk.page.locator('#queue .sla').first().textContent(), WAIT).toMatch(/剩 \d+:\d\d|超时/);
     await shoot(desk.page, 'staff-desktop-ticket');

@@ -104,7 +104,12 @@ function answerEmbeddings(raw: string, res: ServerResponse, record: (r: Embeddin
   );
 }
 
-export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+export interface FakeOpenAIOptions {
+  /** The key the server accepts: any other gets 401, as a real provider answers a wrong key. */
+  apiKey?: string;
+}
+
+export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   let steps: ScriptStep[] = [];
   let loop = false;
   let cursor = 0;
@@ -115,6 +120,10 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
 
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
+    if (opts.apiKey !== undefined && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
+      // Like OpenAI's answer, and without echoing the key that was sent.
+      return sendError(res, 401, 'Incorrect API key provided.');
+    }
     if (req.method === 'POST' && req.url === '/v1/embeddings') {
       answerEmbeddings(raw, res, (r) => embeddingRequests.push(r));
       return;

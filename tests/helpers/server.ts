@@ -1,7 +1,9 @@
 // A real HTTP server on 127.0.0.1:<random port> around the app, for tests that speak HTTP.
 import { serve, type ServerType } from '@hono/node-server';
 import { createModels, type Models } from '../../src/agent/models.ts';
+import { createSecretBox } from '../../src/auth/secretBox.ts';
 import { createTokenIssuer, type TokenIssuer } from '../../src/auth/tokens.ts';
+import { createDestinationGuard } from '../../src/net/destinationGuard.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { callerOf, fixedClock, type Clock, type Role } from '../../src/context.ts';
 import type { Db } from '../../src/db/db.ts';
@@ -37,7 +39,9 @@ export async function startTestServer(
   // Like a replica: its own LISTEN, so events published through another server reach its streams.
   const live = createLiveHub({ db, log });
   await live.start();
-  const app = createApp({ db, embedder, clock: opts.clock ?? fixedClock(DEMO_NOW), log, tokens, config, models, live });
+  const modelGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
+  const shopModels = { keys: createSecretBox(secret), guard: modelGuard };
+  const app = createApp({ db, embedder, clock: opts.clock ?? fixedClock(DEMO_NOW), log, tokens, config, models, live, shopModels });
   // A fixed port lets a test restart "the same" server: pages reconnect to the address they know.
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: opts.port ?? 0 }, () => resolve(s));
@@ -57,6 +61,7 @@ export async function startTestServer(
     },
     close: async () => {
       await live.stop();
+      await modelGuard.close();
       await new Promise<void>((r) => {
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         server.close(() => r());

@@ -29,7 +29,14 @@ export interface StoredMessage {
   content: string;
   toolCalls: StoredToolCall[];
   meta: Record<string, unknown>;
+  /** Which model wrote an AI reply (null for other messages, and for replies stored before it was kept). */
+  answeredBy?: AnsweredBy | null;
   createdAt: Date;
+}
+
+export interface AnsweredBy {
+  source: 'offline' | 'service' | 'shop';
+  model: string;
 }
 
 export interface NewMessage {
@@ -39,6 +46,7 @@ export interface NewMessage {
   content: string;
   toolCalls?: StoredToolCall[];
   meta?: Record<string, unknown>;
+  answeredBy?: AnsweredBy;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -91,9 +99,13 @@ export async function findOwnConversation(
   return rows[0] ? toConversation(rows[0]) : null;
 }
 
-/** A stored message as pages see it (live events, the staff console). */
+/**
+ * A stored message as the staff console sees it: an AI reply with the model that wrote it. Live
+ * events (which reach the shopper's pages too) leave that out: which vendor a shop uses is the shop's.
+ */
 export function messageView(m: StoredMessage, conversationId: string) {
-  return { id: m.id, ...messageFields(m, conversationId), createdAt: m.createdAt.toISOString() };
+  const answeredBy = m.role === 'assistant' ? { answeredBy: m.answeredBy ?? null } : {};
+  return { id: m.id, ...messageFields(m, conversationId), ...answeredBy, createdAt: m.createdAt.toISOString() };
 }
 
 /** messageView but for the id and the time, which the database gives. */
@@ -141,7 +153,17 @@ export async function appendMessage(
 ): Promise<number> {
   const toolCalls = m.toolCalls ?? [];
   const meta = m.meta ?? {};
-  const params: unknown[] = [shopId, conversationId, m.role, m.content, JSON.stringify(toolCalls), JSON.stringify(meta), m.id ?? null];
+  const params: unknown[] = [
+    shopId,
+    conversationId,
+    m.role,
+    m.content,
+    JSON.stringify(toolCalls),
+    JSON.stringify(meta),
+    m.id ?? null,
+    m.answeredBy?.source ?? null,
+    m.answeredBy?.model ?? null,
+  ];
   const param = (v: unknown) => `$${params.push(v)}`;
   // A conversation's first message starts it; a sibling UPDATE could not see a row this statement inserts.
   const conversation = opts.start
@@ -169,8 +191,8 @@ export async function appendMessage(
   const gap = opts.gap ? gapCte(opts.gap, { shopId: '$1', conversationId: '$2' }, param) : null;
   const { rows } = await db.query<{ id: number }>(
     `WITH m AS (
-       INSERT INTO messages (id, shop_id, conversation_id, role, content, tool_calls, meta) OVERRIDING SYSTEM VALUE
-       VALUES (coalesce($7::bigint, ${NEXT_MESSAGE_ID}), $1, $2, $3, $4, $5::jsonb, $6::jsonb) RETURNING id, created_at),
+       INSERT INTO messages (id, shop_id, conversation_id, role, content, tool_calls, meta, model_source, model) OVERRIDING SYSTEM VALUE
+       VALUES (coalesce($7::bigint, ${NEXT_MESSAGE_ID}), $1, $2, $3, $4, $5::jsonb, $6::jsonb, $8, $9) RETURNING id, created_at),
      c AS (${conversation})${live ? `,\n     ${live}` : ''}${gap ? `,\n     ${gap}` : ''}
      SELECT m.id${live ? ', (SELECT count(*) FROM published) AS events' : ''} FROM m, c`,
     params,
@@ -189,6 +211,8 @@ interface MessageRow {
   content: string;
   tool_calls: StoredToolCall[];
   meta: Record<string, unknown>;
+  model_source?: AnsweredBy['source'] | null;
+  model?: string | null;
   created_at: Date;
 }
 const toMessage = (r: MessageRow): StoredMessage => ({
@@ -197,6 +221,7 @@ const toMessage = (r: MessageRow): StoredMessage => ({
   content: r.content,
   toolCalls: r.tool_calls ?? [],
   meta: r.meta ?? {},
+  answeredBy: r.model_source && r.model ? { source: r.model_source, model: r.model } : null,
   createdAt: r.created_at,
 });
 
@@ -217,7 +242,7 @@ export async function recentMessages(
 
 export async function allMessages(db: Queryable, conversationId: string): Promise<StoredMessage[]> {
   const { rows } = await db.query<MessageRow>(
-    'SELECT id, role, content, tool_calls, meta, created_at FROM messages WHERE conversation_id = $1 ORDER BY id',
+    'SELECT id, role, content, tool_calls, meta, model_source, model, created_at FROM messages WHERE conversation_id = $1 ORDER BY id',
     [conversationId],
   );
   return rows.map(toMessage);

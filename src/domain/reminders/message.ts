@@ -104,6 +104,8 @@ export interface MessageWriter {
 
 /** What a run knows that its writer needs: the card's voice and the names the fact check guards. */
 export interface WriterRequest {
+  /** The shop whose reminders are written: its own model writes them when it has one. */
+  shopId: string;
   /** Persona and tone of the card, for a model's instructions. */
   persona: string;
   tone: string;

@@ -117,6 +117,7 @@ export async function runReminders(deps: ReminderDeps, o: RunOptions): Promise<R
   const sampleSize = o.sampleSize ?? 20;
   const writerFor = async (db: Queryable, dryRun: boolean) =>
     deps.writers({
+      shopId: shop.id,
       persona: shop.card.persona,
       tone: shop.card.tone,
       knownNames: await knownNames(db, shop.id),

@@ -78,12 +78,19 @@
     $('stats').textContent = '近' + s.days + '天：待接入 ' + s.open + ' · 处理中 ' + s.claimed + ' · 已解决 ' + s.resolved + ' · SLA 超时 ' + s.breached;
   }
 
+  // Which model wrote an AI reply: the offline model, the service's, or the shop's own, by name.
+  function answeredByNode(by) {
+    if (!by) return null;
+    const label = by.source === 'offline' ? '离线模型' : (by.source === 'shop' ? '本店模型 ' : '服务模型 ') + by.model;
+    return el('span', { class: 'model model-' + by.source, title: by.model }, label);
+  }
+
   function messageNode(m) {
     shown.add(m.id);
     return el(
       'div',
       { class: 'msg ' + m.role, dataset: { id: m.id } },
-      el('div', { class: 'who' }, ROLE_LABELS[m.role] || m.role, el('time', {}, shortTime(m.createdAt))),
+      el('div', { class: 'who' }, ROLE_LABELS[m.role] || m.role, answeredByNode(m.answeredBy), el('time', {}, shortTime(m.createdAt))),
       el('div', { class: 'text' }, m.content),
       m.toolCalls && m.toolCalls.length ? el('div', { class: 'tools' }, '工具：' + m.toolCalls.map((c) => c.name).join('、')) : null,
     );
