@@ -163,7 +163,6 @@ describeDemo("the README's sample shoppers, as the README says to try them", (db
   // Lines the card answers wrong today: each is a test expected to fail, so that the fix turns it red
   // and the entry is removed with it.
   const KNOWN_WRONG: Record<string, string> = {
-    'demo-openid-0007 怎么才能当老板': 'answered with the 平级奖 passage of the rules instead of the agent\'s own way to boss',
   };
 
   it("answers the README's curl as the shopper whose token npm start prints (demo-openid-0001)", async () => {
