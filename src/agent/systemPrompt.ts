@@ -24,11 +24,16 @@ export function localDate(now: Date, timezone: string): string {
   return format.format(now);
 }
 
+/** Who the card is to a shopper of this tier: the shop's card, or the dedicated advisor. */
+export function personaPrompt(shop: Shop, tier: Tier): string {
+  return usesAdvisor(tier)
+    ? renderPrompt('persona-advisor', { tierLabel: TIER_LABELS[tier], advisorPersona: shop.card.advisorPersona || shop.card.persona })
+    : renderPrompt('persona-card', { shopPersona: shop.card.persona });
+}
+
 export function buildSystemPrompt(shop: Shop, shopper: PromptShopper, now: Date, conversationSummary: string): string {
   const tierLabel = TIER_LABELS[shopper.tier];
-  const persona = usesAdvisor(shopper.tier)
-    ? renderPrompt('persona-advisor', { tierLabel, advisorPersona: shop.card.advisorPersona || shop.card.persona })
-    : renderPrompt('persona-card', { shopPersona: shop.card.persona });
+  const persona = personaPrompt(shop, shopper.tier);
   return renderPrompt('system', {
     shopName: shop.name,
     advisorName: shop.card.advisorName,

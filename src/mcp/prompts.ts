@@ -1,12 +1,10 @@
-// The card's persona as an MCP prompt: prompts/persona-card.md (or persona-advisor.md for the tiers
-// with a dedicated advisor, docs/domain.md §9 Advisor) rendered with the shop's own persona. Only the
+// The card's persona as an MCP prompt, the same text the chat's system prompt opens with (the card's,
+// or the dedicated advisor's for the tiers that have one, docs/domain.md §9 Advisor). Only the
 // persona: the rest of the card's system prompt (its working rules, the shopper's profile) is
 // internal and never handed out, over MCP as in a chat.
 import type { GetPromptResult, Prompt } from '@modelcontextprotocol/sdk/types.js';
-import { renderPrompt } from '../agent/prompts.ts';
+import { personaPrompt } from '../agent/systemPrompt.ts';
 import type { Deps, ShopperCaller, StaffIdentity } from '../context.ts';
-import { usesAdvisor } from '../domain/lifecycle/advisor.ts';
-import { TIER_LABELS } from '../domain/lifecycle/labels.ts';
 import { getShop } from '../domain/shops/repo.ts';
 import { NotFound } from '../errors.ts';
 
@@ -24,10 +22,7 @@ export async function getCardPrompt(deps: Deps, caller: ShopperCaller | StaffIde
   if (name !== CARD_PROMPT) throw new NotFound('prompt');
   const shop = await getShop(deps.db, caller.shopId);
   // Staff see the card as a shopper of any tier without an advisor meets it.
-  const text =
-    caller.role === 'shopper' && usesAdvisor(caller.tier)
-      ? renderPrompt('persona-advisor', { tierLabel: TIER_LABELS[caller.tier], advisorPersona: shop.card.advisorPersona || shop.card.persona })
-      : renderPrompt('persona-card', { shopPersona: shop.card.persona });
+  const text = personaPrompt(shop, caller.role === 'shopper' ? caller.tier : 'new');
   return {
     description: `${shop.name} · ${shop.card.advisorName}（${shop.card.advisorTitle}）`,
     messages: [{ role: 'user', content: { type: 'text', text } }],

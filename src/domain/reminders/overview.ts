@@ -5,10 +5,10 @@
 import type { Tier } from '../../context.ts';
 import type { Queryable } from '../../db/db.ts';
 import { NotFound } from '../../errors.ts';
-import type { CouponRule } from '../coupons/templates.ts';
 import { getShop, type Shop } from '../shops/repo.ts';
 import { occasionDescription } from './describe.ts';
 import { OCCASION_LABELS } from './message.ts';
+import { reminderCoupon, type ReminderCoupon, type ReminderCouponColumns } from './reminderCoupon.ts';
 import { switchedOff } from './preferences.ts';
 import { loadReminderSettings } from './repo.ts';
 import { OCCASIONS, type OccasionName, type ReminderSettings } from './settings.ts';
@@ -34,7 +34,7 @@ export interface DeliveredReminder {
   label: string;
   sentAt: Date;
   message: string;
-  coupon: (CouponRule & { name: string; validUntil: Date; status: string }) | null;
+  coupon: (ReminderCoupon & { status: string }) | null;
 }
 
 export interface ReminderOverview {
@@ -53,18 +53,7 @@ const RECENT_LIMIT = 10;
 const runsFor = (s: ReminderSettings, o: OccasionName) => s.enabled && s.occasions[o].enabled;
 
 async function delivered(db: Queryable, shopId: string, shopperId: number, now: Date): Promise<DeliveredReminder[]> {
-  const { rows } = await db.query<{
-    occasion: OccasionName;
-    message: string;
-    sent_at: Date;
-    coupon_name: string | null;
-    kind: CouponRule['kind'] | null;
-    threshold_fen: number | null;
-    amount_fen: number | null;
-    percent_off: number | null;
-    valid_until: Date | null;
-    coupon_status: string | null;
-  }>(
+  const { rows } = await db.query<{ occasion: OccasionName; message: string; sent_at: Date } & ReminderCouponColumns>(
     `SELECT r.occasion, r.message, min(o.sent_at) AS sent_at, t.name AS coupon_name, t.kind, t.threshold_fen, t.amount_fen,
             t.percent_off, c.valid_until, c.status AS coupon_status
        FROM reminders r
@@ -78,24 +67,16 @@ async function delivered(db: Queryable, shopId: string, shopperId: number, now: 
       LIMIT $5`,
     [shopId, shopperId, now, RECENT_DAYS, RECENT_LIMIT],
   );
-  return rows.map((r) => ({
-    occasion: r.occasion,
-    label: OCCASION_LABELS[r.occasion],
-    sentAt: r.sent_at,
-    message: r.message,
-    coupon:
-      r.coupon_name && r.kind && r.valid_until
-        ? {
-            name: r.coupon_name,
-            kind: r.kind,
-            thresholdFen: r.threshold_fen ?? 0,
-            amountFen: r.amount_fen ?? 0,
-            percentOff: r.percent_off ?? 0,
-            validUntil: r.valid_until,
-            status: r.coupon_status ?? 'unused',
-          }
-        : null,
-  }));
+  return rows.map((r) => {
+    const coupon = reminderCoupon(r);
+    return {
+      occasion: r.occasion,
+      label: OCCASION_LABELS[r.occasion],
+      sentAt: r.sent_at,
+      message: r.message,
+      coupon: coupon && { ...coupon, status: r.coupon_status ?? 'unused' },
+    };
+  });
 }
 
 interface Reminded {

@@ -11,8 +11,8 @@
 // shows it with its coupon wherever it landed, and marks it seen. Marking is per delivery and keeps
 // the first time, so it is idempotent and two tabs marking at once are harmless.
 import type { Queryable } from '../../db/db.ts';
-import type { CouponRule } from '../coupons/templates.ts';
 import { OCCASION_LABELS } from './message.ts';
+import { reminderCoupon, type ReminderCoupon, type ReminderCouponColumns } from './reminderCoupon.ts';
 import type { OccasionName } from './settings.ts';
 import { localDateOf } from './time.ts';
 
@@ -35,23 +35,16 @@ export interface UnseenReminder {
   /** Where the delivery wrote it: the card skips a message it already shows from that conversation. */
   conversationId: string | null;
   messageId: number | null;
-  coupon: (CouponRule & { name: string; validUntil: Date; lastDay: string; status: ReminderCouponStatus }) | null;
+  coupon: (ReminderCoupon & { lastDay: string; status: ReminderCouponStatus }) | null;
 }
 
-interface UnseenRow {
+interface UnseenRow extends ReminderCouponColumns {
   id: number;
   occasion: OccasionName;
   sent_at: Date;
   message: string;
   result: { conversationId?: string; messageId?: number } | null;
   timezone: string;
-  coupon_name: string | null;
-  kind: CouponRule['kind'] | null;
-  threshold_fen: number | null;
-  amount_fen: number | null;
-  percent_off: number | null;
-  valid_until: Date | null;
-  coupon_status: string | null;
 }
 
 // A reminder the shopper's own orders have overtaken since it was written no longer holds, and is not
@@ -93,29 +86,24 @@ export async function unseenReminders(db: Queryable, shopId: string, shopperId: 
       ORDER BY sent_at, id`,
     [shopId, shopperId, now, UNSEEN_DAYS, UNSEEN_LIMIT],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    occasion: r.occasion,
-    label: OCCASION_LABELS[r.occasion],
-    sentAt: r.sent_at,
-    message: r.message,
-    conversationId: r.result?.conversationId ?? null,
-    messageId: r.result?.messageId ?? null,
-    coupon:
-      r.coupon_name && r.kind && r.valid_until
-        ? {
-            name: r.coupon_name,
-            kind: r.kind,
-            thresholdFen: r.threshold_fen ?? 0,
-            amountFen: r.amount_fen ?? 0,
-            percentOff: r.percent_off ?? 0,
-            validUntil: r.valid_until,
-            // valid_until is the first instant it no longer is: the last day is the day before it.
-            lastDay: localDateOf(new Date(r.valid_until.getTime() - 1), r.timezone),
-            status: couponStatus(r.coupon_status, r.valid_until, now),
-          }
-        : null,
-  }));
+  return rows.map((r) => {
+    const coupon = reminderCoupon(r);
+    return {
+      id: r.id,
+      occasion: r.occasion,
+      label: OCCASION_LABELS[r.occasion],
+      sentAt: r.sent_at,
+      message: r.message,
+      conversationId: r.result?.conversationId ?? null,
+      messageId: r.result?.messageId ?? null,
+      coupon: coupon && {
+        ...coupon,
+        // valid_until is the first instant it no longer is: the last day is the day before it.
+        lastDay: localDateOf(new Date(coupon.validUntil.getTime() - 1), r.timezone),
+        status: couponStatus(r.coupon_status, coupon.validUntil, now),
+      },
+    };
+  });
 }
 
 function couponStatus(stored: string | null, validUntil: Date, now: Date): ReminderCouponStatus {
