@@ -458,6 +458,9 @@ function extractUnitPrice(norm: string): number | undefined {
   return fen > 0 ? fen : undefined;
 }
 
+// "她皮肤比较干", "脸有点油": how much says nothing about which skin; without it the words match 皮肤干.
+const SKIN_DEGREE = /(皮肤|脸|肤质)(?:比较|有点儿?|有些|很|特别|偏|超级|挺|太|非常|巨)+/gu;
+
 export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today: string): Slots {
   const category = matchVocabulary(norm, vocab.categories, LEXICON.categories);
   const orderNo = extractOrderNo(norm);
@@ -505,7 +508,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   if (orderRef) slots.orderRef = orderRef;
   if (orderStatus) slots.orderStatus = orderStatus;
   if (category) slots.category = category;
-  const skinType = matchVocabulary(norm, vocab.skinTypes, LEXICON.skinTypes);
+  const skinType = matchVocabulary(norm.replace(SKIN_DEGREE, '$1'), vocab.skinTypes, LEXICON.skinTypes);
   if (skinType) slots.skinType = skinType;
   // "换个颜色" names no colour: the change itself is the slot, the old colour is excluded later.
   const color = matchVocabulary(norm, vocab.colors, LEXICON.colors);

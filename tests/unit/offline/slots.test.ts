@@ -123,6 +123,14 @@ describe('catalog words', () => {
   });
 });
 
+describe('skin types', () => {
+  it('reads the skin however much of it there is (皮肤比较干, 脸有点油)', () => {
+    expect(slots('她皮肤比较干，三百以内').skinType?.value).toBe('干皮');
+    expect(slots('我脸有点油').skinType?.value).toBe('油皮');
+    expect(slots('肤质偏干').skinType?.value).toBe('干皮');
+  });
+});
+
 describe('after-sales words', () => {
   it('reads the kind and the reason', () => {
     expect(slots('我要退货，用了过敏').afterSalesKind).toBe('return');
