@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runTurn } from '../src/agent/runTurn.ts';
 import type { ChatTurnResult } from '../src/agent/turn.ts';
-import { Single } from './frozen/validate.ts';
+import { DEV_ONLY_FILES, Single } from './frozen/validate.ts';
 import { argMatches, at, mustNotReasons, readsAsEnglish, replyHasFact, usesOf, type Leaks, type ToolUse } from './grading.ts';
 import type { Worlds } from './world.ts';
 
@@ -42,12 +42,15 @@ export function matchesOnly(id: string, only?: Only): boolean {
 /** The cases of one split, parsed with the set's own schema. */
 export function loadSingles(split: Split, only?: Only): Single[] {
   const ids = new Set(splitOf().singles[split]);
-  const all = readdirSync(FROZEN)
+  return readdirSync(FROZEN)
     .filter((f) => /^singles-.*\.jsonl$/.test(f))
     .sort()
-    .flatMap(readJsonl)
-    .map((v) => Single.parse(v));
-  return all.filter((c) => ids.has(c.id) && matchesOnly(c.id, only));
+    .flatMap((f) =>
+      readJsonl(f)
+        .map((v) => Single.parse(v))
+        .filter((c) => (DEV_ONLY_FILES.has(f) ? split === 'dev' : ids.has(c.id))),
+    )
+    .filter((c) => matchesOnly(c.id, only));
 }
 
 export interface SingleOutcome {

@@ -4,13 +4,15 @@
 // is graded by the final database state — exactly the rows the task must leave, for this shopper —
 // and by the facts some reply must carry. pass^1 is the share of runs that pass; pass^4 the share
 // of tasks whose four phrasings all pass.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { runTurn } from '../src/agent/runTurn.ts';
 import type { ChatTurnResult } from '../src/agent/turn.ts';
 import type { ShopperCaller } from '../src/context.ts';
 import type { Queryable } from '../src/db/db.ts';
 import { itemsOfOrders } from '../src/domain/orders/items.ts';
 import { listOwnOrders, type Order } from '../src/domain/orders/repo.ts';
-import { Task } from './frozen/validate.ts';
+import { DEV_ONLY_FILES, Task } from './frozen/validate.ts';
 import { at, replyHasFact } from './grading.ts';
 import { matchesOnly, readJsonl, splitOf, type Only, type Split } from './singles.ts';
 import type { Worlds } from './world.ts';
@@ -19,12 +21,16 @@ import type { Worlds } from './world.ts';
 const YES = ['确认', '好的', '对 就这个', 'yes'];
 const NO = ['算了 先不用了', '不要了', '取消吧', 'no thanks'];
 const MAX_SHOPPER_TURNS = 6;
+const FROZEN_DIR = fileURLToPath(new URL('./frozen/', import.meta.url));
 
 export function loadTasks(split: Split, only?: Only): Task[] {
   const ids = new Set(splitOf().tasks[split]);
-  return readJsonl('tasks.jsonl')
+  const frozen = readJsonl('tasks.jsonl')
     .map((v) => Task.parse(v))
-    .filter((t) => ids.has(t.id) && matchesOnly(t.id, only));
+    .filter((t) => ids.has(t.id));
+  // Tasks written after the freeze are dev only (DEV_ONLY_FILES).
+  const later = split === 'dev' ? [...DEV_ONLY_FILES].filter((f) => f.startsWith('tasks-') && existsSync(FROZEN_DIR + f)).flatMap((f) => readJsonl(f).map((v) => Task.parse(v))) : [];
+  return [...frozen, ...later].filter((t) => matchesOnly(t.id, only));
 }
 
 /** Which of the goal's facts a question of the card asks for. */

@@ -1,5 +1,5 @@
 // Checks the frozen eval set against its format (evals/frozen/README.md): every line of
-// singles-*.jsonl and tasks.jsonl parses, ids are unique, intents, tools and styles come from the
+// singles-*.jsonl and tasks*.jsonl parses, ids are unique, intents, tools and styles come from the
 // fixed lists, each intent has enough cases, and facts read from a tool name a tool the case expects.
 // Prints counts per intent, style and shopper. Exit code 1 when anything is wrong.
 //   npx tsx evals/frozen/validate.ts
@@ -53,6 +53,12 @@ export const STYLES = [
   'polite',
   'rude',
 ] as const;
+
+/**
+ * Files written after the freeze, for tuning only (README.md): every case and task in them is `dev`,
+ * none is in split.json, and the test split does not change.
+ */
+export const DEV_ONLY_FILES: ReadonlySet<string> = new Set(['singles-c.jsonl', 'tasks-c.jsonl']);
 
 export const SHOPPERS = ['0001', '0002', '0003', '0004', '0005', '0006', '0007'] as const;
 
@@ -145,7 +151,8 @@ const Expect = z.strictObject({
 });
 
 export const Single = z.strictObject({
-  id: z.string().regex(/^s-[a-z_]+-\d{3}$/),
+  // `-c-`: written after the freeze, dev only (singles-c.jsonl).
+  id: z.string().regex(/^s-[a-z_]+-(c-)?\d{3}$/),
   intent: z.enum(INTENTS),
   shopper: z.enum(SHOPPERS),
   user: z.string().trim().min(1),
@@ -172,7 +179,7 @@ const ReplyFact = z.union([
 ]);
 
 export const Task = z.strictObject({
-  id: z.string().regex(/^t-[a-z_]+-\d{2,}$/),
+  id: z.string().regex(/^t-[a-z_]+-(c-)?\d{2,}$/),
   family: z.enum(FAMILIES),
   shopper: z.enum(SHOPPERS),
   persona: z.string().min(1),
@@ -264,7 +271,7 @@ function table(title: string, counts: Map<string, number>, order: readonly strin
 export function checkSingle(s: Single, where: string, shapes: Map<string, Record<string, z.ZodType>>): string[] {
   const errs: string[] = [];
   const e = s.expect;
-  const idIntent = s.id.slice(2, s.id.lastIndexOf('-'));
+  const idIntent = s.id.slice(2, s.id.lastIndexOf('-')).replace(/-c$/, '');
   if (idIntent.replaceAll('_', '') !== s.intent.replaceAll('_', '')) errs.push(`${where}: id ${s.id} does not match intent ${s.intent}`);
   if (new Set(s.style).size !== s.style.length) errs.push(`${where}: a style tag is repeated`);
   const allowed = new Set<string>([...e.tools, ...(e.anyTools ?? []).flat()]);
@@ -297,7 +304,7 @@ export function checkSingle(s: Single, where: string, shapes: Map<string, Record
 
 export function checkTask(t: Task, where: string): string[] {
   const errs: string[] = [];
-  const idFamily = t.id.slice(2, t.id.lastIndexOf('-'));
+  const idFamily = t.id.slice(2, t.id.lastIndexOf('-')).replace(/-c$/, '');
   if (idFamily.replaceAll('_', '') !== t.family.replaceAll('_', '')) errs.push(`${where}: id ${t.id} does not match family ${t.family}`);
   if (new Set(t.phrasings.map(normalize)).size !== 4) errs.push(`${where}: the 4 phrasings are not all different`);
   const rows = Object.values(t.expectRows).flat();
@@ -309,6 +316,28 @@ export function checkTask(t: Task, where: string): string[] {
   return errs;
 }
 
+/** Ids of split.json, dev and test together (empty before the split is made). */
+function readSplit(): Set<string> {
+  const file = join(DIR, 'split.json');
+  if (!existsSync(file)) return new Set();
+  const s = JSON.parse(readFileSync(file, 'utf8')) as Record<'singles' | 'tasks', Record<'dev' | 'test', string[]>>;
+  return new Set([...s.singles.dev, ...s.singles.test, ...s.tasks.dev, ...s.tasks.test]);
+}
+
+/**
+ * A file written after the freeze (DEV_ONLY_FILES) is dev by its name: its ids carry `-c-` and none is
+ * in split.json, so it can never move a case into, or out of, the test split. Every other id has no `-c-`.
+ */
+export function checkDevOnly(id: string, file: string, split: ReadonlySet<string>, where: string): string[] {
+  const later = id.includes('-c-');
+  if (DEV_ONLY_FILES.has(file)) {
+    if (!later) return [`${where}: ${id} is in ${file}, whose ids are written s-<intent>-c-NNN / t-<family>-c-NN`];
+    if (split.has(id)) return [`${where}: ${id} is dev only but split.json lists it`];
+    return [];
+  }
+  return later ? [`${where}: ${id} has -c- but ${file} is not a dev-only file`] : [];
+}
+
 function main(): void {
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -316,6 +345,7 @@ function main(): void {
   const singles: Array<Single & { file: string }> = [];
   const tasks: Task[] = [];
   const ids = new Map<string, string>();
+  const split = readSplit();
 
   const singleFiles = readdirSync(DIR)
     .filter((f) => /^singles-.*\.jsonl$/.test(f))
@@ -333,14 +363,18 @@ function main(): void {
       if (ids.has(s.id)) errors.push(`${where}: id ${s.id} already used at ${ids.get(s.id)}`);
       ids.set(s.id, where);
       errors.push(...checkSingle(s, where, shapes));
+      errors.push(...checkDevOnly(s.id, f, split, where));
       singles.push({ ...s, file: f });
     }
   }
 
   const tasksFile = join(DIR, 'tasks.jsonl');
+  const taskFiles = readdirSync(DIR)
+    .filter((f) => /^tasks(-.*)?\.jsonl$/.test(f))
+    .sort();
   if (existsSync(tasksFile)) {
-    for (const { line, value } of readJsonl(tasksFile, errors)) {
-      const where = `tasks.jsonl:${line}`;
+    for (const { f, line, value } of taskFiles.flatMap((f) => readJsonl(join(DIR, f), errors).map((r) => ({ f, ...r })))) {
+      const where = `${f}:${line}`;
       const parsed = Task.safeParse(value);
       if (!parsed.success) {
         errors.push(`${where}: ${z.prettifyError(parsed.error).replaceAll('\n', ' ')}`);
@@ -350,6 +384,7 @@ function main(): void {
       if (ids.has(t.id)) errors.push(`${where}: id ${t.id} already used at ${ids.get(t.id)}`);
       ids.set(t.id, where);
       errors.push(...checkTask(t, where));
+      errors.push(...checkDevOnly(t.id, f, split, where));
       tasks.push(t);
     }
   } else {
@@ -394,7 +429,7 @@ function main(): void {
 
   // Report.
   const out: string[] = [];
-  out.push(`files: ${singleFiles.join(', ') || '(none)'}${existsSync(tasksFile) ? ', tasks.jsonl' : ''}`);
+  out.push(`files: ${[...singleFiles, ...taskFiles].join(', ') || '(none)'} (dev only: ${[...DEV_ONLY_FILES].join(', ')})`);
   out.push(`single-turn cases: ${singles.length} (${writes.length} expect a write tool); tasks: ${tasks.length}`);
   out.push(table('per intent', perIntent, INTENTS));
   out.push(table('per style', count(singles.flatMap((s) => s.style)), STYLES));

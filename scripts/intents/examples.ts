@@ -2,9 +2,11 @@
 // (src/agent/offline/data/intents.json), messages written for training (scripts/intents/data), the
 // older tuned cases (evals/cases), and the frozen set's
 // dev split (its single-turn cases, and the four phrasings of each dev task under its family's
-// intent). The test split is never read here: split.json decides what is dev.
-import { readdirSync, readFileSync } from 'node:fs';
+// intent), with the files written after the freeze for tuning (dev only, DEV_ONLY_FILES). The test
+// split is never read here: split.json decides what is dev.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DEV_ONLY_FILES } from '../../evals/frozen/validate.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -63,10 +65,11 @@ export function loadExamples(): Example[] {
   const devTasks = new Set(split.tasks.dev);
   const frozen = ROOT + 'evals/frozen/';
   for (const f of readdirSync(frozen).filter((x) => /^singles-.*\.jsonl$/.test(x)).sort()) {
-    for (const c of jsonl(frozen + f)) if (devSingles.has(String(c.id))) out.push({ text: String(c.user), intent: String(c.intent), source: 'dev', id: String(c.id) });
+    for (const c of jsonl(frozen + f)) if (DEV_ONLY_FILES.has(f) || devSingles.has(String(c.id))) out.push({ text: String(c.user), intent: String(c.intent), source: 'dev', id: String(c.id) });
   }
-  for (const t of jsonl(frozen + 'tasks.jsonl')) {
-    if (!devTasks.has(String(t.id))) continue;
+  const taskFiles = ['tasks.jsonl', ...[...DEV_ONLY_FILES].filter((f) => f.startsWith('tasks-') && existsSync(frozen + f))];
+  for (const t of taskFiles.flatMap((f) => jsonl(frozen + f).map((t) => ({ ...t, devOnly: DEV_ONLY_FILES.has(f) })))) {
+    if (!t.devOnly && !devTasks.has(String(t.id))) continue;
     const intent = FAMILY_INTENT[String(t.family)];
     if (intent) for (const p of t.phrasings as string[]) out.push({ text: p, intent, source: 'dev', id: String(t.id) });
   }
