@@ -16,9 +16,18 @@ const ids = (file: string) =>
 describe('cases written after the freeze', () => {
   it('plays every singles-c case in dev and none in test', () => {
     const later = ids('singles-c.jsonl');
-    expect(later.length).toBeGreaterThan(50);
+    expect(later.length).toBeGreaterThan(500);
     const dev = new Set(loadSingles('dev').map((c) => c.id));
     const test = new Set(loadSingles('test').map((c) => c.id));
+    expect(later.filter((id) => !dev.has(id))).toEqual([]);
+    expect(later.filter((id) => test.has(id))).toEqual([]);
+  });
+
+  it('plays every tasks-c task in dev and none in test', () => {
+    const later = ids('tasks-c.jsonl');
+    expect(later.length).toBeGreaterThan(0);
+    const dev = new Set(loadTasks('dev').map((t) => t.id));
+    const test = new Set(loadTasks('test').map((t) => t.id));
     expect(later.filter((id) => !dev.has(id))).toEqual([]);
     expect(later.filter((id) => test.has(id))).toEqual([]);
   });
