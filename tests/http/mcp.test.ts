@@ -74,9 +74,10 @@ describeDemo('the card over MCP', (db) => {
 
   it('lists staff the desk tools and an admin the operator tools too, and neither any shopper tool', async () => {
     const staff = await connectListed(await server.token('s1', { role: 'staff' }));
-    expect(staff.names.sort()).toEqual(['getTicket', 'listHandoffQueue', 'replyToTicket']);
+    const desk = ['claimTicket', 'getTicket', 'handBackTicket', 'listHandoffQueue', 'replyToTicket', 'resolveTicket'];
+    expect(staff.names.sort()).toEqual(desk);
     const admin = await connectListed(await server.token('a1', { role: 'admin' }));
-    expect(admin.names.sort()).toEqual(['getTicket', 'getTierReport', 'listHandoffQueue', 'listKnowledgeDocuments', 'listOutbox', 'replyToTicket']);
+    expect(admin.names.sort()).toEqual([...desk, 'getTierReport', 'listKnowledgeDocuments', 'listOutbox'].sort());
     await expect(staff.client.callTool({ name: 'getTierReport', arguments: {} })).rejects.toThrow(/unknown tool/);
     await expect(staff.client.callTool({ name: 'listOrders', arguments: {} })).rejects.toThrow(/unknown tool/);
   });
