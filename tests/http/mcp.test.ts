@@ -84,8 +84,10 @@ describeDemo('the card over MCP', (db) => {
 
   it("answers listOrders with the caller's own orders and nobody else's", async () => {
     const { client } = await connectListed(momoToken);
-    // Whose orders is the token's alone: an identity slipped into the arguments changes nothing.
-    const r = await call(client, 'listOrders', { limit: 20, shopperId: fish, shopId: 'demo', sub: String(fish) });
+    // Whose orders is the token's alone: an identity slipped into the arguments is refused by name.
+    const slipped = errorOf(await call(client, 'listOrders', { limit: 20, shopperId: fish, shopId: 'demo' }));
+    expect(slipped).toMatchObject({ code: 'invalid', message: expect.stringMatching(/shopperId.*shopId/) });
+    const r = await call(client, 'listOrders', { limit: 20 });
     expect(r.isError).toBeFalsy();
     const listed = (r.structuredContent as { orders: { orderNo: string }[] }).orders.map((o) => o.orderNo).sort();
     const { rows } = await db().query<{ order_no: string }>('SELECT order_no FROM orders WHERE shop_id = $1 AND shopper_id = $2 ORDER BY order_no', [
