@@ -4,6 +4,7 @@
 // or a shopper who is erased loses access on the next call, and no session outlives a request.
 // Answers are JSON, not a stream: no tool here sends progress, and one body is simpler to proxy.
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { Hono } from 'hono';
 import type { AgentDeps } from '../agent/turn.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
@@ -16,6 +17,16 @@ import { bearerAuth, type CallerEnv } from './auth.ts';
 import { errorBody } from './errors.ts';
 
 export const MCP_PATH = '/mcp';
+
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0', id: null, error: { code, message } });
 
 async function mcpCaller(deps: AgentDeps, caller: Caller): Promise<McpCaller> {
   if (caller.role === 'shopper') {
@@ -37,7 +48,14 @@ export function mcpRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
-      return await transport.handleRequest(c.req.raw);
+      const text = await c.req.text();
+      const body = parsedJson(text);
+      // One request, one message: the rate limit counts requests, and a batch of a hundred tool calls
+      // would pass it as one. The protocol dropped batches in 2025-06-18; the SDK's client sends none.
+      if (Array.isArray(body)) return c.json(rpcError(ErrorCode.InvalidRequest, 'JSON-RPC batches are not accepted: send one message per request'), 400);
+      // Not JSON: the transport reads the body again and answers its own parse error.
+      if (body === undefined) return await transport.handleRequest(new Request(c.req.raw.url, { method: 'POST', headers: c.req.raw.headers, body: text }));
+      return await transport.handleRequest(c.req.raw, { parsedBody: body });
     } finally {
       await server.close();
     }

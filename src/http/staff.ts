@@ -7,19 +7,18 @@ import { suggestReply } from '../agent/runTurn.ts';
 import type { AgentDeps } from '../agent/turn.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import { staffActor } from '../domain/handoff/actions.ts';
-import { addNote, claimTicket, closeByStaff, replyToShopper, type StaffMember } from '../domain/handoff/desk.ts';
+import { addNote, claimTicket, handBackTicket, replyToShopper, resolveTicket, type StaffMember } from '../domain/handoff/desk.ts';
 import { requireShopTicket, ticketDetail } from '../domain/handoff/detail.ts';
 import { staffQueue, staffStats, staffTicketView } from '../domain/handoff/queue.ts';
+import { handbackFields, noteFields, replyFields, resolveFields } from '../domain/handoff/staffInput.ts';
 import { Invalid, NotFound } from '../errors.ts';
-import { typable } from '../text/typable.ts';
 import { staffAuth, type StaffEnv } from './auth.ts';
 import { jsonBody, parseOr400 } from './errors.ts';
 
-const text = (max: number) => typable().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
-const replyBody = z.strictObject({ text: text(2000) });
-const noteBody = z.strictObject({ text: text(2000) });
-const resolveBody = z.strictObject({ outcome: text(500) });
-const handbackBody = z.strictObject({ note: typable().trim().max(500).optional() });
+const replyBody = z.strictObject(replyFields);
+const noteBody = z.strictObject(noteFields);
+const resolveBody = z.strictObject(resolveFields);
+const handbackBody = z.strictObject(handbackFields);
 const statsQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30) });
 
 function parseJson(raw: string): unknown {
@@ -78,7 +77,7 @@ export function staffRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
   app.post('/v1/staff/tickets/:id/resolve', async (c) => {
     const id = ticketId(c.req.param('id'));
     const body = await jsonBody(c, resolveBody);
-    const ticket = await closeByStaff(deps.db, member(c), id, { status: 'resolved', outcome: body.outcome }, now());
+    const ticket = await resolveTicket(deps.db, member(c), id, body.outcome, now());
     return c.json({ ticket: await staffTicketView(deps.db, ticket, now()) });
   });
 
@@ -87,8 +86,7 @@ export function staffRoutes(deps: AgentDeps & { tokens: TokenIssuer }) {
     // The body is optional: a bare POST hands back without a note.
     const raw = await c.req.text();
     const body = raw.trim() ? parseOr400(handbackBody, parseJson(raw)) : {};
-    const outcome = body.note || 'handed back to the AI';
-    const ticket = await closeByStaff(deps.db, member(c), id, { status: 'handed_back', outcome }, now());
+    const ticket = await handBackTicket(deps.db, member(c), id, body.note, now());
     return c.json({ ticket: await staffTicketView(deps.db, ticket, now()) });
   });
 

@@ -2,12 +2,28 @@
 // for whoever holds a token of the shop: the same text the card's searchKnowledge reads.
 import type { ReadResourceResult, Resource } from '@modelcontextprotocol/sdk/types.js';
 import type { Queryable } from '../db/db.ts';
+import { DOC_KEY_PATTERN } from '../domain/knowledge/document.ts';
 import { documentChunks, findDocument, listDocuments } from '../domain/knowledge/repo.ts';
 import { getShop } from '../domain/shops/repo.ts';
 import { NotFound } from '../errors.ts';
 
 const KNOWLEDGE_PREFIX = 'laotie://knowledge/';
 export const POLICIES_URI = 'laotie://shop/policies';
+
+/**
+ * The document key a resource path names, or null when it names none: broken percent-encoding, or
+ * a key no document can have (the import's slug rule, src/domain/knowledge/document.ts), which
+ * also keeps NUL and oversized text away from the database.
+ */
+function docKeyOf(path: string): string | null {
+  let key: string;
+  try {
+    key = decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+  return DOC_KEY_PATTERN.test(key) ? key : null;
+}
 
 export async function listShopResources(db: Queryable, shopId: string): Promise<Resource[]> {
   const docs = await listDocuments(db, shopId);
@@ -37,7 +53,7 @@ export async function readShopResource(db: Queryable, shopId: string, uri: strin
     const policies = { shop: shop.name, timezone: shop.timezone, returnWindowDays, shippingPromiseHours, discountDay, serviceHours };
     return { contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(policies, null, 2) }] };
   }
-  const docKey = uri.startsWith(KNOWLEDGE_PREFIX) ? decodeURIComponent(uri.slice(KNOWLEDGE_PREFIX.length)) : null;
+  const docKey = uri.startsWith(KNOWLEDGE_PREFIX) ? docKeyOf(uri.slice(KNOWLEDGE_PREFIX.length)) : null;
   const doc = docKey ? await findDocument(db, shopId, docKey) : null;
   if (!docKey || !doc) throw new NotFound('resource');
   // The document as indexed: its chunks in order under their headings (neighbours overlap a little).

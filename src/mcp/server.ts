@@ -14,8 +14,10 @@ import {
   McpError,
   ReadResourceRequestSchema,
   type CallToolResult,
+  type ServerResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import type { AgentDeps } from '../agent/turn.ts';
 import type { ShopperCaller, StaffIdentity } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -33,6 +35,23 @@ const SHOPPER_INSTRUCTIONS =
   `A write that spends or cannot be undone returns pending=true with an actionId and a summary and commits nothing: ` +
   `tell the shopper the summary, and call ${CONFIRM_ACTION} with that actionId only after they say yes.`;
 const STAFF_INSTRUCTIONS = `The shop's staff desk and operator reports, for the shop of the token only.`;
+
+/**
+ * Registers a handler whose request is checked here, against the SDK's schema for its method: a
+ * request it refuses (arguments that are a string, a uri that is a number) is the client's mistake,
+ * answered InvalidParams, where the SDK's own check would answer InternalError.
+ */
+function onRequest<S extends z.ZodType<{ method: string }>>(server: Server, method: string, schema: S, run: (req: z.output<S>) => ServerResult | Promise<ServerResult>): void {
+  const anyParams = z.looseObject({ method: z.literal(method), params: z.unknown().optional() });
+  server.setRequestHandler(anyParams, (raw) => {
+    const req = schema.safeParse(raw);
+    if (!req.success) {
+      const detail = req.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+      throw new McpError(ErrorCode.InvalidParams, `invalid ${method} request: ${detail}`);
+    }
+    return run(req.data);
+  });
+}
 
 interface CallerTools {
   list(): Tool[];
@@ -60,8 +79,8 @@ export function createMcpServer(deps: AgentDeps, caller: McpCaller): Server {
     }
   };
 
-  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.list() }));
-  server.setRequestHandler(CallToolRequestSchema, async (req) => {
+  onRequest(server, 'tools/list', ListToolsRequestSchema, () => ({ tools: tools.list() }));
+  onRequest(server, 'tools/call', CallToolRequestSchema, async (req) => {
     const { name, arguments: args } = req.params;
     let result: CallToolResult | null;
     try {
@@ -74,9 +93,11 @@ export function createMcpServer(deps: AgentDeps, caller: McpCaller): Server {
     if (!result) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${name}`);
     return result;
   });
-  server.setRequestHandler(ListResourcesRequestSchema, () => answered('resources/list', async () => ({ resources: await listShopResources(deps.db, caller.shopId) })));
-  server.setRequestHandler(ReadResourceRequestSchema, (req) => answered('resources/read', () => readShopResource(deps.db, caller.shopId, req.params.uri)));
-  server.setRequestHandler(ListPromptsRequestSchema, () => ({ prompts: CARD_PROMPTS }));
-  server.setRequestHandler(GetPromptRequestSchema, (req) => answered('prompts/get', () => getCardPrompt(deps, caller, req.params.name)));
+  onRequest(server, 'resources/list', ListResourcesRequestSchema, () =>
+    answered('resources/list', async () => ({ resources: await listShopResources(deps.db, caller.shopId) })),
+  );
+  onRequest(server, 'resources/read', ReadResourceRequestSchema, (req) => answered('resources/read', () => readShopResource(deps.db, caller.shopId, req.params.uri)));
+  onRequest(server, 'prompts/list', ListPromptsRequestSchema, () => ({ prompts: CARD_PROMPTS }));
+  onRequest(server, 'prompts/get', GetPromptRequestSchema, (req) => answered('prompts/get', () => getCardPrompt(deps, caller, req.params.name)));
   return server;
 }

@@ -2,6 +2,9 @@
 // output schema), the ones the shopper's tier may use, run with the same context a chat turn gives
 // them — the caller from the verified token only. A write that needs the shopper's yes answers with
 // a pending action (docs/domain.md §14 Confirmation); confirmAction runs it, cancelAction drops it.
+// Arguments are strict over MCP, as the HTTP bodies are: a key a tool does not take (a shopperId, a
+// shopId, an input for confirmAction) is refused by name rather than dropped, so no client takes the
+// token's data for the one it asked for, or a confirmation for one of what it sent.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { answerActionById } from '../agent/confirmation.ts';
@@ -11,7 +14,7 @@ import { isPendingResult, isToolError, pendingResultSchema, proposeTool, type An
 import { toolsFor } from '../../tools/index.ts';
 import { eitherSchema, errorResult, jsonSchemaOf, okResult } from './results.ts';
 
-const answerInput = z.object({ actionId: z.uuid().describe('the actionId of the pending action, as the write returned it') });
+const answerInput = z.strictObject({ actionId: z.uuid().describe('the actionId of the pending action, as the write returned it') });
 const confirmedOutput = z.object({
   confirmed: z.literal(true),
   actionId: z.string(),
@@ -43,11 +46,23 @@ const ANSWER_TOOLS: Tool[] = [
   },
 ];
 
+/** The tool's input as MCP takes it: the agent's schema, with no key beside those it names. */
+function strictInput(def: AnyToolDef): z.ZodType {
+  return def.input instanceof z.ZodObject ? def.input.strict() : def.input;
+}
+
+/** Why these arguments are not the tool's, in the words a model's bad call gets (tools/defineTool.ts), or null. */
+function refusedArguments(def: AnyToolDef, args: unknown): string | null {
+  const parsed = strictInput(def).safeParse(args);
+  if (parsed.success) return null;
+  return `invalid input for ${def.name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`;
+}
+
 function listed(def: AnyToolDef): Tool {
   return {
     name: def.name,
     description: def.description,
-    inputSchema: jsonSchemaOf(def.input, 'input'),
+    inputSchema: jsonSchemaOf(strictInput(def), 'input'),
     outputSchema: def.confirm ? eitherSchema(def.output, pendingResultSchema) : jsonSchemaOf(def.output, 'output'),
     annotations: { readOnlyHint: def.effect === 'read', destructiveHint: def.confirm !== undefined, openWorldHint: false },
   };
@@ -69,6 +84,8 @@ export function shopperTools(deps: AgentDeps, caller: ShopperCaller): ShopperToo
       if (name === CONFIRM_ACTION || name === CANCEL_ACTION) return answer(deps, caller, name === CONFIRM_ACTION, args);
       const def = defs.find((d) => d.name === name);
       if (!def) return null;
+      const refused = refusedArguments(def, args ?? {});
+      if (refused) return errorResult({ error: { code: 'invalid', message: refused } });
       const out = await proposeTool(def, ctx, args ?? {});
       if (isToolError(out)) return errorResult(out);
       if (isPendingResult(out)) {
@@ -85,7 +102,13 @@ export function shopperTools(deps: AgentDeps, caller: ShopperCaller): ShopperToo
 
 async function answer(deps: AgentDeps, caller: ShopperCaller, approved: boolean, args: unknown): Promise<CallToolResult> {
   const parsed = answerInput.safeParse(args ?? {});
-  if (!parsed.success) return errorResult({ error: { code: 'invalid', message: 'actionId must be the id a pending action returned' } });
+  if (!parsed.success) {
+    const unknown = parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : []));
+    const message = unknown.length
+      ? `${unknown.join(', ')}: not an argument; a confirmation runs the action as it was stated, for the token's shopper`
+      : 'actionId must be the id a pending action returned';
+    return errorResult({ error: { code: 'invalid', message } });
+  }
   const r = await answerActionById(deps, caller, parsed.data.actionId, approved);
   if ('error' in r) return errorResult(r);
   const { action, call } = r;

@@ -1,15 +1,17 @@
 // The staff and operator tools over MCP: thin wrappers of the domain functions the staff and admin
 // routes call (src/http/staff.ts, admin.ts, knowledge.ts, reminders.ts), with the same roles; the
-// shop is the token's, so another shop's ticket is "not found" like a missing one. A first set:
-// the hand-off queue, a ticket, a reply to its shopper, the tier report, the knowledge documents
-// and the reminder outbox.
+// shop is the token's, so another shop's ticket is "not found" like a missing one: the hand-off
+// queue, a ticket, the desk's actions on it (claim, reply, resolve, hand back, with the inputs of
+// the staff routes), the tier report, the knowledge documents and the reminder outbox. Arguments
+// are strict, as the routes' bodies are: a key a tool does not take is refused, not ignored.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Deps, StaffIdentity } from '../context.ts';
 import { staffActor } from '../domain/handoff/actions.ts';
-import { replyToShopper } from '../domain/handoff/desk.ts';
+import { claimTicket, handBackTicket, replyToShopper, resolveTicket, type StaffMember } from '../domain/handoff/desk.ts';
 import { ticketDetail } from '../domain/handoff/detail.ts';
 import { staffQueue, staffTicketView } from '../domain/handoff/queue.ts';
+import { handbackFields, replyFields, resolveFields } from '../domain/handoff/staffInput.ts';
 import { listDocuments } from '../domain/knowledge/repo.ts';
 import { resolvePeriod, tierReport } from '../domain/lifecycle/reports.ts';
 import { listDeliveries } from '../domain/reminders/outbox.ts';
@@ -28,6 +30,7 @@ interface StaffToolDef<I extends z.ZodType = z.ZodType> {
 }
 
 const staffTool = <I extends z.ZodType>(def: StaffToolDef<I>): StaffToolDef => def as unknown as StaffToolDef;
+const member = (caller: StaffIdentity): StaffMember => ({ shopId: caller.shopId, actor: staffActor(caller.role, caller.staffId) });
 
 const ticketId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER).describe('the ticket id, from listHandoffQueue');
 const STAFF = ['staff', 'admin'] as const;
@@ -37,7 +40,7 @@ export const STAFF_TOOLS: readonly StaffToolDef[] = [
   staffTool({
     name: 'listHandoffQueue',
     description: 'The shop\'s hand-off queue (转人工队列): open tickets by priority, then waiting time, with the SLA time left.',
-    input: z.object({}),
+    input: z.strictObject({}),
     roles: STAFF,
     effect: 'read',
     execute: (deps, caller) => staffQueue(deps.db, caller.shopId, deps.clock.now()),
@@ -45,30 +48,65 @@ export const STAFF_TOOLS: readonly StaffToolDef[] = [
   staffTool({
     name: 'getTicket',
     description: 'One hand-off ticket: the summary for staff, the conversation, the shopper\'s profile and orders.',
-    input: z.object({ ticketId }),
+    input: z.strictObject({ ticketId }),
     roles: STAFF,
     effect: 'read',
     execute: (deps, caller, { ticketId }) => ticketDetail(deps.db, caller.shopId, ticketId, deps.clock.now()),
   }),
   staffTool({
+    name: 'claimTicket',
+    description:
+      'Take an open ticket (认领): the shopper\'s conversation is then yours to answer and the AI stays quiet. A ticket someone else has claimed, or one already resolved or handed back, refuses it with a conflict naming why.',
+    input: z.strictObject({ ticketId }),
+    roles: STAFF,
+    effect: 'write',
+    async execute(deps, caller, { ticketId }) {
+      const now = deps.clock.now();
+      return { ticket: await staffTicketView(deps.db, await claimTicket(deps.db, member(caller), ticketId, now), now) };
+    },
+  }),
+  staffTool({
     name: 'replyToTicket',
     description:
       'Reply to the ticket\'s shopper as a person of the shop (the message is sent to the shopper at once). An open ticket is claimed by the reply; a ticket claimed by someone else refuses it.',
-    input: z.object({ ticketId, text: typable().trim().min(1).max(2000).describe('the reply, in the shop\'s voice') }),
+    input: z.strictObject({ ticketId, ...replyFields }),
     roles: STAFF,
     effect: 'write',
     async execute(deps, caller, { ticketId, text }) {
       const now = deps.clock.now();
-      const member = { shopId: caller.shopId, actor: staffActor(caller.role, caller.staffId) };
-      const { ticket, messageId } = await replyToShopper(deps.db, member, ticketId, text, now);
+      const { ticket, messageId } = await replyToShopper(deps.db, member(caller), ticketId, text, now);
       return { messageId, ticket: await staffTicketView(deps.db, ticket, now) };
+    },
+  }),
+  staffTool({
+    name: 'resolveTicket',
+    description:
+      'Resolve a ticket (结单) with what was done, and give the conversation back to the AI. Final: a resolved ticket cannot be claimed, answered or resolved again. A ticket claimed by someone else is theirs (or an admin\'s) to resolve.',
+    input: z.strictObject({ ticketId, ...resolveFields }),
+    roles: STAFF,
+    effect: 'write',
+    async execute(deps, caller, { ticketId, outcome }) {
+      const now = deps.clock.now();
+      return { ticket: await staffTicketView(deps.db, await resolveTicket(deps.db, member(caller), ticketId, outcome, now), now) };
+    },
+  }),
+  staffTool({
+    name: 'handBackTicket',
+    description:
+      'Hand the conversation back to the AI (交还 AI) without resolving anything, with an optional note. Closes the ticket; a ticket claimed by someone else is theirs (or an admin\'s) to hand back.',
+    input: z.strictObject({ ticketId, ...handbackFields }),
+    roles: STAFF,
+    effect: 'write',
+    async execute(deps, caller, { ticketId, note }) {
+      const now = deps.clock.now();
+      return { ticket: await staffTicketView(deps.db, await handBackTicket(deps.db, member(caller), ticketId, note, now), now) };
     },
   }),
   staffTool({
     name: 'getTierReport',
     description:
       'The tier report (会员等级报表): tier distribution and movements, 30-day retention, repurchase rate, AOV, GMV, referred new shoppers, referral GMV against rewards. Default period: the last 30 days.',
-    input: z.object({
+    input: z.strictObject({
       from: typable().max(40).optional().describe('YYYY-MM-DD (local day of the shop) or an ISO instant'),
       to: typable().max(40).optional().describe('YYYY-MM-DD (inclusive) or an ISO instant; default now'),
     }),
@@ -81,7 +119,7 @@ export const STAFF_TOOLS: readonly StaffToolDef[] = [
   staffTool({
     name: 'listKnowledgeDocuments',
     description: 'The shop\'s knowledge documents (policies, FAQ) with their version and chunk count; read one as a resource.',
-    input: z.object({}),
+    input: z.strictObject({}),
     roles: ADMIN,
     effect: 'read',
     async execute(deps, caller) {
@@ -91,7 +129,7 @@ export const STAFF_TOOLS: readonly StaffToolDef[] = [
   staffTool({
     name: 'listOutbox',
     description: 'The reminder outbox (提醒发件箱): deliveries newest first, with attempts and last error; filter by state.',
-    input: z.object({ state: z.enum(['pending', 'sent', 'failed', 'dead', 'cancelled']).optional() }),
+    input: z.strictObject({ state: z.enum(['pending', 'sent', 'failed', 'dead', 'cancelled']).optional() }),
     roles: ADMIN,
     effect: 'read',
     async execute(deps, caller, { state }) {
@@ -108,7 +146,8 @@ export function staffTools(deps: Deps, caller: StaffIdentity) {
         name: d.name,
         description: d.description,
         inputSchema: jsonSchemaOf(d.input, 'input'),
-        annotations: { readOnlyHint: d.effect === 'read', destructiveHint: false, openWorldHint: false },
+        // A write here closes or takes a ticket, or speaks to a shopper: none can be undone.
+        annotations: { readOnlyHint: d.effect === 'read', destructiveHint: d.effect === 'write', openWorldHint: false },
       })),
     async call(name: string, args: unknown): Promise<CallToolResult | null> {
       const def = defs.find((d) => d.name === name);

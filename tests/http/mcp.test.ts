@@ -74,17 +74,20 @@ describeDemo('the card over MCP', (db) => {
 
   it('lists staff the desk tools and an admin the operator tools too, and neither any shopper tool', async () => {
     const staff = await connectListed(await server.token('s1', { role: 'staff' }));
-    expect(staff.names.sort()).toEqual(['getTicket', 'listHandoffQueue', 'replyToTicket']);
+    const desk = ['claimTicket', 'getTicket', 'handBackTicket', 'listHandoffQueue', 'replyToTicket', 'resolveTicket'];
+    expect(staff.names.sort()).toEqual(desk);
     const admin = await connectListed(await server.token('a1', { role: 'admin' }));
-    expect(admin.names.sort()).toEqual(['getTicket', 'getTierReport', 'listHandoffQueue', 'listKnowledgeDocuments', 'listOutbox', 'replyToTicket']);
+    expect(admin.names.sort()).toEqual([...desk, 'getTierReport', 'listKnowledgeDocuments', 'listOutbox'].sort());
     await expect(staff.client.callTool({ name: 'getTierReport', arguments: {} })).rejects.toThrow(/unknown tool/);
     await expect(staff.client.callTool({ name: 'listOrders', arguments: {} })).rejects.toThrow(/unknown tool/);
   });
 
   it("answers listOrders with the caller's own orders and nobody else's", async () => {
     const { client } = await connectListed(momoToken);
-    // Whose orders is the token's alone: an identity slipped into the arguments changes nothing.
-    const r = await call(client, 'listOrders', { limit: 20, shopperId: fish, shopId: 'demo', sub: String(fish) });
+    // Whose orders is the token's alone: an identity slipped into the arguments is refused by name.
+    const slipped = errorOf(await call(client, 'listOrders', { limit: 20, shopperId: fish, shopId: 'demo' }));
+    expect(slipped).toMatchObject({ code: 'invalid', message: expect.stringMatching(/shopperId.*shopId/) });
+    const r = await call(client, 'listOrders', { limit: 20 });
     expect(r.isError).toBeFalsy();
     const listed = (r.structuredContent as { orders: { orderNo: string }[] }).orders.map((o) => o.orderNo).sort();
     const { rows } = await db().query<{ order_no: string }>('SELECT order_no FROM orders WHERE shop_id = $1 AND shopper_id = $2 ORDER BY order_no', [

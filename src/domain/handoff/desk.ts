@@ -110,3 +110,13 @@ export async function closeByStaff(
     return t;
   });
 }
+
+/** A ticket is resolved with what was done for the shopper; resolved is final, as handed back is. */
+export function resolveTicket(db: Db, staff: StaffMember, id: number, outcome: string, now: Date): Promise<Ticket> {
+  return closeByStaff(db, staff, id, { status: 'resolved', outcome }, now);
+}
+
+/** The conversation goes back to the AI; the note, when there is one, is the ticket's outcome. */
+export function handBackTicket(db: Db, staff: StaffMember, id: number, note: string | undefined, now: Date): Promise<Ticket> {
+  return closeByStaff(db, staff, id, { status: 'handed_back', outcome: note || 'handed back to the AI' }, now);
+}
