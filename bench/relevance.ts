@@ -252,7 +252,8 @@ async function benchDriver(driver: 'pglite' | 'pg', embedder: Embedder): Promise
     const hybrid = test('hybrid')!;
     const vector = test('vector')!;
     const peer = test('langchain');
-    const r3 = (x: number) => Number(x.toFixed(3));
+    // Three decimals as text: the table rounds numbers to two, and the margins are hundredths.
+    const r3 = (x: number) => x.toFixed(3);
     const figures: BenchFigure[] = [
       { name: 'nDCG@10 hybrid (test)', value: r3(hybrid), target: `≥ vector-only + ${MARGIN} (${f(vector + MARGIN)})`, met: hybrid >= vector + MARGIN },
       ...(peer !== undefined ? [{ name: 'nDCG@10 hybrid − LangChain PGVectorStore (test)', value: r3(hybrid - peer), target: '> 0', met: hybrid > peer }] : []),
