@@ -74,6 +74,13 @@ describeDb('catalog search', (db) => {
     expect(withText.every((h) => h.category === '面霜')).toBe(true);
   });
 
+  it('answers with every product the filters chose even when the text shares no word with them', async () => {
+    // The shopper's words said "lipstick" in English; the card understood 口红. Each lipstick is an
+    // answer, and the text (matching none of them) must not empty the list.
+    const hits = await searchProducts(db(), local, 'beauty', { text: 'red lipstick please', category: '口红', limit: 20 });
+    expect(new Set(skus(hits))).toEqual(new Set([ids['lip-3ce'], ids['lip-pd'], ids['lip-red']]));
+  });
+
   it('filters by colour and by effect', async () => {
     const bean = await searchProducts(db(), local, 'beauty', { text: '口红', color: '豆沙' });
     expect(new Set(skus(bean))).toEqual(new Set([ids['lip-3ce'], ids['lip-pd']]));

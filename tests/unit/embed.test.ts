@@ -149,6 +149,15 @@ describe('search rules', () => {
     expect(kept.map((c) => c.id)).toEqual([1, 3]);
   });
 
+  it('keeps every candidate the filters chose, however weakly the vectors found it', () => {
+    const candidates = [
+      { id: 1, distance: 0.4, vectorRank: 1, lexicalRank: null },
+      { id: 2, distance: 0.75, vectorRank: 2, lexicalRank: null },
+      { id: 3, distance: null, vectorRank: null, lexicalRank: null },
+    ];
+    expect(relevantCandidates(candidates, true).map((c) => c.id)).toEqual([1, 2, 3]);
+  });
+
   it('fills in defaults and bounds the limit', () => {
     expect(planQuery({})).toMatchObject({ text: '', inStockOnly: true, limit: 5, sort: 'relevance', filters: {} });
     expect(planQuery({ limit: 99 }).limit).toBe(20);

@@ -30,8 +30,15 @@ export interface Candidate extends SignalRanks {
   distance: number | null;
 }
 
-/** Drops candidates that only the vectors found, and only weakly; keeps every lexical match. */
-export function relevantCandidates<C extends Candidate>(candidates: C[]): C[] {
+/**
+ * Drops candidates that only the vectors found, and only weakly; keeps every lexical match. With
+ * `filtered` (a category, colour or effect chose the candidates: queryPlan.ts hasTopicalFilters)
+ * nothing is dropped: the filters already say every candidate is what the shopper asked for, and
+ * the text only orders them ("whitening serum" in 精华 shares no word with any 精华, yet each is an
+ * answer).
+ */
+export function relevantCandidates<C extends Candidate>(candidates: C[], filtered = false): C[] {
+  if (filtered) return candidates;
   const similarity = (c: Candidate) => (c.distance === null || Number.isNaN(c.distance) ? 0 : 1 - c.distance);
   const best = Math.max(0, ...candidates.map(similarity));
   return candidates.filter((c) => c.lexicalRank !== null || (best > 0 && similarity(c) >= VECTOR_ONLY_FLOOR * best));

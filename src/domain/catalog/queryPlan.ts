@@ -76,3 +76,12 @@ export function namedCategories(text: string, shopCategories: readonly string[])
 export function hasStructuredFilters(f: Filters): boolean {
   return Object.keys(f).length > 0;
 }
+
+/**
+ * Whether the filters say what kind of product she wants (a category, a colour, an effect): then
+ * every product passing them is an answer. A budget or a skin type does not: many products of any
+ * kind fit one, and a lipstick under 100 yuan is no answer to "保湿".
+ */
+export function hasTopicalFilters(f: Filters): boolean {
+  return Boolean(f.categories?.length || f.color || f.effect);
+}

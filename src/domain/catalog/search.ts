@@ -10,7 +10,7 @@ import { readAttributes } from './attributes.ts';
 import { fusedScore, relevantCandidates, withSignalRanks, type Candidate } from './fusion.ts';
 import { formatPrice } from './price.ts';
 import { cachedProfile, keepProfile } from './profileCache.ts';
-import { hasStructuredFilters, MAX_LIMIT, namedCategories, planQuery } from './queryPlan.ts';
+import { hasStructuredFilters, hasTopicalFilters, MAX_LIMIT, namedCategories, planQuery } from './queryPlan.ts';
 import { browseRows, FUSION_DEPTH, loadProfile, rankCandidates, searchNearest, type HitRow } from './searchQueries.ts';
 import type { ProductHit, ProductQuery } from './types.ts';
 
@@ -94,7 +94,7 @@ export async function searchProducts(
           vectorRank: row.vector_rank ?? null,
           lexicalRank: row.lexical_rank ?? null,
         }));
-  const ranked = relevantCandidates(candidates)
+  const ranked = relevantCandidates(candidates, hasTopicalFilters(plan.filters))
     .map((c) => ({ row: c.row, score: fusedScore(c) }))
     .sort(byRelevance);
   if (plan.sort !== 'relevance') {
