@@ -207,10 +207,12 @@ describeDemo('the card over MCP', (db) => {
   });
 
   it('refuses the next call once the token has expired, though the client connected with it', async () => {
-    const shortLived = await server.tokens.mint({ role: 'shopper', shopId: 'demo', shopperId: fish }, 2);
+    // Ten seconds of life: long enough to connect and call on a loaded machine, then waited out.
+    const mintedAt = Date.now();
+    const shortLived = await server.tokens.mint({ role: 'shopper', shopId: 'demo', shopperId: fish }, 10);
     const { client } = await connectListed(shortLived);
     expect((await call(client, 'getPoints')).isError).toBeFalsy();
-    await new Promise((r) => setTimeout(r, 2_100));
+    await new Promise((r) => setTimeout(r, Math.max(0, mintedAt + 10_100 - Date.now())));
     await expect(call(client, 'getPoints')).rejects.toMatchObject({ code: 401 });
   });
 

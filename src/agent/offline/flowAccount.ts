@@ -118,8 +118,11 @@ function redeemFlow(f: Flow): Decision {
   if (!options.length) return reply(noRedeemOptionsReply(f.say));
   // "多少积分能换一张券", "积分能换什么" ask what can be done: the options, and nothing proposed.
   const s = f.u.slots;
-  const told = LEXICON.pointsAspects.redeem.some((t) => containsTerm(f.u.norm, t)) || IF_SO_REDEEM.test(f.u.norm);
-  if (s.question && !s.request && !told && s.ordinal === undefined) return reply(pointsReply(f.say, points));
+  // A question names the redemption it asks about ("积分换券一天能换几次", "what can I redeem my points
+  // for?"); only a request, a pick from the list or "够的话换一张" states one for her to confirm.
+  if (s.declined || (s.question && !s.request && !IF_SO_REDEEM.test(f.u.norm) && s.ordinal === undefined)) {
+    return reply(pointsReply(f.say, points));
+  }
   const chosen = redeemChoice(f, options);
   if (chosen && !chosen.affordable) return reply(notEnoughPointsReply(f.say, chosen, points.balance));
   if (chosen) return callOr(f, redeemPoints, { templateCode: chosen.templateCode || undefined }, cannot(f, 'redeem'));

@@ -156,6 +156,8 @@ export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContex
         : flowFor(f);
   // Never a write on a weak reading of the message: ask what was meant instead.
   if (writes(decision) && u.confidence < WRITE_MIN_CONFIDENCE) decision = clarify(u, say);
+  // "不用帮我换": whatever a flow made of the rest, a write she said not to do is not stated.
+  if (writes(decision) && u.slots.declined) decision = clarify(u, say);
   // "退款退到银行卡要几天" asks how a refund works; it does not ask for one.
   if (writes(decision) && u.slots.ruleQuestion && (!u.slots.request || u.slots.hypothetical) && coAnswerable(u, f)) decision = reply('');
   const rules = quiet ? null : coAnswer(u, f);

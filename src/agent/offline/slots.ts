@@ -82,6 +82,8 @@ export interface Slots {
   ruleQuestion: boolean;
   /** "要是压坏了怎么赔", "申请退款后券还给吗": a case imagined, so "申请" in it requests nothing. */
   hypothetical: boolean;
+  /** "算一下 不用帮我换", "先别兑": the write the message names is one she says not to do. */
+  declined: boolean;
   /** The piece of a product's name the message says ("精粹水", "小金管液体眼影"). */
   productWord?: string;
   /** "两瓶", "一箱", "3 packs": how many of it. */
@@ -386,6 +388,10 @@ function startsBySound(norm: string, words: readonly string[]): boolean {
 
 const NEGATED_KIND = /(?:不是要|不是想|并不是要|不是说要|没说要|没想|不打算|不用|不想)(?:申请)?(?:退货|换货|退款|退)/u;
 
+// "不用帮我换", "先别兑", "don't redeem": a write named only to say it is not wanted (yet).
+const DECLINED_WRITE =
+  /(?:不用|不要|先别|别|暂时不|先不|不必|无需|没让你|不是让你)(?:帮我|给我|替我|你)?(?:换|兑|退|申请|提交|投)|(?:don'?t|do not|no need to|not asking you to)\s+(?:\w+\s+)?(?:redeem|return|exchange|refund|vote|submit)/u;
+
 const AFFIRM_MAX_CHARS = 12;
 const NEGATION = /不|别|没|算了|先不|不用|\bno\b|\bnot\b|don'?t/u;
 
@@ -491,6 +497,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     request: anyTerm(norm, LEXICON.requestCues),
     ruleQuestion: false,
     hypothetical: anyTerm(norm, LEXICON.hypotheticalCues),
+    declined: DECLINED_WRITE.test(norm),
     buyAgain: anyTerm(norm, LEXICON.reorderCues),
     pastPurchase: anyTerm(norm, LEXICON.pastPurchaseCues),
     howToBuy: anyTerm(norm, LEXICON.howToBuyCues),
@@ -523,7 +530,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   // "不是要退货，就问问规矩": the kind named is the one she does not want.
   const kind = NEGATED_KIND.test(norm) ? undefined : extractAfterSalesKind(norm);
   if (kind) slots.afterSalesKind = kind;
-  if (NEGATED_KIND.test(norm)) slots.request = false;
+  if (NEGATED_KIND.test(norm) || slots.declined) slots.request = false;
   const reason = LEXICON.afterSalesReasons.find((r) => anyTerm(norm, r.cues));
   if (reason) slots.reason = reason;
   const coupon = extractCoupon(norm, raw);

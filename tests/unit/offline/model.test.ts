@@ -411,6 +411,16 @@ describe('eligibility and progress', () => {
     expect(r.text).toContain('退款');
   });
 
+  it('answers how an exchange would go ("运费要我出吗") without stating one to confirm', async () => {
+    const r = await chat([], 'LT20261120000201 换货的时候运费要我出吗 颜色是我自己选错的');
+    expect(r.calls.map((c) => c.name)).not.toContain('createAfterSales');
+  });
+
+  it('states no return she says not to make ("不用帮我退")', async () => {
+    const r = await chat([], '面霜过敏了 先不用帮我退 我再观察两天');
+    expect(r.calls.map((c) => c.name)).not.toContain('createAfterSales');
+  });
+
   it('follows up on the order just talked about ("这单能退吗")', async () => {
     const history = earlier('LT20261120000201 什么情况', [{ name: 'getOrder', input: { orderNo: 'LT20261120000201' }, output: { orderNo: 'LT20261120000201' } }], '订单 LT20261120000201：已签收…');
     const r = await chat(history, '这单能退吗');
@@ -439,6 +449,19 @@ describe('points, referral and shop rules', () => {
     const second = await chat(first.messages, '第2个');
     expect(second.calls).toEqual([{ name: 'redeemPoints', input: { templateCode: 'points-30-yuan' } }]);
     expect(second.text).toContain('无门槛减30');
+  });
+
+  it('answers a question that names a redemption with the options, stating none to confirm', async () => {
+    for (const question of ['积分换10块的券一天最多能换几次啊', 'How many times a day can I redeem points for the 10 yuan coupon?']) {
+      const r = await chat([], question);
+      expect(r.calls.map((c) => c.name), question).toEqual(['getPoints']);
+    }
+  });
+
+  it('states no redemption she says not to make ("算一下 不用帮我换")', async () => {
+    const r = await chat([], '100积分能换张10块的券吗 算一下 不用帮我换');
+    expect(r.calls.map((c) => c.name)).not.toContain('redeemPoints');
+    expect(r.text).toContain('320');
   });
 
   it('explains 团队奖 from the shop’s rules and says where the shopper stands', async () => {
