@@ -49,7 +49,7 @@ export function shopChatModel(setting: Pick<UsableShopModel, 'baseURL' | 'model'
 export function shopEmbedder(
   endpoint: Pick<EmbeddingEndpoint, 'baseURL' | 'model'> & { apiKey: string },
   guard: Pick<DestinationGuard, 'fetch'>,
-  o: { timeoutMs: number; dim?: number | null },
+  o: { timeoutMs: number; dim?: number | null; maxRetries?: number },
 ): Embedder {
   return createOpenAIEmbedder({
     apiKey: endpoint.apiKey,
@@ -57,6 +57,7 @@ export function shopEmbedder(
     model: endpoint.model,
     ...(o.dim ? { knownDim: o.dim } : {}),
     timeoutMs: o.timeoutMs,
+    ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}),
     fetch: ((url: string | URL, init?: RequestInit) => guard.fetch(String(url), init as never)) as unknown as typeof fetch,
   });
 }

@@ -79,7 +79,9 @@ export function createReembedJobs(deps: ReembedDeps, o: ReembedOptions = {}): Re
   function targetEmbedder(s: ClaimedSwitch): Embedder {
     if (!s.target) return deps.embedder;
     if (s.target.apiKey === null) throw new Error('the API key cannot be read (the service\'s AUTH_SECRET changed): enter the key again');
-    return shopEmbedder({ ...s.target, apiKey: s.target.apiKey }, deps.guard, { timeoutMs: deps.timeoutMs });
+    // A failed call is tried once more at once; past that the attempt stops, and the next one
+    // resumes from the last batch written.
+    return shopEmbedder({ ...s.target, apiKey: s.target.apiKey }, deps.guard, { timeoutMs: deps.timeoutMs, maxRetries: 1 });
   }
 
   async function runSwitch(s: ClaimedSwitch): Promise<void> {
