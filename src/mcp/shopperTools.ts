@@ -67,10 +67,10 @@ export function shopperTools(deps: AgentDeps, caller: ShopperCaller): ShopperToo
     list: () => [...defs.map(listed), ...ANSWER_TOOLS],
     async call(name, args) {
       if (name === CONFIRM_ACTION || name === CANCEL_ACTION) return answer(deps, caller, name === CONFIRM_ACTION, args);
-      const def = defs.find((d) => d.name === name);
-      if (!def) return null;
       // The embedder the shop's search uses now (its own model once a switch to it completed).
       const ctx = deps.shopModels ? { ...base, embedder: await deps.shopModels.embedderFor(caller.shopId) } : base;
+      const def = defs.find((d) => d.name === name);
+      if (!def) return null;
       const out = await proposeTool(def, ctx, args ?? {});
       if (isToolError(out)) return errorResult(out);
       if (isPendingResult(out)) {
