@@ -17,15 +17,16 @@ import { ingestDemoKnowledge } from './demo/knowledge.ts';
 import { DEMO_SHOP_ID } from './demo/index.ts';
 import { prepareDemoShop, type Progress } from './demo/prepare.ts';
 import { findShop } from './domain/shops/repo.ts';
-import { createEmbedder } from './embed/index.ts';
+import { createEmbedder, type Embedder } from './embed/index.ts';
 import { createApp } from './http/app.ts';
 import { createLiveHub } from './domain/live/hub.ts';
-import { createModels } from './agent/models.ts';
+import { createModels, type Models } from './agent/models.ts';
 import { createShopModels } from './agent/shopModels.ts';
+import { createReembedJobs } from './jobs/reembed.ts';
 import { createReminderJobs } from './jobs/reminders.ts';
 import { createSettlementJobs } from './jobs/settlement.ts';
 import { createLogger, type Logger } from './log.ts';
-import { createDestinationGuard } from './net/destinationGuard.ts';
+import { createDestinationGuard, type DestinationGuard } from './net/destinationGuard.ts';
 import { reminderWriters } from './agent/reminderWriter.ts';
 
 export interface RunningServer {
@@ -96,6 +97,33 @@ async function startOn(
   const applied = await migrate(db);
   if (applied.length) log.info('migrations applied', { applied });
   const embedder = createEmbedder(config);
+  const models = createModels(config, embedder, log);
+  // Shops' own models are called only where the reminders webhook may go (WEBHOOK_ALLOW_HOSTS).
+  const modelGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
+  try {
+    return await serveOn(db, config, { log, clock, tokens, authSecret, progress, embedder, models, modelGuard });
+  } catch (e) {
+    await modelGuard.close();
+    throw e;
+  }
+}
+
+async function serveOn(
+  db: Db,
+  config: Config,
+  { log, clock, tokens, authSecret, progress, embedder, models, modelGuard }: {
+    log: Logger;
+    clock: Clock;
+    tokens: TokenIssuer;
+    authSecret: string;
+    progress?: Progress;
+    embedder: Embedder;
+    models: Models;
+    modelGuard: DestinationGuard;
+  },
+): Promise<RunningServer> {
+  const keys = createSecretBox(authSecret);
+  const perShop = createShopModels({ db, embedder, models, log, timeoutMs: config.MODEL_TIMEOUT_MS, keys, guard: modelGuard });
 
   if (config.SEED_DEMO && !(await findShop(db, DEMO_SHOP_ID))) {
     progress?.(`Preparing the demo shop "${DEMO_SHOP_ID}" (first run only, about a minute):`);
@@ -103,22 +131,27 @@ async function startOn(
     log.info('demo shop seeded', { products: summary.products, shoppers: summary.shoppers, orders: summary.orders });
   } else if (config.SEED_DEMO) {
     // Picks up demo documents changed by an upgrade; unchanged ones are a no-op.
-    await ingestDemoKnowledge(db, embedder, DEMO_SHOP_ID);
+    await ingestDemoKnowledge(db, await perShop.embedderFor(DEMO_SHOP_ID), DEMO_SHOP_ID);
   }
-  // Products changed since the last run (or embedded by another embedder) are indexed; unchanged
-  // ones are skipped by their content hash, so a restart writes nothing.
+  // Products changed since the last run (or embedded by another embedder) are indexed, each shop's
+  // with the embedder its search uses; unchanged ones are skipped by their content hash, so a
+  // restart writes nothing. A shop's own embedding service being down does not stop the start.
   for (const shopId of await listCatalogShops(db)) {
-    const r = await indexProducts(db, embedder, { shopId });
-    if (r.embedded) log.info('catalog indexed', { shop: shopId, ...r });
+    const shopEmbedder = await perShop.embedderFor(shopId);
+    const r = await indexProducts(db, shopEmbedder, { shopId }).catch((e: unknown) => {
+      if (shopEmbedder === embedder) throw e;
+      log.warn('catalog not indexed: the shop\'s embedding model failed', { shop: shopId, err: e as Error });
+      return null;
+    });
+    if (r?.embedded) log.info('catalog indexed', { shop: shopId, ...r });
   }
 
-  const models = createModels(config, embedder, log);
   // One LISTEN per process; SSE clients of this replica wait on it.
   const live = createLiveHub({ db, log });
   await live.start();
-  // Shops' own models are called only where the reminders webhook may go (WEBHOOK_ALLOW_HOSTS).
-  const modelGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
-  const shopModels = { keys: createSecretBox(authSecret), guard: modelGuard };
+  // Switches of shops' embedding models, resumed here after a restart; any replica may run them.
+  const reembed = createReembedJobs({ db, keys, guard: modelGuard, embedder, clock, log, timeoutMs: config.MODEL_TIMEOUT_MS });
+  const shopModels = { keys, guard: modelGuard, onEmbeddingSwitch: () => reembed.wake() };
   const app = createApp({ db, embedder, clock, log, tokens, config, models, live, shopModels });
   let server: ServerType;
   try {
@@ -131,7 +164,6 @@ async function startOn(
     });
   } catch (e) {
     await live.stop();
-    await modelGuard.close();
     throw asPortInUse(e, config.PORT);
   }
   const address = server.address();
@@ -139,7 +171,8 @@ async function startOn(
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   // Started once the server listens, so a catch-up run at start does not delay serving.
   const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
-  const writers = reminderWriters(models, log, createShopModels({ db, models, log, timeoutMs: config.MODEL_TIMEOUT_MS, ...shopModels }));
+  const writers = reminderWriters(models, log, perShop);
+  reembed.start();
   const jobs = config.REMINDERS_SCHEDULER ? createReminderJobs({ db, clock, log, writers, webhookGuard }) : null;
   await jobs?.start();
   const settlement = config.SETTLEMENT_SCHEDULER ? createSettlementJobs({ db, clock, log }) : null;
@@ -165,7 +198,7 @@ async function startOn(
       closing ??= (async () => {
         // First the scheduler, so no daily run or outbox pass starts any more; the one in flight
         // (if any) finishes while the HTTP side drains.
-        const jobsStopped = Promise.all([jobs?.stop(), settlement?.stop()]);
+        const jobsStopped = Promise.all([jobs?.stop(), settlement?.stop(), reembed.stop()]);
         // Stop accepting; resolves once every open connection has ended (in-flight requests,
         // streaming turns included, finish first).
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));

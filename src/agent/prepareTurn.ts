@@ -13,7 +13,7 @@ import { humanOwner } from './handoff.ts';
 import type { TurnModel } from './models.ts';
 import { MEMORY_MESSAGES, rememberTurn } from './memory.ts';
 import { requestSent } from './requestSent.ts';
-import { modelFor, type AgentDeps, type ChatTurnInput, type HumanTurn, type PreparedTurn } from './turn.ts';
+import { modelFor, withShopEmbedder, type AgentDeps, type ChatTurnInput, type HumanTurn, type PreparedTurn } from './turn.ts';
 import { turnContext } from './turnContext.ts';
 
 // A model over HTTP has sent its request within a few milliseconds; past this the side work starts anyway.
@@ -99,7 +99,7 @@ export async function prepareTurn(deps: AgentDeps, who: ShopperIdentity, input: 
     await stored;
     confirmation = await settlePending(deps, caller, conversation.id, input.message, human ? 'lapse' : input.approval);
   }
-  const context = turnContext(deps, caller, { card, shopper, conversation, memory, assessment, confirmation, ready: stored }, { offerHandoff: true });
+  const context = turnContext(withShopEmbedder(deps, answerer), caller, { card, shopper, conversation, memory, assessment, confirmation, ready: stored }, { offerHandoff: true });
   return {
     caller,
     conversation,

@@ -7,6 +7,7 @@
 // runTurn.ts and streamTurn.ts drive them for a JSON and a streamed answer.
 import { stepCountIs, type ModelMessage, type ToolSet } from 'ai';
 import type { Deps, ShopperCaller } from '../context.ts';
+import type { Embedder } from '../embed/embedder.ts';
 import type { Conversation } from '../domain/conversations/repo.ts';
 import type { MessageAssessment } from '../domain/handoff/assessment.ts';
 import type { ShopHandoffRules } from '../domain/handoff/settings.ts';
@@ -30,9 +31,14 @@ export interface AgentDeps extends Deps {
   shopModels?: ShopModels;
 }
 
-/** The model that answers a turn of this shop (the token's shop, never one the request names). */
-export function modelFor(deps: AgentDeps, shopId: string): Promise<TurnModel> {
+/** The model that answers a turn of this shop (the token's shop, never one the request names), with the embedder its search uses. */
+export function modelFor(deps: AgentDeps, shopId: string): Promise<TurnModel & { embedder?: Embedder }> {
   return deps.shopModels ? deps.shopModels.forShop(shopId) : Promise.resolve(serviceTurnModel(deps.models));
+}
+
+/** The dependencies a turn's tools run with: its search embeds with the shop's embedder, read with its model. */
+export function withShopEmbedder<D extends AgentDeps>(deps: D, answerer: { embedder?: Embedder }): D {
+  return answerer.embedder && answerer.embedder !== deps.embedder ? { ...deps, embedder: answerer.embedder } : deps;
 }
 
 export interface ChatTurnInput {

@@ -19,7 +19,7 @@ import { toProviderOptions } from './offline/contract.ts';
 import { shopCard } from './prepareTurn.ts';
 import { renderPrompt } from './prompts.ts';
 import { buildSystemPrompt, localDate } from './systemPrompt.ts';
-import { modelFor, type AgentDeps, type TurnContext } from './turn.ts';
+import { modelFor, withShopEmbedder, type AgentDeps, type TurnContext } from './turn.ts';
 
 export interface TurnFacts {
   card: ShopCard;
@@ -56,7 +56,7 @@ export async function staffDraftContext(
   const upToQuestion = rememberTurn(messages.filter((m) => m.id <= question.id), conversation.summary);
   const memory = { messages: upToQuestion.messages, summary: upToQuestion.summary };
   const assessment = { ...assessMessage(question.content, handoffRules.handoff, caller.tier), askedForHuman: false, handoff: [] };
-  const turn = turnContext(deps, caller, { card, shopper, conversation, memory, assessment, confirmation: NO_CONFIRMATION, ready: Promise.resolve() }, { offerHandoff: false });
+  const turn = turnContext(withShopEmbedder(deps, answerer), caller, { card, shopper, conversation, memory, assessment, confirmation: NO_CONFIRMATION, ready: Promise.resolve() }, { offerHandoff: false });
   return { ...turn, answerer, system: `${turn.system}\n\n${renderPrompt('staff-draft', {})}` };
 }
 

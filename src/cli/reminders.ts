@@ -1,8 +1,13 @@
 // npm run reminders -- --shop demo [--date 2026-09-17] [--dry-run] [--deliver]
 // Plans a shop's reminders for a local day and prints what would be (--dry-run) or was queued;
 // --deliver then runs the outbox worker once over what is due now and prints the outcome.
+// Messages are written as the service writes them: by the shop's own model when its admin set one
+// (src/agent/shopModels.ts), else by the service's.
 import { parseArgs } from 'node:util';
 import { createModels } from '../agent/models.ts';
+import { createShopModels } from '../agent/shopModels.ts';
+import { resolveAuthSecret } from '../auth/secret.ts';
+import { createSecretBox } from '../auth/secretBox.ts';
 import { loadConfigOrExit } from '../config.ts';
 import { systemClock } from '../context.ts';
 import { migrate } from '../db/migrate.ts';
@@ -38,10 +43,15 @@ const config = loadConfigOrExit();
 const log = createLogger('warn');
 const db = await openDbOrExit(config);
 const webhookGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
+// A shop's model is called only where the service would call it (WEBHOOK_ALLOW_HOSTS).
+const modelGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
 try {
   await migrate(db);
-  const models = createModels(config, createEmbedder(config), log);
-  const deps = { db, clock: systemClock, log, writers: reminderWriters(models, log), webhookGuard };
+  const embedder = createEmbedder(config);
+  const models = createModels(config, embedder, log);
+  const keys = createSecretBox(resolveAuthSecret(config));
+  const shopModels = createShopModels({ db, embedder, models, log, timeoutMs: config.MODEL_TIMEOUT_MS, keys, guard: modelGuard });
+  const deps = { db, clock: systemClock, log, writers: reminderWriters(models, log, shopModels), webhookGuard };
   const report = await runReminders(deps, { shopId: values.shop!, date: values.date, dryRun: values['dry-run'], sampleSize: Number(values.show) });
   print(report);
   if (values.deliver && !report.dryRun) {
@@ -52,6 +62,6 @@ try {
   console.error(e instanceof Error ? e.message : e);
   process.exitCode = 1;
 } finally {
-  await webhookGuard.close();
+  await Promise.all([webhookGuard.close(), modelGuard.close()]);
   await db.close();
 }

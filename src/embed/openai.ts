@@ -12,13 +12,22 @@ export interface OpenAIEmbedderOptions {
   model: string;
   /** Asked of the API (text-embedding-3-* can shorten vectors); otherwise learnt from the first answer. */
   dim?: number;
+  /** Learnt from an earlier answer (a shop's switch of embedder stores it): known, not asked of the API. */
+  knownDim?: number;
   timeoutMs?: number;
   maxRetries?: number;
+  /** How requests leave (a shop's model: through the destination guard). */
+  fetch?: typeof fetch;
+}
+
+/** The last attempt's error of a call the SDK retried. */
+function lastFailure(e: unknown): unknown {
+  return RetryError.isInstance(e) ? e.lastError : e;
 }
 
 /** The reason an embedding call failed, with the HTTP status when the server answered. */
 function describeFailure(e: unknown): string {
-  const last = RetryError.isInstance(e) ? e.lastError : e;
+  const last = lastFailure(e);
   if (APICallError.isInstance(last)) {
     return last.statusCode ? `HTTP ${last.statusCode}: ${last.message}` : last.message;
   }
@@ -31,9 +40,9 @@ function normalise(v: readonly number[]): number[] {
 }
 
 export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
-  const model = createOpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL }).embedding(opts.model);
+  const model = createOpenAI({ apiKey: opts.apiKey, baseURL: opts.baseURL, ...(opts.fetch ? { fetch: opts.fetch } : {}) }).embedding(opts.model);
   const where = opts.baseURL ?? 'the OpenAI API';
-  let dim = opts.dim;
+  let dim = opts.dim ?? opts.knownDim;
 
   return {
     id: `openai:${opts.model}`,
@@ -55,7 +64,8 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
           ...(opts.dim ? { providerOptions: { openai: { dimensions: opts.dim } } } : {}),
         }));
       } catch (e) {
-        throw new Unavailable(`embedding with ${opts.model} at ${where} failed: ${describeFailure(e)}`);
+        // The cause keeps the HTTP status and the guard's refusal, for an explanation in plain words.
+        throw Object.assign(new Unavailable(`embedding with ${opts.model} at ${where} failed: ${describeFailure(e)}`), { cause: lastFailure(e) });
       }
       // A wrong length would make pgvector refuse the vector (or the search compare unlike vectors).
       dim ??= embeddings[0]?.length;

@@ -56,7 +56,7 @@ export interface AppDeps extends Deps {
   /** Each shop its own model: the key box for their API keys and the guard their calls go through
    *  (closed by whoever made it). Apps built without it (tests of other routes) answer every shop
    *  with the service's model and have no /v1/admin/model. */
-  shopModels?: { keys: SecretBox; guard: DestinationGuard };
+  shopModels?: { keys: SecretBox; guard: DestinationGuard; onEmbeddingSwitch?: () => void };
 }
 
 export function createApp(deps: AppDeps) {
@@ -103,11 +103,11 @@ export function createApp(deps: AppDeps) {
     queueMax: deps.config.CHAT_QUEUE_MAX ?? CHAT_QUEUE_MAX_DEFAULT,
   });
   const timeoutMs = deps.config.MODEL_TIMEOUT_MS ?? MODEL_TIMEOUT_MS_DEFAULT;
-  const shopModels = deps.shopModels && createShopModels({ db: deps.db, models: deps.models, log: deps.log, timeoutMs, ...deps.shopModels });
+  const shopModels = deps.shopModels && createShopModels({ db: deps.db, embedder: deps.embedder, models: deps.models, log: deps.log, timeoutMs, ...deps.shopModels });
   const agent = { ...deps, shopCards: createShopCards(deps.db), shopModels, admission: admission.middleware };
   app.route('/', chatRoutes(agent));
   app.route('/', openaiCompatRoutes(agent));
-  app.route('/', knowledgeRoutes(deps));
+  app.route('/', knowledgeRoutes({ ...deps, shopModels }));
   app.route('/', eventRoutes(deps));
   app.route('/', adminRoutes(deps));
   if (deps.shopModels) app.route('/', shopModelRoutes({ ...deps, ...deps.shopModels, timeoutMs }));

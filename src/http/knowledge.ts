@@ -3,6 +3,7 @@
 // the body's, so an operator can only touch their own shop's rules.
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { ShopModels } from '../agent/shopModels.ts';
 import { DOC_KEY_PATTERN, MAX_CONTENT_CHARS, MAX_TITLE_CHARS } from '../domain/knowledge/document.ts';
 import { ingestKnowledge } from '../domain/knowledge/ingest.ts';
 import { deleteDocument, listDocuments } from '../domain/knowledge/repo.ts';
@@ -21,7 +22,7 @@ export const knowledgeBody = z.strictObject({
   source: typable().trim().max(200).optional(),
 });
 
-export function knowledgeRoutes(deps: Pick<AppDeps, 'db' | 'embedder' | 'tokens'>) {
+export function knowledgeRoutes(deps: Pick<AppDeps, 'db' | 'embedder' | 'tokens'> & { shopModels?: Pick<ShopModels, 'embedderFor'> }) {
   const app = new Hono<StaffEnv>();
   const adminOnly = staffAuth({ tokens: deps.tokens, db: deps.db, roles: ['admin'] });
   app.use('/v1/admin/knowledge', adminOnly);
@@ -31,7 +32,9 @@ export function knowledgeRoutes(deps: Pick<AppDeps, 'db' | 'embedder' | 'tokens'
     const { shopId, staffId } = c.get('caller');
     const body = await jsonBody(c, knowledgeBody);
     // Idempotent: the same document again answers unchanged: true with the stored version.
-    const result = await ingestKnowledge(deps.db, deps.embedder, shopId, {
+    // Embedded as the shop's search reads it; a switch under way embeds it with its model afterwards.
+    const embedder = deps.shopModels ? await deps.shopModels.embedderFor(shopId) : deps.embedder;
+    const result = await ingestKnowledge(deps.db, embedder, shopId, {
       ...body,
       source: body.source ?? `admin:${staffId}`,
     });

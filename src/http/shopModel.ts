@@ -1,8 +1,10 @@
 // Admin routes of the shop's own chat model (an OpenAI-compatible endpoint: OpenAI, Qwen, DeepSeek,
 // vLLM, Ollama …), for an admin of their own shop:
 //   GET    /v1/admin/model              the setting (the key never: hasApiKey), its version, who answers now
-//   PUT    /v1/admin/model              {baseURL, model, apiKey?, embeddingModel?, version}
-//   DELETE /v1/admin/model?version=N    back to the service's model
+//   PUT    /v1/admin/model              {baseURL, model, apiKey?, embeddingModel?, version}; another
+//                                       embedding model re-embeds the shop's catalog and knowledge in
+//                                       the background (src/jobs/reembed.ts), progress in GET's `embedding`
+//   DELETE /v1/admin/model?version=N    back to the service's model (and embedder, the same way)
 //   POST   /v1/admin/model/test         {baseURL, model, apiKey?} or {}: one small call, its latency or
 //                                       what went wrong in plain words
 // The shop always comes from the token.
@@ -13,6 +15,7 @@ import type { Models } from '../agent/models.ts';
 import type { TokenIssuer } from '../auth/tokens.ts';
 import type { SecretBox } from '../auth/secretBox.ts';
 import type { Deps } from '../context.ts';
+import { loadShopEmbedding, requestEmbeddingSwitch, type ShopEmbedding } from '../domain/shops/embedding.ts';
 import { checkBaseURL, clearShopModel, loadShopModel, saveShopModel, usable, type StoredShopModel } from '../domain/shops/model.ts';
 import { Invalid } from '../errors.ts';
 import type { DestinationGuard } from '../net/destinationGuard.ts';
@@ -26,6 +29,8 @@ export interface ShopModelRouteDeps extends Deps {
   keys: SecretBox;
   guard: Pick<DestinationGuard, 'check' | 'fetch'>;
   timeoutMs: number;
+  /** Told when a switch of embedder was asked for, so a runner starts it now rather than at its next look. */
+  onEmbeddingSwitch?: () => void;
 }
 
 const baseURL = z.url({ protocol: /^https?$/ }).max(2000).refine(isTypable, UNTYPABLE_MESSAGE);
@@ -44,7 +49,7 @@ const testBody = z.union([z.strictObject({ baseURL, model: modelName, apiKey: ap
 
 const versionQuery = z.coerce.number().int().min(0);
 
-/** The vectors of a shop's catalog and knowledge are made by the service's embedder. */
+/** The service's embedding model as an admin names it. */
 function embeddingModelOf(embedderId: string): string {
   return embedderId.replace(/^openai:/, '');
 }
@@ -55,7 +60,23 @@ export function shopModelRoutes(deps: ShopModelRouteDeps) {
   const serviceModel = () => (deps.models.remote ? { source: 'service' as const, model: deps.models.name } : { source: 'offline' as const, model: deps.models.name });
   const embeddingModel = embeddingModelOf(deps.embedder.id);
 
-  function view(s: StoredShopModel) {
+  function embeddingView(e: ShopEmbedding) {
+    return {
+      // The model the shop's search uses now: its own once a switch completed, else the service's.
+      model: e.active?.model ?? embeddingModel,
+      source: e.active ? ('shop' as const) : ('service' as const),
+      state: e.state,
+      // Where a switch under way (or failed) goes; null when none.
+      target: e.switching ? (e.switching.target?.model ?? embeddingModel) : null,
+      done: e.done,
+      total: e.total,
+      startedAt: e.startedAt?.toISOString() ?? null,
+      finishedAt: e.finishedAt?.toISOString() ?? null,
+      error: e.error,
+    };
+  }
+
+  async function view(s: StoredShopModel, shopId: string) {
     const setting = s.setting
       ? { baseURL: s.setting.baseURL, model: s.setting.model, embeddingModel: s.setting.embeddingModel ?? embeddingModel, hasApiKey: usable(s.setting) }
       : null;
@@ -65,37 +86,51 @@ export function shopModelRoutes(deps: ShopModelRouteDeps) {
       // A key that cannot be read any more (AUTH_SECRET changed) leaves the shop on the service's model.
       answeredBy: usable(s.setting) ? { source: 'shop' as const, model: s.setting.model } : serviceModel(),
       serviceModel: serviceModel(),
+      embedding: embeddingView(await loadShopEmbedding(deps.db, deps.keys, shopId)),
     };
   }
 
   app.get('/v1/admin/model', admin, async (c) => {
-    return c.json(view(await loadShopModel(deps.db, deps.keys, c.get('caller').shopId)));
+    const shopId = c.get('caller').shopId;
+    return c.json(await view(await loadShopModel(deps.db, deps.keys, shopId), shopId));
   });
 
   app.put('/v1/admin/model', admin, async (c) => {
     const body = await jsonBody(c, putBody);
-    // Re-embedding a shop's catalog and knowledge with another model is not built yet: said, not ignored.
-    if (body.embeddingModel !== undefined && body.embeddingModel !== embeddingModel) {
-      const message = `switching the embedding model per shop is not supported yet; this service embeds with "${embeddingModel}" (leave embeddingModel out)`;
-      throw new Invalid(`embeddingModel: ${message}`, { fields: [{ path: 'embeddingModel', message }] });
-    }
-    const saved = await saveShopModel(
-      deps.db,
-      deps.keys,
-      c.get('caller').shopId,
-      { baseURL: body.baseURL, model: body.model, apiKey: body.apiKey, embeddingModel: body.embeddingModel, expectedVersion: body.version },
-      deps.clock.now(),
-      deps.guard,
-    );
-    deps.log.info('shop model set', { shopId: c.get('caller').shopId, model: body.model, version: saved.version });
-    return c.json(view(saved));
+    const shopId = c.get('caller').shopId;
+    // The service's own embedding model named again is the service's embedder, not a switch.
+    const own = body.embeddingModel !== undefined && body.embeddingModel !== embeddingModel ? body.embeddingModel : undefined;
+    const now = deps.clock.now();
+    const saved = await deps.db.transaction(async (tx) => {
+      const stored = await saveShopModel(
+        tx,
+        deps.keys,
+        shopId,
+        { baseURL: body.baseURL, model: body.model, apiKey: body.apiKey, embeddingModel: own, expectedVersion: body.version },
+        now,
+        deps.guard,
+      );
+      const key = stored.setting!.apiKey!;
+      await requestEmbeddingSwitch(tx, deps.keys, shopId, own ? { model: own, baseURL: body.baseURL, apiKey: key } : null, now);
+      return stored;
+    });
+    deps.log.info('shop model set', { shopId, model: body.model, embeddingModel: own ?? null, version: saved.version });
+    deps.onEmbeddingSwitch?.();
+    return c.json(await view(saved, shopId));
   });
 
   app.delete('/v1/admin/model', admin, async (c) => {
     const version = parseOr400(versionQuery, c.req.query('version'), 'version');
-    const cleared = await clearShopModel(deps.db, c.get('caller').shopId, version, deps.clock.now());
-    deps.log.info('shop model cleared', { shopId: c.get('caller').shopId, version: cleared.version });
-    return c.json(view(cleared));
+    const shopId = c.get('caller').shopId;
+    const now = deps.clock.now();
+    const cleared = await deps.db.transaction(async (tx) => {
+      const stored = await clearShopModel(tx, shopId, version, now);
+      await requestEmbeddingSwitch(tx, deps.keys, shopId, null, now);
+      return stored;
+    });
+    deps.log.info('shop model cleared', { shopId, version: cleared.version });
+    deps.onEmbeddingSwitch?.();
+    return c.json(await view(cleared, shopId));
   });
 
   app.post('/v1/admin/model/test', admin, async (c) => {

@@ -77,11 +77,13 @@ export interface ShopperTools {
 export function shopperTools(deps: AgentDeps, caller: ShopperCaller): ShopperTools {
   // No hand-off over MCP: a person takes over a conversation, and an MCP call belongs to none.
   const defs = toolsFor(caller);
-  const ctx: ToolContext = { db: deps.db, embedder: deps.embedder, clock: deps.clock, log: deps.log, caller };
+  const base: ToolContext = { db: deps.db, embedder: deps.embedder, clock: deps.clock, log: deps.log, caller };
   return {
     list: () => [...defs.map(listed), ...ANSWER_TOOLS],
     async call(name, args) {
       if (name === CONFIRM_ACTION || name === CANCEL_ACTION) return answer(deps, caller, name === CONFIRM_ACTION, args);
+      // The embedder the shop's search uses now (its own model once a switch to it completed).
+      const ctx = deps.shopModels ? { ...base, embedder: await deps.shopModels.embedderFor(caller.shopId) } : base;
       const def = defs.find((d) => d.name === name);
       if (!def) return null;
       const refused = refusedArguments(def, args ?? {});

@@ -37,6 +37,11 @@ export interface FakeOpenAI {
   /** Chat completion requests, in order (embedding requests are kept apart: they are not scripted). */
   requests: RecordedRequest[];
   embeddingRequests: EmbeddingRequest[];
+  /**
+   * Runs before each embeddings request is answered (n counts them from 1): may wait (a slow or
+   * stuck service, released by the test) and may return an HTTP status to fail the request with.
+   */
+  onEmbeddings?: (request: EmbeddingRequest, n: number) => Promise<number | void> | number | void;
   /** Replaces the script; `loop` repeats it forever (benchmarks). */
   script(steps: ScriptStep[], opts?: { loop?: boolean }): void;
   assertDone(): void;
@@ -117,6 +122,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   const problems: string[] = [];
   const requests: RecordedRequest[] = [];
   const embeddingRequests: EmbeddingRequest[] = [];
+  let embeddingCalls = 0;
 
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
@@ -125,6 +131,13 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
       return sendError(res, 401, 'Incorrect API key provided.');
     }
     if (req.method === 'POST' && req.url === '/v1/embeddings') {
+      const hook = fake.onEmbeddings;
+      if (hook) {
+        const parsed = JSON.parse(raw) as EmbeddingRequest & { input: string | string[] };
+        const request = { ...parsed, input: typeof parsed.input === 'string' ? [parsed.input] : parsed.input };
+        const status = await hook(request, ++embeddingCalls);
+        if (status) return sendError(res, status, 'scripted embeddings failure');
+      }
       answerEmbeddings(raw, res, (r) => embeddingRequests.push(r));
       return;
     }
@@ -181,7 +194,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
-  return {
+  const fake: FakeOpenAI = {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
     embeddingRequests,
@@ -200,4 +213,5 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
         server.close(() => r());
       }),
   };
+  return fake;
 }

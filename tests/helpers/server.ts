@@ -11,6 +11,7 @@ import { signWithSub } from './rawTokens.ts';
 import { createLocalEmbedder } from '../../src/embed/local.ts';
 import { createLiveHub, type LiveHub } from '../../src/domain/live/hub.ts';
 import { createApp } from '../../src/http/app.ts';
+import { createReembedJobs, type ReembedOptions } from '../../src/jobs/reembed.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { DEMO_NOW } from './demo.ts';
 
@@ -27,7 +28,8 @@ export interface TestServer {
 
 export async function startTestServer(
   db: Db,
-  opts: { env?: Record<string, string>; clock?: Clock; log?: Logger; port?: number } = {},
+  /** reembed: run switches of shops' embedding models as the service does (started by a PUT). */
+  opts: { env?: Record<string, string>; clock?: Clock; log?: Logger; port?: number; reembed?: ReembedOptions } = {},
 ): Promise<TestServer> {
   const config: Config = loadConfig({ NODE_ENV: 'test', ...opts.env });
   const logLines: string[] = [];
@@ -40,8 +42,12 @@ export async function startTestServer(
   const live = createLiveHub({ db, log });
   await live.start();
   const modelGuard = createDestinationGuard({ allowHosts: config.WEBHOOK_ALLOW_HOSTS });
-  const shopModels = { keys: createSecretBox(secret), guard: modelGuard };
-  const app = createApp({ db, embedder, clock: opts.clock ?? fixedClock(DEMO_NOW), log, tokens, config, models, live, shopModels });
+  const keys = createSecretBox(secret);
+  const clock = opts.clock ?? fixedClock(DEMO_NOW);
+  const reembed = opts.reembed && createReembedJobs({ db, keys, guard: modelGuard, embedder, clock, log, timeoutMs: config.MODEL_TIMEOUT_MS }, opts.reembed);
+  reembed?.start();
+  const shopModels = { keys, guard: modelGuard, onEmbeddingSwitch: () => reembed?.wake() };
+  const app = createApp({ db, embedder, clock, log, tokens, config, models, live, shopModels });
   // A fixed port lets a test restart "the same" server: pages reconnect to the address they know.
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: opts.port ?? 0 }, () => resolve(s));
@@ -60,6 +66,7 @@ export async function startTestServer(
       return caller ? tokens.mint(caller) : signWithSub(secret, String(id), { shop: o.shop ?? 'demo', role: o.role ?? 'shopper' });
     },
     close: async () => {
+      await reembed?.stop();
       await live.stop();
       await modelGuard.close();
       await new Promise<void>((r) => {

@@ -1,6 +1,8 @@
 // Keeps a shop's search data in step with its products: products.search_terms for lexical matching
-// and one vector per product in product_embeddings. Re-running is cheap: a product whose text and
-// embedder are unchanged (same content_hash) is skipped.
+// and one vector per product and embedder in product_embeddings. Re-running is cheap: a product whose
+// text and embedder are unchanged (same content_hash) is skipped. A product's vectors of other
+// embedders are dropped when it gets a new one, except while a switch of the shop's embedder builds
+// the new vectors beside the ones search still reads (`alongside`, src/jobs/reembed.ts).
 import type { Db, Queryable } from '../../db/db.ts';
 import { toVector } from '../../db/db.ts';
 import type { Embedder } from '../../embed/embedder.ts';
@@ -16,7 +18,11 @@ export interface IndexOptions {
   /** Re-embed even unchanged products (npm run reindex -- --force). */
   force?: boolean;
   /** After each batch written: products embedded so far, and of how many (a first run's progress). */
-  onBatch?: (done: number, total: number) => void;
+  onBatch?: (done: number, total: number) => void | Promise<void>;
+  /** Keep the products' vectors of other embedders (a switch under way reads them until it flips). */
+  alongside?: boolean;
+  /** Products per embedding call and write (default BATCH). */
+  batchSize?: number;
 }
 
 // Embedding calls and write transactions of this many products: big enough to amortise PGlite's
@@ -35,19 +41,20 @@ interface Pending {
   terms: string[];
 }
 
-async function loadProducts(db: Db, { shopId, productIds }: IndexOptions): Promise<ProductRow[]> {
+async function loadProducts(db: Db, embedderId: string, { shopId, productIds }: IndexOptions): Promise<ProductRow[]> {
   const { rows } = await db.query<ProductRow>(
     `SELECT p.id, p.name, p.brand, p.category, p.description, p.attributes, pe.content_hash
        FROM products p
-       LEFT JOIN product_embeddings pe ON pe.product_id = p.id
+       LEFT JOIN LATERAL (SELECT content_hash FROM product_embeddings
+                           WHERE product_id = p.id AND embedder = $3 LIMIT 1) AS pe ON true
       WHERE p.shop_id = $1 AND ($2::bigint[] IS NULL OR p.id = ANY($2::bigint[]))
       ORDER BY p.id`,
-    [shopId, productIds ?? null],
+    [shopId, productIds ?? null, embedderId],
   );
   return rows;
 }
 
-async function writeBatch(db: Db, shopId: string, embedder: Embedder, batch: Pending[], vectors: number[][]) {
+async function writeBatch(db: Db, shopId: string, embedder: Embedder, batch: Pending[], vectors: number[][], alongside: boolean) {
   const dim = checkedDim(embedder.dim);
   await db.transaction(async (tx) => {
     await ensureVectorIndex(tx, dim);
@@ -64,17 +71,24 @@ async function writeBatch(db: Db, shopId: string, embedder: Embedder, batch: Pen
       `INSERT INTO product_embeddings (product_id, shop_id, embedder, dim, embedding, content_hash, updated_at)
        SELECT x.id, $1, $2, $3, x.v::vector, x.h, now()
          FROM unnest($4::bigint[], $5::text[], $6::text[]) AS x(id, v, h)
-       ON CONFLICT (product_id) DO UPDATE
-          SET shop_id = EXCLUDED.shop_id, embedder = EXCLUDED.embedder, dim = EXCLUDED.dim,
-              embedding = EXCLUDED.embedding, content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at`,
+       ON CONFLICT (product_id, embedder, dim) DO UPDATE
+          SET shop_id = EXCLUDED.shop_id, embedding = EXCLUDED.embedding,
+              content_hash = EXCLUDED.content_hash, updated_at = EXCLUDED.updated_at`,
       [shopId, embedder.id, dim, batch.map((b) => b.id), vectors.map(toVector), batch.map((b) => b.hash)],
     );
+    if (!alongside) {
+      await tx.query(
+        `DELETE FROM product_embeddings
+          WHERE product_id = ANY($1::bigint[]) AND shop_id = $2 AND NOT (embedder = $3 AND dim = $4)`,
+        [batch.map((b) => b.id), shopId, embedder.id, dim],
+      );
+    }
   });
 }
 
 /** Embeds the shop's new and changed products (all of them with `force`); returns the counts. */
 export async function indexProducts(db: Db, embedder: Embedder, opts: IndexOptions): Promise<IndexResult> {
-  const products = await loadProducts(db, opts);
+  const products = await loadProducts(db, embedder.id, opts);
   const pending: Pending[] = [];
   for (const p of products) {
     const text = productText(p);
@@ -82,13 +96,14 @@ export async function indexProducts(db: Db, embedder: Embedder, opts: IndexOptio
     if (!opts.force && p.content_hash === hash) continue;
     pending.push({ id: p.id, text, hash, terms: productTerms(p) });
   }
-  for (let i = 0; i < pending.length; i += BATCH) {
-    const batch = pending.slice(i, i + BATCH);
+  const size = opts.batchSize ?? BATCH;
+  for (let i = 0; i < pending.length; i += size) {
+    const batch = pending.slice(i, i + size);
     // Outside the write transaction: a slow embedding service must not hold the database.
     const vectors = await embedder.embed(batch.map((b) => b.text));
-    await writeBatch(db, opts.shopId, embedder, batch, vectors);
+    await writeBatch(db, opts.shopId, embedder, batch, vectors, opts.alongside ?? false);
     forgetShopProfiles(db, opts.shopId);
-    opts.onBatch?.(i + batch.length, pending.length);
+    await opts.onBatch?.(i + batch.length, pending.length);
   }
   return { embedded: pending.length, skipped: products.length - pending.length };
 }

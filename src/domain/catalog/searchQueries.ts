@@ -74,19 +74,19 @@ function shopCategoriesSql(shop: string): string {
   SELECT category FROM c WHERE category IS NOT NULL`;
 }
 
-// The lowest and the highest (embedder, dim) of the shop's vectors are both the current
-// embedder's exactly when all are: two probes of an index instead of a read of every vector.
+// The shop's vectors are another embedder's when it has some, but none of the current embedder:
+// two probes of an index instead of a read of every vector. Vectors of a second embedder are
+// expected beside the current one's while a switch of the shop's embedder builds them
+// (migration 0015), and are not read.
 function profileSql(shop: string, embedderId: string, dim: string): string {
   return `SELECT ARRAY(${shopCategoriesSql(shop)}) AS categories,
             f.embedder AS foreign_embedder, f.dim AS foreign_dim
        FROM (SELECT 1) AS one
        LEFT JOIN LATERAL (
-         SELECT embedder, dim FROM (
-           (SELECT embedder, dim FROM product_embeddings WHERE shop_id = ${shop} ORDER BY embedder, dim LIMIT 1)
-           UNION ALL
-           (SELECT embedder, dim FROM product_embeddings WHERE shop_id = ${shop} ORDER BY embedder DESC, dim DESC LIMIT 1)
-         ) AS ends
-          WHERE embedder <> ${embedderId} OR dim <> ${dim} LIMIT 1) AS f ON true`;
+         SELECT embedder, dim FROM product_embeddings WHERE shop_id = ${shop}
+            AND NOT EXISTS (SELECT 1 FROM product_embeddings
+                             WHERE shop_id = ${shop} AND embedder = ${embedderId} AND dim = ${dim})
+          ORDER BY embedder, dim LIMIT 1) AS f ON true`;
 }
 
 function toProfile(categories: string[], embedder: string | null, dim: number | null): ShopProfile {

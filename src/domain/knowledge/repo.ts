@@ -31,7 +31,7 @@ interface DocumentRow {
 }
 
 const DOCUMENT_COLUMNS = `d.doc_key, d.title, d.source, d.content_hash, d.version, d.updated_at,
-  (SELECT count(*) FROM knowledge_chunks c WHERE c.shop_id = d.shop_id AND c.doc_key = d.doc_key)::int AS chunks`;
+  (SELECT count(DISTINCT c.ordinal) FROM knowledge_chunks c WHERE c.shop_id = d.shop_id AND c.doc_key = d.doc_key)::int AS chunks`;
 
 function toDocument(r: DocumentRow): StoredDocument {
   return {
@@ -64,7 +64,8 @@ export async function listDocuments(db: Queryable, shopId: string): Promise<Stor
 /** A document's chunks in order, as indexed (neighbouring chunks overlap by a sentence or so). */
 export async function documentChunks(db: Queryable, shopId: string, docKey: string): Promise<{ heading: string; content: string }[]> {
   const { rows } = await db.query<{ heading: string; content: string }>(
-    'SELECT heading, content FROM knowledge_chunks WHERE shop_id = $1 AND doc_key = $2 ORDER BY ordinal',
+    // DISTINCT ON: while the shop's embedder is switched a chunk is stored once per embedder (migration 0015).
+    'SELECT DISTINCT ON (ordinal) heading, content FROM knowledge_chunks WHERE shop_id = $1 AND doc_key = $2 ORDER BY ordinal',
     [shopId, docKey],
   );
   return rows;

@@ -41,8 +41,9 @@ interface IndexState {
 }
 
 /**
- * Vectors of different embedders do not compare: a shop indexed with another embedder (or a mix,
- * after an interrupted switch) is refused until its documents are imported again.
+ * Vectors of different embedders do not compare: a shop whose chunks are all another embedder's is
+ * refused until its documents are imported again. A second embedder's chunks beside the current
+ * one's are a switch of the shop's embedder under way (migration 0015): they are not read.
  */
 async function indexedChunks(db: Queryable, shopId: string, embedder: Embedder): Promise<number> {
   const { rows } = await db.query<IndexState>(
@@ -50,8 +51,8 @@ async function indexedChunks(db: Queryable, shopId: string, embedder: Embedder):
       GROUP BY embedder, dim ORDER BY embedder, dim`,
     [shopId],
   );
-  const foreign = rows.filter((r) => r.embedder !== embedder.id || r.dim !== embedder.dim);
-  if (foreign.length > 0) {
+  const current = rows.find((r) => r.embedder === embedder.id && r.dim === embedder.dim);
+  if (!current && rows.length > 0) {
     const found = rows.map((r) => `${r.embedder} (${r.dim}-d, ${r.n} chunks)`).join(', ');
     throw new Conflict(
       `the knowledge base of shop ${shopId} was indexed with ${found}, not with the current embedder ` +
@@ -59,16 +60,17 @@ async function indexedChunks(db: Queryable, shopId: string, embedder: Embedder):
       { shopId, embedder: embedder.id, dim: embedder.dim, indexed: rows },
     );
   }
-  return rows.reduce((sum, r) => sum + r.n, 0);
+  return current?.n ?? 0;
 }
 
 /** How many of the shop's chunks contain each term (the GIN index answers each `@>`). */
-async function documentFrequencies(db: Queryable, shopId: string, terms: string[]): Promise<Map<string, number>> {
+async function documentFrequencies(db: Queryable, shopId: string, embedderId: string, terms: string[]): Promise<Map<string, number>> {
   const { rows } = await db.query<{ term: string; df: number }>(
     `SELECT t AS term,
-            (SELECT count(*) FROM knowledge_chunks c WHERE c.shop_id = $1 AND c.search_terms @> ARRAY[t])::int AS df
+            (SELECT count(*) FROM knowledge_chunks c
+              WHERE c.shop_id = $1 AND c.search_terms @> ARRAY[t] AND c.embedder = $3)::int AS df
        FROM unnest($2::text[]) AS t`,
-    [shopId, terms],
+    [shopId, terms, embedderId],
   );
   return new Map(rows.map((r) => [r.term, r.df]));
 }
@@ -82,18 +84,18 @@ interface CandidateRow {
   matched: string[];
 }
 
-async function candidates(tx: Queryable, shopId: string, vector: number[], terms: string[], dim: number) {
+async function candidates(tx: Queryable, shopId: string, vector: number[], terms: string[], embedderId: string, dim: number) {
   // The cast and the `dim = <d>` predicate are written literally so the partial HNSW index applies.
   const vt = vectorType(dim);
   const { rows } = await tx.query<CandidateRow>(
     `WITH vec AS (
        SELECT id FROM knowledge_chunks
-        WHERE shop_id = $1 AND dim = ${dim}
+        WHERE shop_id = $1 AND dim = ${dim} AND embedder = $4
         ORDER BY embedding::${vt} <=> $2::${vt}
         LIMIT ${VECTOR_CANDIDATES}
      ), lex AS (
        SELECT id FROM knowledge_chunks
-        WHERE shop_id = $1 AND search_terms && $3::text[]
+        WHERE shop_id = $1 AND search_terms && $3::text[] AND embedder = $4 AND dim = ${dim}
         ORDER BY cardinality(ARRAY(SELECT unnest(search_terms) INTERSECT SELECT unnest($3::text[]))) DESC, id
         LIMIT ${LEXICAL_CANDIDATES}
      )
@@ -103,7 +105,7 @@ async function candidates(tx: Queryable, shopId: string, vector: number[], terms
        FROM knowledge_chunks c
        JOIN knowledge_documents d ON d.shop_id = c.shop_id AND d.doc_key = c.doc_key
       WHERE c.shop_id = $1 AND c.id IN (SELECT id FROM vec UNION SELECT id FROM lex)`,
-    [shopId, toVector(vector), terms],
+    [shopId, toVector(vector), terms, embedderId],
   );
   return rows;
 }
@@ -133,7 +135,7 @@ export async function searchKnowledgeBase(
   const [vector] = await embedder.embed([text]);
   if (!vector || vector.every((x) => x === 0)) return [];
   const words = termSet(text);
-  const df = await documentFrequencies(db, shopId, [...new Set([...termsToLookUp(words), ...synonymCandidates(words)])]);
+  const df = await documentFrequencies(db, shopId, embedder.id, [...new Set([...termsToLookUp(words), ...synonymCandidates(words)])]);
   const terms = resolveQueryTerms(words, df);
   const weights = new Map(terms.map((t) => [t, idf(df.get(t) ?? 0, chunkCount)]));
   // A synonym the documents use counts as the query's word it stands for.
@@ -144,7 +146,7 @@ export async function searchKnowledgeBase(
     // With many shops in one table, an HNSW scan filtered to one shop can run out of candidates;
     // iterative scanning (pgvector ≥ 0.8) keeps going until the LIMIT is met.
     await tx.query("SET LOCAL hnsw.iterative_scan = 'relaxed_order'");
-    return candidates(tx, shopId, vector, [...terms, ...synonyms.keys()], embedder.dim);
+    return candidates(tx, shopId, vector, [...terms, ...synonyms.keys()], embedder.id, embedder.dim);
   });
 
   return rows
