@@ -17,6 +17,8 @@ export interface PgBouncer {
   url(database: string): string;
   /** SHOW of the admin console (`pools`, `stats`, …), through the pooler's own `pgbouncer` database. */
   show(what: string): Promise<Record<string, unknown>[]>;
+  /** A command of the admin console (`RECONNECT db`: server connections are made anew once released). */
+  admin(command: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,16 +73,17 @@ export async function startPgBouncer(serverUrl: string, { poolSize = 4, maxClien
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = (database: string) => `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 
-  const show = async (what: string) => {
+  const admin = async (command: string) => {
     const c = new pg.Client({ connectionString: url('pgbouncer') });
     await c.connect();
     try {
       // The admin console speaks the simple protocol only: no parameters.
-      return (await c.query(`SHOW ${what}`)).rows as Record<string, unknown>[];
+      return (await c.query(command)).rows as Record<string, unknown>[];
     } finally {
       await c.end();
     }
   };
+  const show = (what: string) => admin(`SHOW ${what}`);
 
   const stop = async () => {
     child.kill('SIGINT');
@@ -103,7 +106,7 @@ export async function startPgBouncer(serverUrl: string, { poolSize = 4, maxClien
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { port, url, show, stop };
+  return { port, url, show, admin: async (command) => void (await admin(command)), stop };
 }
 
 /** A new database on the server of `serverUrl`, with pgvector; `drop` removes it (connections too). */

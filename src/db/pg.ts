@@ -108,7 +108,7 @@ async function checkPooledSettings(pool: pg.Pool): Promise<void> {
   if (wrong.length) {
     throw new Error(
       `through a transaction pooler the database's defaults must carry the search settings (${wrong.join('; ')}): ` +
-        `run once on the database: ${hnswDefaultsSql(database)}`,
+        `run once on the database: ${hnswDefaultsSql(database)} (then let the pooler make its server connections anew: PgBouncer's RECONNECT)`,
     );
   }
 }
