@@ -18,6 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { cpuSecondsOfPid } from '../bench/lib/machine.ts';
 import { createTokenIssuer, type TokenIssuer } from '../src/auth/tokens.ts';
 import { loadConfig } from '../src/config.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -170,7 +171,9 @@ async function startHaproxy(dir: string, backends: Replica[]): Promise<{ url: st
 }
 
 /** autocannon's closed loop: `connections` shoppers, each its own token, fresh single-turn conversations. */
-async function chatLoad(url: string, tokens: string[], msgs: string[], connections: number, durationS: number) {
+async function chatLoad(url: string, tokens: string[], msgs: string[], connections: number, durationS: number, pids: number[] = []) {
+  const cpu = () => pids.reduce((s, pid) => s + (cpuSecondsOfPid(pid) ?? 0), 0);
+  const cpuBefore = cpu();
   let n = 0;
   const r = await autocannon({
     url: `${url}/v1/chat`,
@@ -193,11 +196,21 @@ async function chatLoad(url: string, tokens: string[], msgs: string[], connectio
       ]);
     },
   });
-  return { turns: r['2xx'], perSecond: r['2xx'] / r.duration, errors: r.errors + r.timeouts, non2xx: r.non2xx, p50: r.latency.p50, p99: r.latency.p99 };
+  const cpuSeconds = cpu() - cpuBefore;
+  return {
+    turns: r['2xx'],
+    perSecond: r['2xx'] / r.duration,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    perCpuSecond: pids.length ? r['2xx'] / Math.max(cpuSeconds, 0.01) : null,
+  };
 }
 type LoadFigures = Awaited<ReturnType<typeof chatLoad>>;
 const figures = (f: LoadFigures) =>
-  `${f.turns} turns, ${f.perSecond.toFixed(1)} turns/s, p50 ${f.p50} ms, p99 ${f.p99} ms, errors ${f.errors}, non-2xx ${f.non2xx}`;
+  `${f.turns} turns, ${f.perSecond.toFixed(1)} turns/s${f.perCpuSecond === null ? '' : ` (${f.perCpuSecond.toFixed(1)} per CPU-second of the service and pooler)`}, ` +
+  `p50 ${f.p50} ms, p99 ${f.p99} ms, errors ${f.errors}, non-2xx ${f.non2xx}`;
 
 /**
  * Our own loop for the kill: every answer is read, so every conversation acknowledged with a 200 is
@@ -229,7 +242,8 @@ async function ackedLoad(url: string, tokens: string[], msgs: string[], workers:
             else key = '200 without a conversation';
           }
         } catch (e) {
-          key = (e as Error).name;
+          // fetch's TypeError: the connection was cut before an answer (the killed replica's turns).
+          key = (e as Error).name === 'TypeError' ? 'cut' : (e as Error).name;
         }
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
       }
@@ -338,22 +352,29 @@ async function main(): Promise<void> {
     const pooled = await startReplica('pooled', pooledEnv);
     cleanups.push(() => stopReplica(direct), () => stopReplica(pooled));
     // Alternated (direct, pooled, pooled, direct) so that a machine growing busier or quieter during
-    // the run weighs on both alike.
-    const half = Math.max(5, Math.round(DURATION_S / 2));
+    // the run weighs on both alike; turns per CPU-second of the service (and of PgBouncer, for the
+    // pooled one) is the figure a shared machine disturbs least. Fewer shoppers than above: one replica.
+    const half = Math.max(5, Math.round(DURATION_S * 0.75));
+    const shoppers = Math.max(1, Math.round(CONNECTIONS / 2));
+    // Both warmed first: a replica's first seconds are its compiler's, not its database's.
+    await Promise.all([direct, pooled].map((r) => chatLoad(r.url, seed.shopperTokens, msgs, shoppers, 3)));
     const runs: { via: 'direct' | 'pooled'; f: LoadFigures }[] = [];
     for (const via of ['direct', 'pooled', 'pooled', 'direct'] as const) {
-      runs.push({ via, f: await chatLoad((via === 'direct' ? direct : pooled).url, seed.shopperTokens, msgs, CONNECTIONS, half) });
+      const [target, pids] = via === 'direct' ? [direct, [direct.proc.pid!]] : [pooled, [pooled.proc.pid!, bouncer.pid]];
+      runs.push({ via, f: await chatLoad(target.url, seed.shopperTokens, msgs, shoppers, half, pids) });
     }
     for (const { via, f } of runs) {
       say(`one replica ${via === 'direct' ? 'directly on PostgreSQL, named prepared statements' : 'through PgBouncer, unnamed statements          '}: ${figures(f)}`);
     }
-    const mean = (via: string) => runs.filter((r) => r.via === via).reduce((s, r) => s + r.f.perSecond, 0) / 2;
-    const directMean = mean('direct');
-    const pooledMean = mean('pooled');
+    const mean = (via: string, of: (f: LoadFigures) => number) => runs.filter((r) => r.via === via).reduce((s, r) => s + of(r.f), 0) / 2;
+    const directMean = mean('direct', (f) => f.perSecond);
+    const pooledMean = mean('pooled', (f) => f.perSecond);
+    const directCpu = mean('direct', (f) => f.perCpuSecond ?? 0);
+    const pooledCpu = mean('pooled', (f) => f.perCpuSecond ?? 0);
     const viaPooler = { perSecond: pooledMean };
     say(
-      `cost of the pooler: pooled ÷ direct = ${(pooledMean / directMean).toFixed(3)} (${directMean.toFixed(1)} vs ${pooledMean.toFixed(1)} turns/s, ` +
-        `${CONNECTIONS} shoppers, ${half} s each run, load average ${load()})`,
+      `cost of the pooler and unnamed statements (pooled ÷ direct): turns/s ${(pooledMean / directMean).toFixed(3)} (direct ${directMean.toFixed(1)}, pooled ${pooledMean.toFixed(1)}), ` +
+        `turns per CPU-second ${(pooledCpu / directCpu).toFixed(3)} (direct ${directCpu.toFixed(1)}, pooled ${pooledCpu.toFixed(1)}); ${shoppers} shoppers, ${half} s each run, load average ${load()}`,
     );
     console.log(
       `CLUSTER_RESULT ${JSON.stringify({
@@ -361,6 +382,8 @@ async function main(): Promise<void> {
         haproxyErrors: through.errors + through.non2xx,
         directTurnsPerS: Math.round(directMean * 10) / 10,
         pooledTurnsPerS: Math.round(viaPooler.perSecond * 10) / 10,
+        directTurnsPerCpuS: Math.round(directCpu * 10) / 10,
+        pooledTurnsPerCpuS: Math.round(pooledCpu * 10) / 10,
         killAcked: kill.acked.length,
         killMissing: missing,
         loadAverage: load(),
@@ -409,6 +432,10 @@ async function seedData(url: string, tokens: TokenIssuer): Promise<Seed> {
     const offset = Math.max(-12, Math.min(14, 13 - new Date().getUTCHours()));
     const zone = offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
     await db.query('UPDATE shops SET timezone = $1', [zone]);
+    // The seed planned and delivered the demo shop's reminders of today already: gone, so that the
+    // replicas' own runs plan and deliver the day.
+    await db.query("DELETE FROM messages WHERE shop_id = $1 AND meta->>'kind' = 'reminder'", [DEMO_SHOP_ID]);
+    await db.query('DELETE FROM reminders WHERE shop_id = $1', [DEMO_SHOP_ID]);
     return {
       shopperIds,
       shopperTokens: await Promise.all(shopperIds.map((id) => tokens.mint({ role: 'shopper', shopId: DEMO_SHOP_ID, shopperId: id }, 3600))),

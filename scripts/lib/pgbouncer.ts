@@ -13,6 +13,8 @@ export const hasPgBouncer = () => existsSync(PGBOUNCER_BIN);
 
 export interface PgBouncer {
   port: number;
+  /** The process id (PgBouncer drops to the postgres user in place: the same process). */
+  pid: number;
   /** The URL of `database` through the pooler. */
   url(database: string): string;
   /** SHOW of the admin console (`pools`, `stats`, …), through the pooler's own `pgbouncer` database. */
@@ -106,7 +108,7 @@ export async function startPgBouncer(serverUrl: string, { poolSize = 4, maxClien
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { port, url, show, admin: async (command) => void (await admin(command)), stop };
+  return { port, pid: child.pid!, url, show, admin: async (command) => void (await admin(command)), stop };
 }
 
 /** A new database on the server of `serverUrl`, with pgvector; `drop` removes it (connections too). */
