@@ -44,6 +44,7 @@ const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@12
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const CASES_DIR = fileURLToPath(new URL('../evals/cases/', import.meta.url));
 const REWARD_ORDERS = 20;
+const DEADLINE_S = 270;
 
 const results: { name: string; ok: boolean; detail: string }[] = [];
 function check(name: string, ok: boolean, detail: string): void {
@@ -270,6 +271,11 @@ async function main(): Promise<void> {
       void cleanup().finally(() => process.exit(130));
     });
   }
+  // Bounded: a run that hangs fails and still stops what it started (cluster.sh's own bound is 300 s).
+  setTimeout(() => {
+    check('cluster run', false, `not done within ${DEADLINE_S} s`);
+    void cleanup().finally(() => process.exit(1));
+  }, DEADLINE_S * 1000).unref();
   try {
     // The database, set up as the README's recipe says: pgvector, and the search settings as the
     // database's defaults (a transaction pooler passes no per-connection settings).

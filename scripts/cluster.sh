@@ -16,18 +16,24 @@ if ! command -v haproxy >/dev/null || [ ! -x /usr/sbin/pgbouncer ]; then
   apt-get install -y -qq --no-install-recommends haproxy pgbouncer >/dev/null
 fi
 
-# The check runs in a process group of its own: whatever is left of it (a replica, PgBouncer,
-# HAProxy) is killed with the group on any exit, even when the check itself was killed.
-setsid npx tsx scripts/cluster-check.ts "$@" &
+# The check runs in a process group of its own. Stopped early (a signal, the time bound), it is asked
+# first (SIGTERM: it stops what it started and drops its database), then whatever is left of the
+# group (a replica, PgBouncer, HAProxy) is killed.
+setsid node --import tsx scripts/cluster-check.ts "$@" &
 CHECK=$!
-cleanup() { kill -TERM -- -"$CHECK" 2>/dev/null || true; sleep 1; kill -KILL -- -"$CHECK" 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
-# 5 minutes at most: past that, the group is stopped and the run fails.
-( sleep 300; echo "[cluster] over 5 minutes: stopping" >&2; kill -TERM -- -"$CHECK" 2>/dev/null ) &
+stop_check() {
+  kill -TERM "$CHECK" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 "$CHECK" 2>/dev/null || break; sleep 1; done
+  kill -KILL -- -"$CHECK" 2>/dev/null || true
+}
+trap 'stop_check; exit 130' INT TERM
+WATCHDOG=
+trap 'kill -KILL -- -"$CHECK" 2>/dev/null; [ -z "$WATCHDOG" ] || kill -- -"$WATCHDOG" 2>/dev/null; true' EXIT
+# 5 minutes at most: past that, the check is stopped and the run fails.
+setsid bash -c "sleep 300; echo '[cluster] over 5 minutes: stopping' >&2; kill -TERM $CHECK; sleep 30; kill -KILL -- -$CHECK" 2>/dev/null &
 WATCHDOG=$!
 set +e
 wait "$CHECK"
 STATUS=$?
 set -e
-kill "$WATCHDOG" 2>/dev/null || true
 exit "$STATUS"
