@@ -354,8 +354,10 @@ async function main(): Promise<void> {
 
     // The pooler's cost: one replica directly on PostgreSQL (prepared statements) vs one through PgBouncer (none).
     await stopReplica(a!);
-    const direct = await startReplica('direct', { ...baseEnv, DATABASE_URL: database.url });
-    const pooled = await startReplica('pooled', pooledEnv);
+    // Without the jobs: their start-up runs would weigh on one side of the comparison.
+    const noJobs = { REMINDERS_SCHEDULER: 'false', SETTLEMENT_SCHEDULER: 'false' };
+    const direct = await startReplica('direct', { ...baseEnv, ...noJobs, DATABASE_URL: database.url });
+    const pooled = await startReplica('pooled', { ...pooledEnv, ...noJobs });
     cleanups.push(() => stopReplica(direct), () => stopReplica(pooled));
     // Alternated (direct, pooled, pooled, direct) so that a machine growing busier or quieter during
     // the run weighs on both alike; turns per CPU-second of the service (and of PgBouncer, for the

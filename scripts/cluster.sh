@@ -28,7 +28,8 @@ stop_check() {
 }
 trap 'stop_check; exit 130' INT TERM
 WATCHDOG=
-trap 'kill -KILL -- -"$CHECK" 2>/dev/null; [ -z "$WATCHDOG" ] || kill -- -"$WATCHDOG" 2>/dev/null; true' EXIT
+# (set +e: under -e a kill of a group already gone would end the trap there, with status 1.)
+trap 'set +e; kill -KILL -- -"$CHECK" 2>/dev/null; [ -z "$WATCHDOG" ] || kill -- -"$WATCHDOG" 2>/dev/null; true' EXIT
 # 5 minutes at most: past that, the check is stopped and the run fails.
 setsid bash -c "sleep 300; echo '[cluster] over 5 minutes: stopping' >&2; kill -TERM $CHECK; sleep 30; kill -KILL -- -$CHECK" 2>/dev/null &
 WATCHDOG=$!
