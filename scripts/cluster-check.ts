@@ -364,8 +364,9 @@ async function main(): Promise<void> {
     // pooled one) is the figure a shared machine disturbs least. Fewer shoppers than above: one replica.
     const half = Math.max(5, Math.round(DURATION_S * 0.75));
     const shoppers = Math.max(1, Math.round(CONNECTIONS / 2));
-    // Both warmed first: a replica's first seconds are its compiler's, not its database's.
-    await Promise.all([direct, pooled].map((r) => chatLoad(r.url, seed.shopperTokens, msgs, shoppers, 3)));
+    // Each warmed first, one after the other: a replica's first loaded seconds are its compiler's and
+    // caches', not its database's (a first run measured a fifth of the next one's turns per CPU-second).
+    for (const r of [direct, pooled]) await chatLoad(r.url, seed.shopperTokens, msgs, shoppers, 6);
     const runs: { via: 'direct' | 'pooled'; f: LoadFigures }[] = [];
     for (const via of ['direct', 'pooled', 'pooled', 'direct'] as const) {
       const [target, pids] = via === 'direct' ? [direct, [direct.proc.pid!]] : [pooled, [pooled.proc.pid!, bouncer.pid]];
