@@ -28,6 +28,12 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // transaction: DATABASE_URL is a transaction-pooling pooler (PgBouncer pool_mode=transaction), where
+  // one connection's statements may run on different server connections: no named prepared
+  // statements, no per-connection settings (src/db/pg.ts), LISTEN on DATABASE_LISTEN_URL.
+  DATABASE_POOL_MODE: z.enum(['session', 'transaction']).default('session'),
+  // A direct connection for LISTEN (a pooler in transaction mode cannot hold one). Unset: DATABASE_URL.
+  DATABASE_LISTEN_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // Unset: on, except under NODE_ENV=production, where a shop's real database gets no demo shop and
   // no token is printed unless it is asked for.
@@ -97,6 +103,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config: Config = { ...parsed.data, SEED_DEMO: parsed.data.SEED_DEMO ?? parsed.data.NODE_ENV !== 'production' };
+  if (config.DATABASE_POOL_MODE === 'transaction' && !(config.DATABASE_URL && config.DATABASE_LISTEN_URL)) {
+    // LISTEN through the pooler would succeed and then hear nothing: the live streams would go quiet.
+    throw new ConfigError('invalid configuration:\n  DATABASE_LISTEN_URL: required (a direct connection) when DATABASE_POOL_MODE=transaction');
+  }
   if (config.NODE_ENV === 'production' && !config.AUTH_SECRET) {
     throw new ConfigError('invalid configuration:\n  AUTH_SECRET: required when NODE_ENV=production');
   }

@@ -10,7 +10,8 @@ import { openPglite } from './pglite.ts';
 // is not bound: an HNSW build over a big catalog takes longer.
 const SERVICE_QUERY_TIMEOUT_MS = 60_000;
 
-type DbConfig = Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_SIZE'>;
+type DbConfig = Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_SIZE'> &
+  Partial<Pick<Config, 'DATABASE_POOL_MODE' | 'DATABASE_LISTEN_URL'>>;
 
 /**
  * DATABASE_URL set: the real server; otherwise the embedded PGlite under DATA_DIR, which one process
@@ -18,7 +19,12 @@ type DbConfig = Pick<Config, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_POOL_SIZE'>
  */
 export function openDb(config: DbConfig): Promise<Db> {
   if (config.DATABASE_URL) {
-    return openPg(config.DATABASE_URL, { poolSize: config.DATABASE_POOL_SIZE, queryTimeoutMs: SERVICE_QUERY_TIMEOUT_MS });
+    return openPg(config.DATABASE_URL, {
+      poolSize: config.DATABASE_POOL_SIZE,
+      queryTimeoutMs: SERVICE_QUERY_TIMEOUT_MS,
+      poolMode: config.DATABASE_POOL_MODE,
+      listenUrl: config.DATABASE_LISTEN_URL,
+    });
   }
   return openPglite({ dataDir: join(config.DATA_DIR, 'pglite') });
 }

@@ -25,10 +25,10 @@ const statementName = (sql: string) => `laotie_${createHash('sha1').update(sql).
 // largest delay (≈ 24 days).
 const DDL_QUERY_TIMEOUT_MS = 2 ** 31 - 1;
 
-function wrap(c: pg.Pool | pg.PoolClient): Queryable {
+function wrap(c: pg.Pool | pg.PoolClient, prepared: boolean): Queryable {
   return {
     async query<T>(sql: string, params: readonly unknown[] = [], opts: QueryOptions = {}) {
-      const r = opts.prepare
+      const r = opts.prepare && prepared
         ? await c.query({ name: statementName(sql), text: sql, values: params as unknown[] })
         : await c.query(sql, params as unknown[]);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
@@ -52,6 +52,65 @@ export interface PgOptions {
   queryTimeoutMs?: number;
   /** More session settings for every connection (tests: synchronous_commit off on a throwaway server). */
   settings?: Record<string, string>;
+  /**
+   * transaction: `url` is a transaction-pooling pooler (PgBouncer pool_mode=transaction), which hands
+   * each transaction (each statement outside one) any server connection. A named prepared statement
+   * would be missing on the next one (PgBouncer 1.18 keeps none), and PgBouncer refuses per-connection
+   * settings (the `options` startup parameter): statements go unnamed, and the settings the service
+   * needs must be the database's own defaults (checked here, see HNSW_SETTINGS).
+   */
+  poolMode?: 'session' | 'transaction';
+  /** A direct connection for LISTEN (default `url`): a pooler in transaction mode cannot hold one. */
+  listenUrl?: string;
+}
+
+/**
+ * The HNSW scan settings of db.ts's HNSW_EF_SEARCH, on every connection: per connection as startup
+ * options, or (through a transaction pooler) as the database's defaults, `ALTER DATABASE … SET`.
+ */
+export const HNSW_SETTINGS: Readonly<Record<string, string>> = {
+  'hnsw.ef_search': String(HNSW_EF_SEARCH),
+  'hnsw.iterative_scan': 'strict_order',
+};
+
+/** The statements that make HNSW_SETTINGS a database's defaults (the README's deployment recipe). */
+export const hnswDefaultsSql = (database: string) =>
+  Object.entries(HNSW_SETTINGS)
+    .map(([k, v]) => `ALTER DATABASE ${pg.escapeIdentifier(database)} SET ${k} = '${v}';`)
+    .join(' ');
+
+/**
+ * Through a transaction pooler the service cannot SET what its searches need, so it checks on a
+ * pooled connection that the database's defaults carry it, and refuses to start otherwise: without
+ * strict_order a search filtered to one shop can come back with fewer products than asked.
+ */
+async function checkPooledSettings(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  let database = '';
+  const wrong: string[] = [];
+  try {
+    // In one transaction, so one server connection: the first statement loads pgvector, whose
+    // settings are only defined once its library is.
+    await client.query('BEGIN');
+    await client.query("SELECT '[1]'::vector");
+    const r = await client.query<{ name: string; setting: string | null; db: string }>(
+      'SELECT name, current_setting(name, true) AS setting, current_database() AS db FROM unnest($1::text[]) AS name',
+      [Object.keys(HNSW_SETTINGS)],
+    );
+    await client.query('COMMIT');
+    for (const row of r.rows) {
+      database = row.db;
+      if (row.setting !== HNSW_SETTINGS[row.name]) wrong.push(`${row.name} is ${row.setting ?? 'unset'}, needs ${HNSW_SETTINGS[row.name]}`);
+    }
+  } finally {
+    client.release();
+  }
+  if (wrong.length) {
+    throw new Error(
+      `through a transaction pooler the database's defaults must carry the search settings (${wrong.join('; ')}): ` +
+        `run once on the database: ${hnswDefaultsSql(database)} (then let the pooler make its server connections anew: PgBouncer's RECONNECT)`,
+    );
+  }
 }
 
 /** The application_name of LISTEN connections: operators (and the fault tests) can find them in pg_stat_activity. */
@@ -141,7 +200,14 @@ async function listenResilient(
 }
 
 /** A real PostgreSQL server with pgvector, through a pg Pool. */
-export async function openPg(url: string, { poolSize = 10, schema, queryTimeoutMs, settings = {} }: PgOptions = {}): Promise<Db> {
+export async function openPg(
+  url: string,
+  { poolSize = 10, schema, queryTimeoutMs, settings = {}, poolMode = 'session', listenUrl = url }: PgOptions = {},
+): Promise<Db> {
+  const pooled = poolMode === 'transaction';
+  if (pooled && (schema || Object.keys(settings).length)) {
+    throw new Error('a schema or settings per connection cannot be kept through a transaction pooler');
+  }
   if (schema) {
     const admin = new pg.Client({ ...connectionSafety(undefined), connectionString: url });
     await admin.connect();
@@ -170,18 +236,28 @@ export async function openPg(url: string, { poolSize = 10, schema, queryTimeoutM
     types: typeParsers(vectorOid),
     // public stays on the path: the vector extension's types live there. The HNSW settings are
     // db.ts's HNSW_EF_SEARCH (PGlite SETs it on its one connection), per connection here (a SET would
-    // reach one pooled client only).
-    options: [
-      ...(schema ? [`-c search_path=${pg.escapeIdentifier(schema)},public`] : []),
-      `-c hnsw.ef_search=${HNSW_EF_SEARCH}`,
-      '-c hnsw.iterative_scan=strict_order',
-      ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`),
-    ].join(' '),
+    // reach one pooled client only); through a transaction pooler, the database's defaults.
+    ...(pooled
+      ? {}
+      : {
+          options: [
+            ...(schema ? [`-c search_path=${pg.escapeIdentifier(schema)},public`] : []),
+            ...Object.entries({ ...HNSW_SETTINGS, ...settings }).map(([k, v]) => `-c ${k}=${v}`),
+          ].join(' '),
+        }),
   });
   // A pool emits 'error' when an idle client loses its server; without a listener Node would crash.
   pool.on('error', () => {});
+  if (pooled) {
+    try {
+      await checkPooledSettings(pool);
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+  }
   const listeners = new Set<() => Promise<void>>();
-  const base = wrap(pool);
+  const base = wrap(pool, !pooled);
   return {
     driver: 'pg',
     ...base,
@@ -197,7 +273,7 @@ export async function openPg(url: string, { poolSize = 10, schema, queryTimeoutM
       client.on('error', onLost);
       try {
         await client.query('BEGIN');
-        const out = await fn(wrap(client));
+        const out = await fn(wrap(client, !pooled));
         await client.query('COMMIT');
         return out;
       } catch (e) {
@@ -213,7 +289,7 @@ export async function openPg(url: string, { poolSize = 10, schema, queryTimeoutM
       }
     },
     async listen(channel, onPayload, onResume) {
-      const config = { ...connectionSafety(undefined), connectionString: url, application_name: LISTEN_APPLICATION };
+      const config = { ...connectionSafety(undefined), connectionString: listenUrl, application_name: LISTEN_APPLICATION };
       const unlisten = await listenResilient(config, channel, onPayload, onResume);
       const once = async () => {
         listeners.delete(once);

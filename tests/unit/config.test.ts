@@ -52,6 +52,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ ORDER_MAX_FEN: '0' })).toThrow(/ORDER_MAX_FEN/);
   });
 
+  it('goes through a transaction pooler only with a direct URL for LISTEN', () => {
+    const pooler = 'postgres://app@pgbouncer:6432/laotie';
+    const direct = 'postgres://app@db:5432/laotie';
+    expect(loadConfig({ DATABASE_URL: pooler }).DATABASE_POOL_MODE).toBe('session');
+    expect(() => loadConfig({ DATABASE_URL: pooler, DATABASE_POOL_MODE: 'transaction' })).toThrow(/DATABASE_LISTEN_URL: required/);
+    expect(loadConfig({ DATABASE_URL: pooler, DATABASE_POOL_MODE: 'transaction', DATABASE_LISTEN_URL: direct })).toMatchObject({
+      DATABASE_POOL_MODE: 'transaction',
+      DATABASE_LISTEN_URL: direct,
+    });
+    expect(() => loadConfig({ DATABASE_POOL_MODE: 'statement' })).toThrow(/DATABASE_POOL_MODE/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).PORT).toBe(8787);
   });
