@@ -68,7 +68,7 @@ export function loadExamples(): Example[] {
     for (const c of jsonl(frozen + f)) if (DEV_ONLY_FILES.has(f) || devSingles.has(String(c.id))) out.push({ text: String(c.user), intent: String(c.intent), source: 'dev', id: String(c.id) });
   }
   const taskFiles = ['tasks.jsonl', ...[...DEV_ONLY_FILES].filter((f) => f.startsWith('tasks-') && existsSync(frozen + f))];
-  for (const t of taskFiles.flatMap((f) => jsonl(frozen + f).map((t) => ({ ...t, devOnly: DEV_ONLY_FILES.has(f) })))) {
+  for (const t of taskFiles.flatMap((f) => jsonl(frozen + f).map((t): Record<string, unknown> => ({ ...t, devOnly: DEV_ONLY_FILES.has(f) })))) {
     if (!t.devOnly && !devTasks.has(String(t.id))) continue;
     const intent = FAMILY_INTENT[String(t.family)];
     if (intent) for (const p of t.phrasings as string[]) out.push({ text: p, intent, source: 'dev', id: String(t.id) });
