@@ -72,3 +72,31 @@ describeDb('catalog search statements', (db) => {
     }
   });
 });
+
+describeDb('catalog versions', (db) => {
+  let ids: Record<string, number>;
+  const version = async () =>
+    (await db().query<{ version: number | null }>("SELECT (SELECT version FROM catalog_versions WHERE shop_id = 'versioned') AS version"))
+      .rows[0]!.version;
+
+  beforeAll(async () => {
+    ids = await seedCatalog(db(), 'versioned', BEAUTY_CATALOG);
+  });
+
+  it('renumbers a shop when its words or what is on sale change, not when stock or price do', async () => {
+    const seeded = await version();
+    expect(seeded).not.toBeNull();
+    await db().query('UPDATE products SET stock = stock + 1, price_fen = price_fen + 1 WHERE shop_id = $1', ['versioned']);
+    expect(await version()).toBe(seeded);
+    await indexProducts(db(), local, { shopId: 'versioned' });
+    const indexed = await version();
+    expect(indexed).not.toBe(seeded);
+    await db().query("UPDATE products SET status = 'off_shelf' WHERE id = $1", [ids['mask']]);
+    expect(await version()).not.toBe(indexed);
+  });
+
+  it('lets a shop with its catalog be deleted', async () => {
+    await db().query("DELETE FROM shops WHERE id = 'versioned'");
+    expect(await version()).toBeNull();
+  });
+});
