@@ -3,7 +3,7 @@
 // on-sale products of the caller's shop are ever read. Product texts are data: they are compared
 // and returned, never interpreted.
 import type { Queryable } from '../../db/db.ts';
-import { toVector } from '../../db/db.ts';
+import { VectorParam } from '../../db/db.ts';
 import type { Embedder } from '../../embed/embedder.ts';
 import { Conflict } from '../../errors.ts';
 import { readAttributes } from './attributes.ts';
@@ -53,7 +53,7 @@ export async function searchProducts(
 
   const [vector] = await embedder.embed([plan.text]);
   // A text without a letter or digit has no features: rank by words alone.
-  const query = vector && vector.some((x) => x !== 0) ? toVector(vector) : undefined;
+  const query = vector && vector.some((x) => x !== 0) ? new VectorParam(vector) : undefined;
   // With filters, the HNSW scan could return only products the filters then drop; a shop's
   // filtered products are few, so they are ranked exactly. Without filters the index serves, with the
   // best word matches and the shop's profile fetched beside it (searchNearest): every connection scans

@@ -1,9 +1,10 @@
 // The SQL of product search (search.ts decides which to run and fuses the results). Every
 // statement reads only on-sale products of one shop; values travel as parameters, and the only
 // text written into SQL is the vector dimension, checked to be an integer (vectorIndex.ts).
-import type { Queryable } from '../../db/db.ts';
+import type { Queryable, QueryResult, VectorParam } from '../../db/db.ts';
 import type { Embedder } from '../../embed/embedder.ts';
 import { tokenize } from '../../embed/tokenize.ts';
+import { cachedTerms, catalogVersion, loadCatalogTerms, mayMatch, refreshCatalogTerms } from './catalogTerms.ts';
 import type { QueryPlan } from './queryPlan.ts';
 import { checkedDim, indexedType } from './vectorIndex.ts';
 
@@ -102,9 +103,11 @@ export async function loadProfile(db: Queryable, shopId: string, embedder: Embed
   return toProfile(r.categories, r.foreign_embedder, r.foreign_dim);
 }
 
+/** The distinct words of the plan's text, as products.search_terms holds them. */
+const queryWords = (plan: QueryPlan) => [...new Set(tokenize(plan.text))];
+
 /** The lexical score of `p` for the plan's text, and the parameter holding its words. */
-function lexicalSql(plan: QueryPlan, params: Params): { terms: string; lexical: string } {
-  const words = [...new Set(tokenize(plan.text))];
+function lexicalSql(plan: QueryPlan, params: Params, words = queryWords(plan)): { terms: string; lexical: string } {
   const terms = params.add(words);
   const lt = params.add(plan.text.normalize('NFKC').toLowerCase());
   // Share of the query's words among the product's terms, +1 when the product's name contains the
@@ -169,22 +172,39 @@ export interface NearestAnswer {
  * The ANN ORDER BY repeats the partial index's expression and predicate (dim = <literal>), or the
  * planner could not use it; the CTE is MATERIALIZED, so it is planned on its own, as an index scan.
  * The index orders by half-precision distance; the distance returned (and fused) is the exact one.
+ * When no word of the text is among the shop's (catalogTerms.ts), the lexical statement would match
+ * nothing: only the ANN statement is sent, one round trip as a plain vector store makes, unless its
+ * catalog version says the kept words are outdated.
  */
 export async function searchNearest(
   db: Queryable,
   shopId: string,
   plan: QueryPlan,
   embedder: Embedder,
-  query: string,
+  query: VectorParam,
   withProfile: boolean,
 ): Promise<NearestAnswer> {
   const dim = checkedDim(embedder.dim);
   type Row = ScoredRow & { categories: string[]; foreign_embedder: string | null; foreign_dim: number | null };
-  const [ann, lexical] = await Promise.all([
-    db.query<ScoredRow>(...annStatement(shopId, plan, embedder.id, dim, query)),
-    db.query<Row>(...lexicalStatement(shopId, plan, embedder.id, dim, query, withProfile)),
-  ]);
-  const byId = new Map(ann.rows.map((row) => [row.id, row]));
+  const words = queryWords(plan);
+  const annQuery = () => db.query<AnnRow>(...annStatement(shopId, plan, embedder.id, dim, query, words));
+  const lexicalQuery = () => db.query<Row>(...lexicalStatement(shopId, plan, embedder.id, dim, query, withProfile, words));
+  const known = cachedTerms(db, shopId);
+  let ann: QueryResult<AnnRow>;
+  let lexical: QueryResult<Row>;
+  if (withProfile || !known || mayMatch(known, words)) {
+    // The shop's words are read beside the first search, so the second can skip.
+    [ann, lexical] = await Promise.all([annQuery(), lexicalQuery(), known ? undefined : loadCatalogTerms(db, shopId)]);
+  } else {
+    ann = await annQuery();
+    // Too few hits: the caller scans exactly and ignores these rows, words or not.
+    const outdated = ann.rows.length >= plan.limit && catalogVersion(ann.rows[0]!.catalog_version) !== known.version;
+    lexical = outdated ? await lexicalQuery() : { rows: [], rowCount: 0 };
+  }
+  if (known && ann.rows.length && catalogVersion(ann.rows[0]!.catalog_version) !== known.version) {
+    refreshCatalogTerms(db, shopId);
+  }
+  const byId = new Map(ann.rows.map(({ catalog_version: _v, ...row }) => [row.id, row]));
   for (const { categories: _c, foreign_embedder: _e, foreign_dim: _d, ...row } of lexical.rows) {
     // null: the profile row alone, nothing matched. An ANN hit that is also a lexical match arrives
     // from both statements, with the same scores.
@@ -201,14 +221,20 @@ export async function searchNearest(
 // Both statements' text depends only on the plan's shape, so the server keeps them prepared.
 type Statement = [sql: string, params: unknown[], opts: { prepare: true }];
 
-/** The index's nearest that pass the filters, with their lexical scores. */
-function annStatement(shopId: string, plan: QueryPlan, embedderId: string, dim: number, query: string): Statement {
+/** An ANN hit, with the shop's catalog version (null: none recorded yet) read in the same snapshot. */
+type AnnRow = ScoredRow & { catalog_version: number | string | null };
+
+/**
+ * The index's nearest that pass the filters, with their lexical scores and the catalog version. The
+ * query vector is a parameter cast to vector where it first appears, so pg binds it in binary.
+ */
+function annStatement(shopId: string, plan: QueryPlan, embedderId: string, dim: number, query: VectorParam, words: string[]): Statement {
   const params = new Params();
   const shop = params.add(shopId);
   const emb = params.add(embedderId);
   const q = params.add(query);
   const where = whereSql(shopId, plan, params);
-  const { lexical } = lexicalSql(plan, params);
+  const { lexical } = lexicalSql(plan, params, words);
   const sql = `WITH ann AS MATERIALIZED (
       SELECT product_id AS id, embedding <=> ${q}::vector AS distance
         FROM product_embeddings
@@ -216,7 +242,8 @@ function annStatement(shopId: string, plan: QueryPlan, embedderId: string, dim: 
        ORDER BY embedding::${indexedType(dim)} <=> ${q}::${indexedType(dim)}
        LIMIT ${ANN_CANDIDATES}
     )
-    SELECT ${HIT_COLUMNS}, a.distance, ${lexical} AS lexical
+    SELECT ${HIT_COLUMNS}, a.distance, ${lexical} AS lexical,
+           (SELECT version FROM catalog_versions WHERE shop_id = ${shop}) AS catalog_version
       FROM ann a JOIN products p ON p.id = a.id
      WHERE ${where}`;
   return [sql, params.values, { prepare: true }];
@@ -228,14 +255,15 @@ function lexicalStatement(
   plan: QueryPlan,
   embedderId: string,
   dim: number,
-  query: string,
+  query: VectorParam,
   withProfile: boolean,
+  words: string[],
 ): Statement {
   const params = new Params();
   const emb = params.add(embedderId);
   const q = params.add(query);
   const where = whereSql(shopId, plan, params);
-  const { terms, lexical } = lexicalSql(plan, params);
+  const { terms, lexical } = lexicalSql(plan, params, words);
   const hits = `SELECT ${HIT_COLUMNS}, pe.embedding <=> ${q}::vector AS distance, l.lexical
       FROM (SELECT p.id, ${lexical} AS lexical FROM products p
              WHERE ${where} AND p.search_terms && ${terms}::text[]
@@ -259,7 +287,7 @@ export async function rankCandidates(
   shopId: string,
   plan: QueryPlan,
   embedder: Embedder,
-  query: string | undefined,
+  query: VectorParam | undefined,
 ): Promise<HitRow[]> {
   const params = new Params();
   const { lexical } = lexicalSql(plan, params);
