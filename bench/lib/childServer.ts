@@ -17,10 +17,16 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-export async function startChildServer(env: Record<string, string>, startTimeoutMs = 180_000): Promise<ChildServer> {
+export interface ChildServerOptions {
+  startTimeoutMs?: number;
+  /** More flags for the server's node (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it under load). */
+  nodeArgs?: string[];
+}
+
+export async function startChildServer(env: Record<string, string>, { startTimeoutMs = 180_000, nodeArgs = [] }: ChildServerOptions = {}): Promise<ChildServer> {
   // The parent's loader flags (tsx) so the child runs the TypeScript sources as `npm start` does,
   // but as one process: `tsx` itself would put a second process between us and the server.
-  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, ...nodeArgs, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const errors: string[] = [];
   const tail: string[] = [];
   let pending = '';

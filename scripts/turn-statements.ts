@@ -1,0 +1,75 @@
+// npx tsx scripts/turn-statements.ts [--turns 5] [--pg URL]
+// The SQL statements one chat turn sends, counted and listed: the demo shop on an in-memory PGlite
+// (or a fresh schema on --pg), the whole app called in-process, a few shopper messages of different
+// intents, each turn's statements printed with their first line. What a turn costs in round trips
+// is what the load benchmark's server pays for in socket writes and protocol parsing.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { createModels } from '../src/agent/models.ts';
+import { createTokenIssuer } from '../src/auth/tokens.ts';
+import { loadConfig } from '../src/config.ts';
+import type { Db, Queryable, QueryOptions } from '../src/db/db.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { openPg } from '../src/db/pg.ts';
+import { openPglite } from '../src/db/pglite.ts';
+import { DEMO_SHOP_ID, findShopperIdByOpenid } from '../src/demo/index.ts';
+import { prepareDemoShop } from '../src/demo/prepare.ts';
+import { createLocalEmbedder } from '../src/embed/local.ts';
+import { createApp } from '../src/http/app.ts';
+import { silentLogger } from '../src/log.ts';
+import { systemClock } from '../src/context.ts';
+
+const { values } = parseArgs({ options: { turns: { type: 'string', default: '6' }, pg: { type: 'string' } } });
+const MESSAGES = ['推荐个适合干皮的粉底液 200以内', '我的订单到哪了', '我有多少积分', '有什么优惠券', '你好', '怎么退货'];
+
+const inner: Db = values.pg ? await openPg(values.pg, { schema: `turn_statements_${randomBytes(3).toString('hex')}` }) : await openPglite();
+let log: string[] = [];
+const wrap = (q: Queryable, inTx: boolean): Queryable => ({
+  query<T>(sql: string, params?: readonly unknown[], opts?: QueryOptions) {
+    log.push(`${inTx ? '  tx ' : ''}${sql.trim().split('\n')[0]!.slice(0, 110)}`);
+    return q.query<T>(sql, params, opts);
+  },
+  exec: (sql) => q.exec(sql),
+});
+const db: Db = {
+  ...wrap(inner, false),
+  driver: inner.driver,
+  transaction: (fn) => {
+    log.push('BEGIN … COMMIT');
+    return inner.transaction((tx) => fn(wrap(tx, true)));
+  },
+  listen: (c, p, r) => inner.listen(c, p, r),
+  ping: () => inner.ping(),
+  close: () => inner.close(),
+};
+await migrate(inner);
+const embedder = createLocalEmbedder();
+await prepareDemoShop(inner, embedder, new Date());
+const tokens = createTokenIssuer(randomBytes(32).toString('base64url'));
+const app = createApp({
+  db,
+  log: silentLogger,
+  tokens,
+  clock: systemClock,
+  embedder,
+  config: { BODY_LIMIT_BYTES: 1024 * 1024, RATE_LIMIT_SHOPPER_PER_MIN: 0, RATE_LIMIT_IP_PER_MIN: 0 },
+  models: createModels(loadConfig({}), embedder, silentLogger),
+});
+const shopperId = (await findShopperIdByOpenid(inner, DEMO_SHOP_ID, 'demo-openid-0001'))!;
+const token = await tokens.mint({ shopId: DEMO_SHOP_ID, role: 'shopper', shopperId }, 3600);
+const turns = Number(values.turns);
+for (let i = 0; i < turns; i++) {
+  const message = MESSAGES[i % MESSAGES.length]!;
+  log = [];
+  const res = await app.request('/v1/chat', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ message }),
+  });
+  await res.text();
+  // Writes after the answer (memory, events) land shortly after: give them a moment.
+  await new Promise((r) => setTimeout(r, 200));
+  console.log(`\n${message} → ${res.status}: ${log.filter((l) => !l.startsWith('BEGIN')).length} statements`);
+  for (const l of log) console.log(`  ${l}`);
+}
+await inner.close();
