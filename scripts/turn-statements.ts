@@ -1,9 +1,14 @@
-// npx tsx scripts/turn-statements.ts [--turns 5] [--pg URL]
+// npx tsx scripts/turn-statements.ts [--turns 6] [--pg URL] [--eval]
 // The SQL statements one chat turn sends, counted and listed: the demo shop on an in-memory PGlite
 // (or a fresh schema on --pg), the whole app called in-process, a few shopper messages of different
 // intents, each turn's statements printed with their first line. What a turn costs in round trips
-// is what the load benchmark's server pays for in socket writes and protocol parsing.
+// is what the load benchmark's server pays for in socket writes and protocol parsing. --eval runs
+// every single-turn message of the eval set instead (what bench:load sends) and prints the average
+// and the statements most sent, without the per-turn lists.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createModels } from '../src/agent/models.ts';
 import { createTokenIssuer } from '../src/auth/tokens.ts';
@@ -19,7 +24,8 @@ import { createApp } from '../src/http/app.ts';
 import { silentLogger } from '../src/log.ts';
 import { systemClock } from '../src/context.ts';
 
-const { values } = parseArgs({ options: { turns: { type: 'string', default: '6' }, pg: { type: 'string' } } });
+const { values } = parseArgs({ options: { turns: { type: 'string', default: '6' }, pg: { type: 'string' }, eval: { type: 'boolean', default: false } } });
+const CASES = fileURLToPath(new URL('../evals/cases/', import.meta.url));
 const MESSAGES = ['推荐个适合干皮的粉底液 200以内', '我的订单到哪了', '我有多少积分', '有什么优惠券', '你好', '怎么退货'];
 
 const inner: Db = values.pg ? await openPg(values.pg, { schema: `turn_statements_${randomBytes(3).toString('hex')}` }) : await openPglite();
@@ -57,9 +63,20 @@ const app = createApp({
 });
 const shopperId = (await findShopperIdByOpenid(inner, DEMO_SHOP_ID, 'demo-openid-0001'))!;
 const token = await tokens.mint({ shopId: DEMO_SHOP_ID, role: 'shopper', shopperId }, 3600);
-const turns = Number(values.turns);
+const evalMessages = values.eval
+  ? readdirSync(CASES)
+      .filter((f) => f.endsWith('.jsonl'))
+      .flatMap((f) => readFileSync(join(CASES, f), 'utf8').split('\n').filter((l) => l.trim()))
+      .map((l) => JSON.parse(l) as { turns: { user: string }[] })
+      .filter((c) => c.turns.length === 1)
+      .map((c) => c.turns[0]!.user)
+  : null;
+const messages = evalMessages ?? MESSAGES;
+const turns = evalMessages ? evalMessages.length : Number(values.turns);
+const counts = new Map<string, number>();
+let total = 0;
 for (let i = 0; i < turns; i++) {
-  const message = MESSAGES[i % MESSAGES.length]!;
+  const message = messages[i % messages.length]!;
   log = [];
   const res = await app.request('/v1/chat', {
     method: 'POST',
@@ -68,8 +85,13 @@ for (let i = 0; i < turns; i++) {
   });
   await res.text();
   // Writes after the answer (memory, events) land shortly after: give them a moment.
-  await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, evalMessages ? 20 : 200));
+  for (const l of log) counts.set(l, (counts.get(l) ?? 0) + 1);
+  total += log.length;
+  if (evalMessages) continue;
   console.log(`\n${message} → ${res.status}: ${log.filter((l) => !l.startsWith('BEGIN')).length} statements`);
   for (const l of log) console.log(`  ${l}`);
 }
+console.log(`\n${turns} turns: ${(total / turns).toFixed(2)} round trips per turn (BEGIN … COMMIT counted as one line here, two round trips on pg)`);
+for (const [l, n] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(n / turns).toFixed(2).padStart(6)}  ${l}`);
 await inner.close();
