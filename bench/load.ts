@@ -151,6 +151,7 @@ async function runDriver(driver: 'pglite' | 'pg', messages: ShopperMessage[]): P
     try {
       if (OPEN_RATE !== null) return await openLoop(driver, server, tokens, messages, OPEN_RATE);
       const cpuBefore = server.cpuSeconds() ?? 0;
+      const timesBefore = server.cpuTimes();
       const loadBefore = loadAverage();
       let nextClient = 0;
       const result = await autocannon({
@@ -188,7 +189,7 @@ async function runDriver(driver: 'pglite' | 'pg', messages: ShopperMessage[]): P
       const errors = result.errors; // connection errors, timeouts included
       console.log(
         `[${driver}] ${CONNECTIONS} shoppers × ${result.duration.toFixed(0)} s: ${turns} turns (${perSecond.toFixed(1)}/s, ` +
-          `${(turns / Math.max(serverCpu, 0.01)).toFixed(1)} per server CPU-second); latency p50 ${result.latency.p50} ms, ` +
+          `${(turns / Math.max(serverCpu, 0.01)).toFixed(1)} per server CPU-second, ${cpuSplit(timesBefore, server.cpuTimes())}); latency p50 ${result.latency.p50} ms, ` +
           `p99 ${result.latency.p99} ms, max ${result.latency.max} ms; errors ${errors} (timeouts ${result.timeouts}), ` +
           `non-2xx ${result.non2xx}, server error log lines ${serverErrors}; server peak RSS ${peakRssMb ?? '?'} MB; ` +
           `load average ${loadBefore} → ${loadAverage()}`,
@@ -219,9 +220,16 @@ async function runDriver(driver: 'pglite' | 'pg', messages: ShopperMessage[]): P
   }
 }
 
+/** The server's CPU in user and kernel time over a run, e.g. "user 41.2 s + system 12.0 s". */
+function cpuSplit(before: { user: number; system: number } | null, after: { user: number; system: number } | null): string {
+  if (!before || !after) return 'user/system unknown';
+  return `user ${(after.user - before.user).toFixed(1)} s + system ${(after.system - before.system).toFixed(1)} s`;
+}
+
 /** The open loop against a started server: one BENCH_RESULT line (bench `load-open`). */
 async function openLoop(driver: 'pglite' | 'pg', server: ChildServer, tokens: string[], messages: ShopperMessage[], rate: number): Promise<void> {
   const cpuBefore = server.cpuSeconds() ?? 0;
+  const timesBefore = server.cpuTimes();
   const loadBefore = loadAverage();
   const r = await runOpenLoop({
     origin: server.url,
@@ -238,7 +246,7 @@ async function openLoop(driver: 'pglite' | 'pg', server: ChildServer, tokens: st
   const serverErrors = server.errorLines().length;
   console.log(
     `[${driver}] open loop, ${rate} turns/s scheduled × ${DURATION_S} s: ${r.ok} of ${r.scheduled} answered 2xx (achieved ${r.achievedRate}/s, ` +
-      `${(r.ok / Math.max(serverCpu, 0.01)).toFixed(1)} per server CPU-second); latency from the scheduled send p50 ${r.latency.p50} ms, ` +
+      `${(r.ok / Math.max(serverCpu, 0.01)).toFixed(1)} per server CPU-second, ${cpuSplit(timesBefore, server.cpuTimes())}); latency from the scheduled send p50 ${r.latency.p50} ms, ` +
       `p90 ${r.latency.p90} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; errors + timeouts ${r.errors}, non-2xx ${r.non2xx}, ` +
       `server error log lines ${serverErrors}; the generator's own worst send lag ${r.maxSendLagMs} ms; ` +
       `server peak RSS ${server.peakRssMb() ?? '?'} MB; load average ${loadBefore} → ${loadAverage()}`,

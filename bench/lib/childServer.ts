@@ -2,7 +2,7 @@
 // parent does not share its event loop and its peak RSS and CPU time are the server's alone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuSecondsOfPid, peakRssOfPid } from './machine.ts';
+import { cpuSecondsOfPid, cpuTimesOfPid, peakRssOfPid } from './machine.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const READY = /Laotie is serving on (\S+)/;
@@ -14,6 +14,7 @@ export interface ChildServer {
   errorLines(): string[];
   peakRssMb(): number | null;
   cpuSeconds(): number | null;
+  cpuTimes(): { user: number; system: number } | null;
   stop(): Promise<void>;
 }
 
@@ -69,6 +70,7 @@ export async function startChildServer(env: Record<string, string>, { startTimeo
     errorLines: () => [...errors],
     peakRssMb: () => peakRssOfPid(pid),
     cpuSeconds: () => cpuSecondsOfPid(pid),
+    cpuTimes: () => cpuTimesOfPid(pid),
     async stop() {
       // SIGTERM is the service's graceful stop; a hung stop is not this benchmark's to wait for.
       child.kill('SIGTERM');
