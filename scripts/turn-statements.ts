@@ -1,10 +1,12 @@
-// npx tsx scripts/turn-statements.ts [--turns 6] [--pg URL] [--eval]
+// npx tsx scripts/turn-statements.ts [--turns 6] [--pg URL] [--eval [--rounds 3]]
 // The SQL statements one chat turn sends, counted and listed: the demo shop on an in-memory PGlite
 // (or a fresh schema on --pg), the whole app called in-process, a few shopper messages of different
 // intents, each turn's statements printed with their first line. What a turn costs in round trips
 // is what the load benchmark's server pays for in socket writes and protocol parsing. --eval runs
 // every single-turn message of the eval set instead (what bench:load sends) and prints the average
-// and the statements most sent, without the per-turn lists.
+// and the statements most sent, without the per-turn lists; with --rounds it goes through them that
+// many times and prints this process's CPU milliseconds per turn for each round (the first one warms
+// the caches and the JIT): one turn at a time, so a loaded machine slows it but hardly changes it.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +26,7 @@ import { createApp } from '../src/http/app.ts';
 import { silentLogger } from '../src/log.ts';
 import { systemClock } from '../src/context.ts';
 
-const { values } = parseArgs({ options: { turns: { type: 'string', default: '6' }, pg: { type: 'string' }, eval: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { turns: { type: 'string', default: '6' }, pg: { type: 'string' }, eval: { type: 'boolean', default: false }, rounds: { type: 'string', default: '1' } } });
 const CASES = fileURLToPath(new URL('../evals/cases/', import.meta.url));
 const MESSAGES = ['推荐个适合干皮的粉底液 200以内', '我的订单到哪了', '我有多少积分', '有什么优惠券', '你好', '怎么退货'];
 
@@ -72,7 +74,10 @@ const evalMessages = values.eval
       .map((c) => c.turns[0]!.user)
   : null;
 const messages = evalMessages ?? MESSAGES;
-const turns = evalMessages ? evalMessages.length : Number(values.turns);
+const rounds = evalMessages ? Number(values.rounds) : 1;
+const perRound = evalMessages ? evalMessages.length : Number(values.turns);
+const turns = perRound * rounds;
+let roundStart = process.cpuUsage();
 const counts = new Map<string, number>();
 let total = 0;
 for (let i = 0; i < turns; i++) {
@@ -85,7 +90,12 @@ for (let i = 0; i < turns; i++) {
   });
   await res.text();
   // Writes after the answer (memory, events) land shortly after: give them a moment.
-  await new Promise((r) => setTimeout(r, evalMessages ? 20 : 200));
+  await new Promise((r) => setTimeout(r, evalMessages ? 5 : 200));
+  if (evalMessages && (i + 1) % perRound === 0) {
+    const used = process.cpuUsage(roundStart);
+    console.log(`round ${(i + 1) / perRound}: ${((used.user + used.system) / 1000 / perRound).toFixed(2)} CPU ms per turn (user ${(used.user / 1000 / perRound).toFixed(2)})`);
+    roundStart = process.cpuUsage();
+  }
   for (const l of log) counts.set(l, (counts.get(l) ?? 0) + 1);
   total += log.length;
   if (evalMessages) continue;
