@@ -252,6 +252,7 @@ async function openLoop(driver: 'pglite' | 'pg', server: ChildServer, tokens: st
       `server peak RSS ${server.peakRssMb() ?? '?'} MB; load average ${loadBefore} → ${loadAverage()}`,
   );
   for (const line of server.errorLines().slice(0, 3)) console.log(`[${driver}]   server error: ${line.slice(0, 300)}`);
+  for (const [kind, n] of Object.entries(r.errorKinds)) console.log(`[${driver}]   client error × ${n}: ${kind}`);
   const zero = (name: string, value: number) => ({ name, value, target: '0', met: value === 0 });
   emitResult({
     bench: 'load-open',

@@ -33,6 +33,8 @@ export interface OpenLoopResult {
   non2xx: number;
   /** Connection errors and timeouts. */
   errors: number;
+  /** The first few errors' messages, counted by message. */
+  errorKinds: Record<string, number>;
   /** Answered (2xx) requests per second, over the time from the first scheduled send to the last answer. */
   achievedRate: number;
   /** Latest a request left after its scheduled time (the generator's own lag), ms. */
@@ -49,6 +51,7 @@ export async function runOpenLoop({ origin, rate, durationS, timeoutS, request }
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
+  const errorKinds: Record<string, number> = {};
   let maxSendLagMs = 0;
   let lastAnswer = 0;
   const inFlight: Promise<void>[] = [];
@@ -62,8 +65,10 @@ export async function runOpenLoop({ origin, rate, durationS, timeoutS, request }
       lastAnswer = Math.max(lastAnswer, end);
       if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(end - scheduledAt);
       else non2xx++;
-    } catch {
+    } catch (e) {
       errors++;
+      const kind = `${(e as Error).name}: ${(e as Error).message}`.slice(0, 120);
+      if (kind in errorKinds || Object.keys(errorKinds).length < 5) errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
       lastAnswer = Math.max(lastAnswer, performance.now());
     }
   };
@@ -90,6 +95,7 @@ export async function runOpenLoop({ origin, rate, durationS, timeoutS, request }
     ok: latencies.length,
     non2xx,
     errors,
+    errorKinds,
     achievedRate: round(latencies.length / ((lastAnswer - t0) / 1000 || 1)),
     maxSendLagMs: round(maxSendLagMs),
     latency: {
