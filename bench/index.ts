@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--only search,relevance,chat,load,ledger,reminders] [--out bench-results.md]
+// npm run bench [-- --quick] [--only search,relevance,chat,load,load-open,ledger,reminders] [--out bench-results.md]
 //
 // Runs every benchmark, each in a child process of its own (so each one's peak RSS is its own), and
 // prints ONE markdown table on stdout: benchmark, driver, figure, measured, target, met/missed, peak
@@ -42,6 +42,8 @@ const BENCHES: BenchSpec[] = [
   { name: 'relevance', script: 'relevance.ts', full: [], quick: ['--quick'] },
   { name: 'chat', script: 'chat.ts', full: ['--turns', '40', '--latency', '200'], quick: ['--turns', '8', '--latency', '200'] },
   { name: 'load', script: 'load.ts', full: ['--connections', '200', '--duration', '60'], quick: ['--connections', '20', '--duration', '10'] },
+  // The open loop: 100 turns/s arriving whatever the server does, latency from each turn's scheduled send.
+  { name: 'load-open', script: 'load.ts', full: ['--open', '--rate', '100', '--duration', '60'], quick: ['--open', '--rate', '100', '--duration', '10'] },
   { name: 'ledger', script: 'ledger.ts', full: ['--orders', '1000000', '--shoppers', '100000'], quick: ['--orders', '20000', '--shoppers', '5000', '--sample', '500'] },
   { name: 'reminders', script: 'reminders.ts', full: ['--shoppers', '1000000'], quick: ['--shoppers', '20000'] },
 ];

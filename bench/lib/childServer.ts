@@ -2,7 +2,7 @@
 // parent does not share its event loop and its peak RSS and CPU time are the server's alone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuSecondsOfPid, peakRssOfPid } from './machine.ts';
+import { cpuSecondsOfPid, cpuTimesOfPid, peakRssOfPid } from './machine.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const READY = /Laotie is serving on (\S+)/;
@@ -14,13 +14,20 @@ export interface ChildServer {
   errorLines(): string[];
   peakRssMb(): number | null;
   cpuSeconds(): number | null;
+  cpuTimes(): { user: number; system: number } | null;
   stop(): Promise<void>;
 }
 
-export async function startChildServer(env: Record<string, string>, startTimeoutMs = 180_000): Promise<ChildServer> {
+export interface ChildServerOptions {
+  startTimeoutMs?: number;
+  /** More flags for the server's node (e.g. --cpu-prof --cpu-prof-dir=DIR to profile it under load). */
+  nodeArgs?: string[];
+}
+
+export async function startChildServer(env: Record<string, string>, { startTimeoutMs = 180_000, nodeArgs = [] }: ChildServerOptions = {}): Promise<ChildServer> {
   // The parent's loader flags (tsx) so the child runs the TypeScript sources as `npm start` does,
   // but as one process: `tsx` itself would put a second process between us and the server.
-  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...process.execArgv, ...nodeArgs, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const errors: string[] = [];
   const tail: string[] = [];
   let pending = '';
@@ -63,6 +70,7 @@ export async function startChildServer(env: Record<string, string>, startTimeout
     errorLines: () => [...errors],
     peakRssMb: () => peakRssOfPid(pid),
     cpuSeconds: () => cpuSecondsOfPid(pid),
+    cpuTimes: () => cpuTimesOfPid(pid),
     async stop() {
       // SIGTERM is the service's graceful stop; a hung stop is not this benchmark's to wait for.
       child.kill('SIGTERM');

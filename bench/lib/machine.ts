@@ -39,10 +39,16 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /** CPU seconds (user + system) another process on this host has used so far; null when unreadable. */
 export function cpuSecondsOfPid(pid: number): number | null {
+  const t = cpuTimesOfPid(pid);
+  return t && t.user + t.system;
+}
+
+/** User and system (kernel: socket writes, page faults) CPU seconds of another process; null when unreadable. */
+export function cpuTimesOfPid(pid: number): { user: number; system: number } | null {
   try {
     // Fields after the command name; utime and stime are the 14th and 15th of the whole line.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
   } catch {
     return null;
   }

@@ -21,12 +21,24 @@ export function soundOf(text: string): string {
   return hit;
 }
 
+// The same sound without its spaces ("buhuo"), kept beside it: every message is checked against many
+// terms, and each check would otherwise rebuild both strings.
+const compactCache = new LRUCache<string, string>({ max: 2048 });
+
+function compactSoundOf(text: string): string {
+  let hit = compactCache.get(text);
+  if (hit === undefined) {
+    hit = soundOf(text).replace(/ /g, '');
+    compactCache.set(text, hit);
+  }
+  return hit;
+}
+
 /** Whether the text says the term, by sound (the term's characters, or the same syllables). */
 export function soundsLike(text: string, term: string): boolean {
   if (!HAN.test(term)) return false;
-  const t = soundOf(term).trim();
-  const s = soundOf(text);
-  return s.includes(` ${t} `) || s.replace(/ /g, '').includes(t.replace(/ /g, ''));
+  // soundOf pads with one space each side, so the term's sound is matched as whole syllables.
+  return soundOf(text).includes(soundOf(term)) || compactSoundOf(text).includes(compactSoundOf(term));
 }
 
 // Two Latin words or more: a message typed in pinyin (or English, where no Chinese term sounds).

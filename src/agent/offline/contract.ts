@@ -26,13 +26,26 @@ const words = z
   .catch([])
   .transform((a) => a.filter((x): x is string => typeof x === 'string' && x.trim() !== ''));
 
+// Building an Intl.DateTimeFormat is the costly part of a date (≈ 0.1 ms): one per timezone per
+// process, not one per model call. Shops name a handful of zones; the bound only stops a client that
+// sends a new string on every call from growing these without end.
+const FORMATS_MAX = 256;
+const validZones = new Map<string, boolean>();
+const todayFormats = new Map<string, Intl.DateTimeFormat>();
+
 function validTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let valid = validZones.get(tz);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (validZones.size >= FORMATS_MAX) validZones.clear();
+    validZones.set(tz, valid);
   }
+  return valid;
 }
 
 export const turnInputSchema = z.object({
@@ -79,7 +92,13 @@ export type TurnInput = z.input<typeof turnInputSchema>;
 export type ResolvedContext = Omit<z.output<typeof turnInputSchema>, 'persona' | 'today'> & { persona: 'card' | 'advisor'; today: string };
 
 function localToday(timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  let format = todayFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    if (todayFormats.size >= FORMATS_MAX) todayFormats.clear();
+    todayFormats.set(timezone, format);
+  }
+  return format.format(new Date());
 }
 
 /** What the agent loop sends: plain JSON by construction. */
@@ -87,9 +106,19 @@ export function toProviderOptions(input: z.output<typeof turnInputSchema>): { [O
   return { [OFFLINE_PROVIDER]: input as unknown as JSONObject };
 }
 
+// The AI SDK hands every step of one call the same providerOptions object: its parse (the catalog's
+// word lists are most of it) is done once per turn, not once per step. Keyed weakly by that object,
+// so it goes with the turn; `today` is still read per step.
+const parsedInputs = new WeakMap<object, z.output<typeof turnInputSchema>>();
+
 export function readTurnInput(providerOptions: SharedV3ProviderOptions | undefined): ResolvedContext {
   const raw = providerOptions?.[OFFLINE_PROVIDER];
-  const c = turnInputSchema.parse(raw && typeof raw === 'object' ? raw : {});
+  const key = raw && typeof raw === 'object' ? raw : undefined;
+  let c = key && parsedInputs.get(key);
+  if (!c) {
+    c = turnInputSchema.parse(key ?? {});
+    if (key) parsedInputs.set(key, c);
+  }
   return {
     ...c,
     persona: c.persona ?? (c.tier === 'core' || c.tier === 'laotie' ? 'advisor' : 'card'),

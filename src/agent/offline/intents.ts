@@ -66,21 +66,28 @@ function negated(text: string, at: number): boolean {
   return false;
 }
 
+// Each intent's keywords, longest first: sorted once per process, not on every message.
+const TERMS_LONGEST_FIRST = Object.fromEntries(
+  INTENTS.map((intent) => [intent, Object.entries(DATA[intent].keywords).sort((a, b) => b[0].length - a[0].length)]),
+) as Record<Intent, [string, number][]>;
+
+/** One intent's weighted keyword hits; overlapping hits count once (longest wins). */
+export function keywordScore(text: string, intent: Intent): number {
+  const hits: { at: number; end: number; weight: number }[] = [];
+  for (const [term, weight] of TERMS_LONGEST_FIRST[intent]) {
+    for (let at = findTerm(text, term); at >= 0; at = findTerm(text, term, at + term.length)) {
+      const end = at + term.length;
+      if (hits.some((h) => at < h.end && end > h.at)) continue;
+      hits.push({ at, end, weight: negated(text, at) ? weight * NEGATED_FACTOR : weight });
+    }
+  }
+  return hits.reduce((s, h) => s + h.weight, 0);
+}
+
 /** Weighted keyword hits per intent; overlapping hits of one intent count once (longest wins). */
 export function keywordScores(text: string): IntentScores {
   const out = zeros();
-  for (const intent of INTENTS) {
-    const hits: { at: number; end: number; weight: number }[] = [];
-    const terms = Object.entries(DATA[intent].keywords).sort((a, b) => b[0].length - a[0].length);
-    for (const [term, weight] of terms) {
-      for (let at = findTerm(text, term); at >= 0; at = findTerm(text, term, at + term.length)) {
-        const end = at + term.length;
-        if (hits.some((h) => at < h.end && end > h.at)) continue;
-        hits.push({ at, end, weight: negated(text, at) ? weight * NEGATED_FACTOR : weight });
-      }
-    }
-    out[intent] = hits.reduce((s, h) => s + h.weight, 0);
-  }
+  for (const intent of INTENTS) out[intent] = keywordScore(text, intent);
   return out;
 }
 

@@ -35,14 +35,32 @@ function tokens(text: string): number {
   return han + words;
 }
 
-function promptText(options: LanguageModelV3CallOptions): string {
-  return options.prompt
-    .map((m) => (typeof m.content === 'string' ? m.content : m.content.map((p) => ('text' in p ? p.text : JSON.stringify(p))).join('')))
-    .join('\n');
+// The system prompt is the same long text on every call of a shop: its count is kept, not counted
+// again each step. Counting message by message adds up to counting them joined by newlines.
+const SYSTEM_COUNTS_KEPT = 64;
+const systemCounts = new Map<string, number>();
+
+function systemTokens(text: string): number {
+  let n = systemCounts.get(text);
+  if (n === undefined) {
+    n = tokens(text);
+    if (systemCounts.size >= SYSTEM_COUNTS_KEPT) systemCounts.delete(systemCounts.keys().next().value!);
+    systemCounts.set(text, n);
+  }
+  return n;
+}
+
+function promptTokens(options: LanguageModelV3CallOptions): number {
+  let n = 0;
+  for (const m of options.prompt) {
+    if (typeof m.content === 'string') n += m.role === 'system' ? systemTokens(m.content) : tokens(m.content);
+    else n += tokens(m.content.map((p) => ('text' in p ? p.text : JSON.stringify(p))).join(''));
+  }
+  return n;
 }
 
 function usage(options: LanguageModelV3CallOptions, output: string): LanguageModelV3Usage {
-  const input = tokens(promptText(options));
+  const input = promptTokens(options);
   const out = tokens(output);
   return {
     inputTokens: { total: input, noCache: input, cacheRead: 0, cacheWrite: 0 },

@@ -424,19 +424,71 @@ const PRODUCT_WORD_MAX = 8;
  * Effect and skin-type words (保湿, 干皮) name a need, not a product.
  */
 export function productWordIn(norm: string, names: readonly string[]): string | undefined {
-  let best: { word: string; head: boolean } | undefined;
+  const { pieces, byStart } = productPieces(names);
+  // Only pieces that start with two characters the message has in a row can be in it.
+  const candidates: number[] = [];
+  for (let i = 0; i + 2 <= norm.length; i++) {
+    const found = byStart.get(norm.slice(i, i + 2));
+    if (found) candidates.push(...found);
+  }
+  if (!candidates.length) return undefined;
+  // In the order the names are read (each name's longest piece first): of two equal pieces the first
+  // found stays, and one shorter than the best so far is not looked at.
+  candidates.sort((a, b) => a - b);
+  let best: ProductPiece | undefined;
+  let last = -1;
+  for (const at of candidates) {
+    if (at === last) continue;
+    last = at;
+    const piece = pieces[at]!;
+    if (best && piece.word.length < best.word.length) continue;
+    if (!norm.includes(piece.word)) continue;
+    if (!best || piece.word.length > best.word.length || (piece.head && !best.head)) best = piece;
+  }
+  return best?.word;
+}
+
+interface ProductPiece {
+  word: string;
+  /** It ends the name (its head noun). */
+  head: boolean;
+}
+
+interface ProductPieces {
+  pieces: ProductPiece[];
+  /** Indexes into pieces by their first two characters, ascending. */
+  byStart: Map<string, number[]>;
+}
+
+// The pieces of a catalog's names depend on the names alone: cut once per catalog (the same word list
+// comes with every turn of a shop), not once per message. A few catalogs are kept, by their names' text.
+const PIECES_KEPT = 16;
+const piecesByNames = new Map<string, ProductPieces>();
+
+function productPieces(names: readonly string[]): ProductPieces {
+  const key = names.join('\u0000');
+  const kept = piecesByNames.get(key);
+  if (kept) return kept;
+  const pieces: ProductPiece[] = [];
+  const byStart = new Map<string, number[]>();
   for (const name of names) {
     const top = Math.min(name.length, PRODUCT_WORD_MAX);
-    for (let len = top; len >= 2 && (!best || len >= best.word.length); len--) {
+    for (let len = top; len >= 2; len--) {
       for (let at = 0; at + len <= name.length; at++) {
         const word = name.slice(at, at + len);
-        if (!HAN.test(word) || !norm.includes(word) || NOT_PRODUCT_WORDS.has(word)) continue;
-        const head = at + len === name.length;
-        if (!best || len > best.word.length || (head && !best.head)) best = { word, head };
+        if (!HAN.test(word) || NOT_PRODUCT_WORDS.has(word)) continue;
+        const start = word.slice(0, 2);
+        const list = byStart.get(start);
+        if (list) list.push(pieces.length);
+        else byStart.set(start, [pieces.length]);
+        pieces.push({ word, head: at + len === name.length });
       }
     }
   }
-  return best?.word;
+  const made = { pieces, byStart };
+  if (piecesByNames.size >= PIECES_KEPT) piecesByNames.delete(piecesByNames.keys().next().value!);
+  piecesByNames.set(key, made);
+  return made;
 }
 
 const NOT_PRODUCT_WORDS = new Set([
