@@ -361,6 +361,15 @@ describeDemo('confirming a stated write on POST /v1/chat', (db, driver) => {
     expect(await stateOf(changed.pendingAction!.id)).toBe('confirmed');
   });
 
+  it('tells the redemption it ran on 确认, with the coupon and the balance left (the offline model)', async () => {
+    const first = await chat(offline, redeemer, '用积分给我换张券');
+    expect(first.pendingAction?.tool, first.reply).toBe('redeemPoints');
+    const yes = await chat(offline, redeemer, '确认', first.conversationId);
+    expect(yes.toolCalls.map((c) => c.name)).toEqual(['redeemPoints']);
+    // prompts/offline/account.zh.md, points.redeemed: what was spent and the coupon got, not the balance sheet.
+    expect(yes.reply).toMatch(/兑换成功/);
+  });
+
   it('says so in the reply when a 确认 comes after the action expired (the offline model)', async () => {
     const before = await pointsAndCoupons(redeemer);
     const first = await chat(offline, redeemer, '用积分给我换张券');

@@ -132,7 +132,9 @@ function redeemFlow(f: Flow): Decision {
 export function pointsFlow(f: Flow): Decision {
   const s = f.u.slots;
   const picking = f.u.pending?.intent === 'points' && s.ordinal !== undefined;
-  if (s.pointsAspect === 'redeem' || picking) return redeemFlow(f);
+  // "确认" to a stated redemption: the server ran it this turn, and its result is what to tell.
+  const redeemed = valueOf(f, redeemPoints) !== undefined;
+  if (s.pointsAspect === 'redeem' || picking || redeemed) return redeemFlow(f);
   if (s.pointsAspect === 'tasks') {
     const tasks = valueOf(f, listTasks);
     if (tasks !== undefined) return reply(tasksReply(f.say, tasks));
