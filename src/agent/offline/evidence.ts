@@ -25,6 +25,8 @@ interface Rule {
   when(s: Slots, norm: string): boolean;
 }
 
+// "买的那个", "收到的": a thing she bought or received, not one to shop for.
+const BOUGHT_IT = /买的|收到的|到手的|签收的|bought|received/u;
 const USED_IT = /用了|擦了|涂了|抹了|敷了|喷了|用完|一用就|用后|上脸|用着/u;
 
 const RULES: readonly Rule[] = [
@@ -42,6 +44,8 @@ const RULES: readonly Rule[] = [
   // "用了脸上长痘痘", "擦了就过敏": a reaction to something she used is a complaint about it, not a
   // skin type to shop for.
   { intent: 'after_sales', weight: 3, when: (s, norm) => Boolean(s.reason) && USED_IT.test(norm) },
+  // "我上周买的那个粉底液 颜色太白了": what is wrong with something she bought is about that order.
+  { intent: 'after_sales', weight: 3, when: (s, norm) => Boolean(s.reason) && (s.pastPurchase || Boolean(s.orderRef) || BOUGHT_IT.test(norm)) },
   { intent: 'knowledge', weight: 1.5, when: (s) => s.generalQuestion },
   // "怎么查产品是不是正品" with no product named: how traceability works is a shop rule.
   {

@@ -416,6 +416,12 @@ describe('eligibility and progress', () => {
     expect(r.calls.map((c) => c.name)).not.toContain('createAfterSales');
   });
 
+  it('takes what is wrong with a product she bought as about her order, not a search ("上周买的那个粉底液 颜色太白了")', async () => {
+    const r = await chat([], '我上周买的那个粉底液 颜色太白了');
+    expect(r.calls.map((c) => c.name)).not.toContain('searchProducts');
+    expect(r.calls[0]?.name).toBe('listOrders');
+  });
+
   it('states no return she says not to make ("不用帮我退")', async () => {
     const r = await chat([], '面霜过敏了 先不用帮我退 我再观察两天');
     expect(r.calls.map((c) => c.name)).not.toContain('createAfterSales');
