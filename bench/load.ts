@@ -27,7 +27,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createTokenIssuer } from '../src/auth/tokens.ts';
 import { loadConfig } from '../src/config.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -35,6 +34,7 @@ import { openDb } from '../src/db/open.ts';
 import { DEMO_SHOP_ID, findShopperIdByOpenid } from '../src/demo/index.ts';
 import { prepareDemoShop } from '../src/demo/prepare.ts';
 import { createEmbedder } from '../src/embed/index.ts';
+import { createDatabase } from '../scripts/lib/pgbouncer.ts';
 import { startChildServer, type ChildServer } from './lib/childServer.ts';
 import { loadAverage } from './lib/machine.ts';
 import { runOpenLoop } from './lib/openLoop.ts';
@@ -104,27 +104,9 @@ async function prepare(env: Record<string, string>, wanted: number): Promise<str
   return Promise.all(ids.map((id) => tokens.mint({ shopId: DEMO_SHOP_ID, role: 'shopper', shopperId: id }, 24 * 3600)));
 }
 
-/** A fresh database on the test server for one run; dropped by the returned function. */
-async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `laotie_bench_load_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`) };
-}
-
 async function runDriver(driver: 'pglite' | 'pg', messages: ShopperMessage[]): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'laotie-bench-load-'));
-  const database = driver === 'pg' ? await freshPgDatabase() : null;
+  const database = driver === 'pg' ? await createDatabase(PG_URL, `laotie_bench_load_${randomBytes(4).toString('hex')}`) : null;
   // The server's environment: the parent's, without a model key (offline model) and with ours.
   const { OPENAI_API_KEY: _key, OPENAI_BASE_URL: _base, DATABASE_URL: _db, ...inherited } = process.env;
   const env: Record<string, string> = {
