@@ -100,6 +100,8 @@ function redeemChoice(f: Flow, options: readonly RedeemOption[]): RedeemOption |
   return options.length === 1 ? options[0] : undefined;
 }
 
+// A question about redeeming rather than a yes/no ask for it: how many, what, how, which rule.
+const ASKS_ABOUT = /几|多少|什么|啥|怎么|如何|哪|规则|会不会|是不是|划算|what|how|which|when|why|rule/u;
 // "够的话换一张": a redemption asked for on a condition the balance answers.
 const IF_SO_REDEEM = /的话.{0,3}(?:换|兑)/u;
 
@@ -118,11 +120,13 @@ function redeemFlow(f: Flow): Decision {
   if (!options.length) return reply(noRedeemOptionsReply(f.say));
   // "多少积分能换一张券", "积分能换什么" ask what can be done: the options, and nothing proposed.
   const s = f.u.slots;
-  // A question names the redemption it asks about ("积分换券一天能换几次", "what can I redeem my points
-  // for?"); only a request, a pick from the list or "够的话换一张" states one for her to confirm.
-  if (s.declined || (s.question && !s.request && !IF_SO_REDEEM.test(f.u.norm) && s.ordinal === undefined)) {
-    return reply(pointsReply(f.say, points));
-  }
+  // "能用积分换张券吗" asks for it politely; "积分换券一天能换几次", "what can I redeem my points for?"
+  // ask about it. Only a request, a pick from the list, "够的话换一张" or that polite yes/no ask states
+  // a redemption for her to confirm.
+  const named =
+    LEXICON.pointsAspects.redeem.some((t) => containsTerm(f.u.norm, t)) || IF_SO_REDEEM.test(f.u.norm) || s.pointsCost !== undefined || s.coupon?.amountYuan !== undefined;
+  const asksAbout = s.question && !s.request && s.ordinal === undefined && (!named || ASKS_ABOUT.test(f.u.norm));
+  if (s.declined || asksAbout) return reply(pointsReply(f.say, points));
   const chosen = redeemChoice(f, options);
   if (chosen && !chosen.affordable) return reply(notEnoughPointsReply(f.say, chosen, points.balance));
   if (chosen) return callOr(f, redeemPoints, { templateCode: chosen.templateCode || undefined }, cannot(f, 'redeem'));

@@ -464,6 +464,11 @@ describe('points, referral and shop rules', () => {
     }
   });
 
+  it('takes a yes/no ask for one redemption ("能用100积分换张10块的券吗") as asking for it', async () => {
+    const r = await chat([], '能用100积分换张10块的券吗');
+    expect(r.calls.map((c) => c.name)).toEqual(['getPoints', 'redeemPoints']);
+  });
+
   it('states no redemption she says not to make ("算一下 不用帮我换")', async () => {
     const r = await chat([], '100积分能换张10块的券吗 算一下 不用帮我换');
     expect(r.calls.map((c) => c.name)).not.toContain('redeemPoints');
