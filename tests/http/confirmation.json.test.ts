@@ -362,9 +362,11 @@ describeDemo('confirming a stated write on POST /v1/chat', (db, driver) => {
   });
 
   it('tells the redemption it ran on 确认, with the coupon and the balance left (the offline model)', async () => {
-    const first = await chat(offline, redeemer, '用积分给我换张券');
+    // 小雨, whom no other test here redeems for: the coupons they leave behind can reach the holding cap.
+    const xiaoyu = (await findShopperIdByOpenid(db(), 'demo', 'demo-openid-0001'))!;
+    const first = await chat(offline, xiaoyu, '用积分给我换张券');
     expect(first.pendingAction?.tool, first.reply).toBe('redeemPoints');
-    const yes = await chat(offline, redeemer, '确认', first.conversationId);
+    const yes = await chat(offline, xiaoyu, '确认', first.conversationId);
     expect(yes.toolCalls.map((c) => c.name)).toEqual(['redeemPoints']);
     // prompts/offline/account.zh.md, points.redeemed: what was spent and the coupon got, not the balance sheet.
     expect(yes.reply).toMatch(/兑换成功/);
