@@ -171,12 +171,14 @@ export interface ClaimedSwitch {
  * asking at once get different switches or none: the row is locked and re-checked by the update.
  */
 export async function claimSwitch(db: Queryable, keys: SecretBox, owner: string, leaseMs: number): Promise<ClaimedSwitch | null> {
+  // A lease is over at its end (<=): an attempt that failed with no wait must be claimable at once, and
+  // PGlite's clock can give the failure and the next claim the same timestamp.
   const { rows } = await db.query<Row>(
     `UPDATE shop_embedders SET lease_owner = $1, lease_until = now() + make_interval(secs => $2::float8 / 1000)
       WHERE shop_id = (SELECT shop_id FROM shop_embedders
-                        WHERE state = 'reembedding' AND (lease_until IS NULL OR lease_until < now())
+                        WHERE state = 'reembedding' AND (lease_until IS NULL OR lease_until <= now())
                         ORDER BY started_at, shop_id LIMIT 1 FOR UPDATE SKIP LOCKED)
-        AND state = 'reembedding' AND (lease_until IS NULL OR lease_until < now())
+        AND state = 'reembedding' AND (lease_until IS NULL OR lease_until <= now())
       RETURNING ${COLUMNS}`,
     [owner, leaseMs],
   );
