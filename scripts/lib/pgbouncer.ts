@@ -113,22 +113,11 @@ export async function startPgBouncer(serverUrl: string, { poolSize = 4, maxClien
 
 /** A new database on the server of `serverUrl`, with pgvector; `drop` removes it (connections too). */
 export async function createDatabase(serverUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = async (sql: string, database?: string) => {
-    const u = new URL(serverUrl);
-    if (database) u.pathname = `/${database}`;
-    const c = new pg.Client({ connectionString: u.toString() });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  await admin('CREATE EXTENSION IF NOT EXISTS vector', name);
   const u = new URL(serverUrl);
   u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`) };
+  await runSql(serverUrl, `CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  await runSql(u.toString(), 'CREATE EXTENSION IF NOT EXISTS vector');
+  return { url: u.toString(), drop: () => runSql(serverUrl, `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`) };
 }
 
 /** Runs SQL on `url` (DDL of the recipe: ALTER DATABASE … SET). */
