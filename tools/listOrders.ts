@@ -37,7 +37,7 @@ export const listOrders = defineTool({
         /** '修护精华 ×1、补水面膜 ×2' */
         items: z.string(),
         /** The products of the order, with the ids getProduct takes and the page she buys each again on ("再来一瓶一样的"). */
-        products: z.array(z.object({ productId: z.number(), name: z.string(), quantity: z.number(), page: z.string() })),
+        products: z.array(z.object({ productId: z.number(), name: z.string(), category: z.string(), quantity: z.number(), page: z.string() })),
         shipment: z.object({ status: z.enum(SHIPMENT_STATUSES), statusLabel: z.string() }).nullable(),
         /** Whether an after-sales request can be made for it now, and which kinds. */
         afterSales: z.object({
@@ -53,18 +53,18 @@ export const listOrders = defineTool({
   description:
     '列出当前顾客自己的订单（最近的在前），含订单号、状态、金额、商品摘要和物流状态。' +
     '顾客问"我的订单""买过什么""还没发货的那单"、或提到订单却没给订单号时先用它找到订单号，再用 getOrder / trackShipment / createAfterSales。' +
-    '状态可按单个状态或分组筛选：to_pay 待付款、to_ship 待发货、in_transit 运输中、received 已签收/已完成、closed 已取消/已退款。' +
+    '状态可按单个状态或分组筛选：to_pay 待付款、to_ship 待发货、in_transit 运输中、not_received 还没收到（待发货+运输中）、received 已签收/已完成、closed 已取消/已退款。' +
     '商品的 page 是商城里的商品页：你不能下单，顾客想再买时请她点商品页去买。',
   input: z.object({
     status: z
       .enum(ORDER_STATUS_FILTERS)
       .optional()
-      .describe('按状态筛选：created/paid/shipped/delivered/completed/cancelled/refunded，或分组 to_pay/to_ship/in_transit/received/closed'),
+      .describe('按状态筛选：created/paid/shipped/delivered/completed/cancelled/refunded，或分组 to_pay/to_ship/in_transit/not_received/received/closed'),
     since: z
       .union([z.iso.date(), z.iso.datetime({ offset: true })])
       .optional()
       .describe('只看此时间之后下的单：日期 YYYY-MM-DD（店铺当地时间当天零点起）或带时区的 ISO 时间'),
-    productKeyword: typable().trim().min(1).max(40).optional().describe('商品名称里的关键词，如"精华""面膜"'),
+    productKeyword: typable().trim().min(1).max(40).optional().describe('商品名称里的关键词或商品的品类，如"精华""面膜""洁面" / a word of the item name, or its category'),
     limit: z.number().int().min(1).max(20).default(5).describe('最多返回几单，默认 5，最多 20'),
   }),
   async execute(ctx, input) {
@@ -96,7 +96,7 @@ export const listOrders = defineTool({
           payFen: o.payFen,
           pay: formatFen(o.payFen),
           items: itemSummary(items.get(o.id) ?? []),
-          products: (items.get(o.id) ?? []).map((i) => ({ productId: i.productId, name: i.productName, quantity: i.quantity, page: productPage(shop.settings, i.productId) })),
+          products: (items.get(o.id) ?? []).map((i) => ({ productId: i.productId, name: i.productName, category: i.category, quantity: i.quantity, page: productPage(shop.settings, i.productId) })),
           shipment: shipment ? { status: shipment.status, statusLabel: SHIPMENT_STATUS_LABELS[shipment.status] } : null,
           afterSales: afterSalesNow(o, blocked.has(o.id), shop, now),
         };

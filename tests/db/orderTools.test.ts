@@ -25,7 +25,7 @@ describeDb('order tools', (db) => {
     bob = (await createShopper(db(), { shopId: shopA })).id;
     carol = (await createShopper(db(), { shopId: shopB })).id;
     const serum = await createProduct(db(), { shopId: shopA, name: '修护精华', priceFen: 12_900 });
-    const mask = await createProduct(db(), { shopId: shopA, name: '补水面膜', priceFen: 5_900 });
+    const mask = await createProduct(db(), { shopId: shopA, name: '补水面膜', category: '面膜', priceFen: 5_900 });
     const mine = { shopId: shopA, shopperId: alice };
 
     o.delivered = (
@@ -134,8 +134,8 @@ describeDb('order tools', (db) => {
       pay: '¥217.00',
       items: '修护精华 ×1、补水面膜 ×2',
       products: [
-        { productId: expect.any(Number), name: '修护精华', quantity: 1, page: expect.stringMatching(/^\/pages\/goods\/detail\?id=\d+$/) },
-        { productId: expect.any(Number), name: '补水面膜', quantity: 2, page: expect.stringMatching(/^\/pages\/goods\/detail\?id=\d+$/) },
+        { productId: expect.any(Number), name: '修护精华', category: '精华', quantity: 1, page: expect.stringMatching(/^\/pages\/goods\/detail\?id=\d+$/) },
+        { productId: expect.any(Number), name: '补水面膜', category: '面膜', quantity: 2, page: expect.stringMatching(/^\/pages\/goods\/detail\?id=\d+$/) },
       ],
       shipment: { status: 'delivered', statusLabel: '已签收' },
       afterSales: { open: true, kinds: ['return', 'exchange', 'refund'], note: '可以申请退货、换货或退款，售后期到 2026-03-18 为止。' },
@@ -157,6 +157,20 @@ describeDb('order tools', (db) => {
     expect(await numbers({ since: '2026-03-14T00:00:00+08:00' })).toEqual([o.unpaid, o.onTrack]);
     expect(await numbers({ productKeyword: '面膜' })).toEqual([o.delivered]);
     expect(await numbers({ productKeyword: '%' })).toEqual([]);
+  });
+
+  it("finds an order by its item's category when the item's name does not say it", async () => {
+    // 洁颜粉 is a 洁面 (cleanser) though its name has no 洁面 in it: "洁面那单" must still find it.
+    const cleanser = await createProduct(db(), { shopId: shopA, name: '酵素洁颜粉', category: '洁面', priceFen: 11_900 });
+    const dan = (await createShopper(db(), { shopId: shopA })).id;
+    const bought = (await createOrder(db(), { shopId: shopA, shopperId: dan, items: [{ productId: cleanser.id, name: cleanser.name }] })).orderNo;
+    const ctx = await shopperContext(db(), shopA, dan);
+    const numbers = async (input: object) =>
+      ((await runTool(listOrders, ctx, { limit: 20, ...input })) as { orders: { orderNo: string }[] }).orders.map((x) => x.orderNo);
+
+    expect(await numbers({ productKeyword: '洁面' })).toEqual([bought]);
+    expect(await numbers({ productKeyword: '洁颜' })).toEqual([bought]);
+    expect(await numbers({ productKeyword: '面霜' })).toEqual([]);
   });
 
   it('refuses malformed list filters before touching the database', async () => {

@@ -73,7 +73,7 @@ describeDb('product pages in the product tools', (db) => {
       items: [{ productId: id, name: '兰蔻 小黑瓶精华肌底液', unitPriceFen: 76_000 }],
     });
     const { orders } = await run(listOrders, own.ctx, {});
-    expect(orders[0]!.products).toEqual([{ productId: id, name: '兰蔻 小黑瓶精华肌底液', quantity: 1, page: `/pkgMall/goods/index?gid=${id}&from=card` }]);
+    expect(orders[0]!.products).toEqual([{ productId: id, name: '兰蔻 小黑瓶精华肌底液', category: expect.any(String), quantity: 1, page: `/pkgMall/goods/index?gid=${id}&from=card` }]);
   });
 
   it('tells the model, in each product tool’s description, that it cannot order and the page is where to buy', () => {

@@ -11,6 +11,10 @@ describe('askedForHuman', () => {
     ['麻烦安排我的专属客服联系我一下', 'asking that her own advisor contact her'],
     ['我的专属客服能不能打给我', 'asking, with no verb for it, that her advisor call her'],
     ['我要找人工 什么时候能回复', 'a request that also asks when the answer comes'],
+    ['能不能帮我联系下你们的售后经理', 'asking that the card contact a manager of theirs'],
+    ['别再机器人回复了 给我接个人过来', 'asking for someone to be put through'],
+    ['这件事我要找人理论清楚', 'wanting someone to settle the matter with'],
+    ['我要找个能做主的人', 'asking for someone in charge'],
   ])('is true for "%s": %s', (message) => {
     expect(askedForHuman(message)).toBe(true);
   });
@@ -23,6 +27,14 @@ describe('askedForHuman', () => {
     ['人工智能是什么', 'is about artificial intelligence, not a person'],
     ['你们这个人工智能挺聪明的', 'praises the artificial intelligence, not a person'],
     ['不用转人工', 'declines a person'],
+    ['今天不找客服了 你帮我看看面霜', 'declines a person and asks for something else'],
+    ['我不要赚人工 就查个快递', 'declines a person, typed by sound (赚人工)'],
+    ['刚才点了转人工是点错了 不用了', 'takes back a request made by mistake'],
+    ['人工客服的电话是多少 我记一下', 'asks for the staff’s number to keep'],
+    ['回复这么快 你是真人吗', 'asks whether it is talking to a person'],
+    ['以后遇到问题怎么找人工啊', 'asks how to reach a person later'],
+    ['会员找客服是不是更快', 'asks whether members are served sooner'],
+    ['人工客服能改收货地址吗', 'asks what the staff can do'],
   ])('is false for "%s": it %s', (message) => {
     expect(askedForHuman(message)).toBe(false);
   });

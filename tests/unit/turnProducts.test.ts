@@ -32,7 +32,7 @@ describe('the products a turn is about', () => {
     const calls: StoredToolCall[] = [
       detail({ ...hit(12, '雪棠面霜'), onSale: false }),
       { id: 'e', name: 'getProduct', input: {}, output: { error: { code: 'not_found', message: 'x' } } },
-      { id: 'o', name: 'listOrders', input: {}, output: { orders: [{ products: [{ productId: 9, name: '洗衣液', quantity: 1, page: '/p?id=9' }] }] } },
+      { id: 'o', name: 'listOrders', input: {}, output: { orders: [{ products: [{ productId: 9, name: '洗衣液', category: '洗衣液', quantity: 1, page: '/p?id=9' }] }] } },
     ];
     expect(turnProducts('雪棠面霜下架了；洗衣液', calls)).toEqual([]);
   });

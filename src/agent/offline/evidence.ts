@@ -27,6 +27,9 @@ interface Rule {
 
 // "买的那个", "收到的": a thing she bought or received, not one to shop for.
 const BOUGHT_IT = /买的|收到的|到手的|签收的|bought|received/u;
+// "最近三单花了多少", "那单付了多少钱": what her orders cost is about her orders, not a product's price.
+const ORDERS_NAMED = /[一二两三四五六七八九十几\d]单|[那这哪]单|订单|[那这]笔/u;
+const WHAT_IT_COST = /多少钱|花了|付了|实付|一共|总共|合计|how much did i/u;
 const USED_IT = /用了|擦了|涂了|抹了|敷了|喷了|用完|一用就|用后|上脸|用着/u;
 
 const RULES: readonly Rule[] = [
@@ -46,6 +49,7 @@ const RULES: readonly Rule[] = [
   { intent: 'after_sales', weight: 3, when: (s, norm) => Boolean(s.reason) && USED_IT.test(norm) },
   // "我上周买的那个粉底液 颜色太白了": what is wrong with something she bought is about that order.
   { intent: 'after_sales', weight: 3, when: (s, norm) => Boolean(s.reason) && (s.pastPurchase || Boolean(s.orderRef) || BOUGHT_IT.test(norm)) },
+  { intent: 'order_status', weight: 2.5, when: (_, norm) => ORDERS_NAMED.test(norm) && WHAT_IT_COST.test(norm) },
   { intent: 'knowledge', weight: 1.5, when: (s) => s.generalQuestion },
   // "怎么查产品是不是正品" with no product named: how traceability works is a shop rule.
   {

@@ -20,12 +20,12 @@ import {
   trackingReply,
 } from './replyOrders.ts';
 import type { OrderLine } from './results.ts';
-import type { AfterSalesKind, Slots } from './slots.ts';
+import { orderWord, type AfterSalesKind, type Slots } from './slots.ts';
 
 const { listOrders, getOrder, trackShipment, createAfterSales, getProduct } = TOOLS;
 
 const RECENT = 5;
-const LIST_STATUSES = ['to_pay', 'to_ship', 'in_transit', 'received'];
+const LIST_STATUSES = ['to_pay', 'to_ship', 'in_transit', 'received', 'not_received'];
 // Orders an after-sales request can be made for: paid (refund before shipping) or received.
 const AFTER_SALES_STATUSES = ['paid', 'delivered', 'completed'];
 
@@ -34,7 +34,7 @@ export function afterSalesCandidates(orders: readonly OrderLine[]): OrderLine[] 
 }
 
 /** The list filters a message implies ("上周买的口红", "还没发货的"). */
-function listFilter(s: Slots, limit = RECENT): PlannedInput<typeof listOrders> {
+function listFilter(s: Slots, limit = s.orderCount ?? RECENT): PlannedInput<typeof listOrders> {
   return {
     status: s.orderStatus && LIST_STATUSES.includes(s.orderStatus) ? (s.orderStatus as PlannedInput<typeof listOrders>['status']) : undefined,
     since: s.orderRef?.since,
@@ -52,8 +52,8 @@ function orderFromShown(f: Flow, candidatesOnly: boolean): OrderLine | 'out_of_r
   const shown = candidatesOnly ? afterSalesCandidates(list.items) : list.items;
   const s = f.u.slots;
   if (s.ordinal !== undefined) return pick(shown, s.ordinal) ?? 'out_of_range';
-  const word = s.orderRef?.productKeyword ?? s.category?.term;
-  const byItem = word ? shown.filter((o) => o.items.toLowerCase().includes(word)) : [];
+  const word = s.orderRef?.productKeyword ?? orderWord(s.category);
+  const byItem = word ? shown.filter((o) => o.items.toLowerCase().includes(word) || o.products.some((p) => p.category === word)) : [];
   return byItem.length === 1 ? byItem[0] : undefined;
 }
 
@@ -95,16 +95,19 @@ export function orderStatusFlow(f: Flow): Decision {
   const { orders, hasMore } = listed;
   const first = orders[0];
   if (!first) return reply(noOrdersReply(f.say, filtered(s)));
-  if (orders.length === 1 || s.orderRef?.latest) {
+  if (orders.length === 1 || (s.orderRef?.latest && !s.orderCount)) {
     return waitingToShip && first.status === 'paid'
       ? callOr(f, trackShipment, { orderNo: first.orderNo }, cannot(f, 'logistics'))
       : callOr(f, getOrder, { orderNo: first.orderNo }, cannot(f, 'orders'));
   }
-  return reply(orderListReply(f.say, orders, hasMore));
+  return reply(orderListReply(f.say, orders, hasMore, s.totalAsked));
 }
 
 export function logisticsFlow(f: Flow): Decision {
-  const s = f.u.slots;
+  const said = f.u.slots;
+  // "粉底液到没到": the parcel of the order holding what she names, not the latest parcel.
+  const named = said.productWord ?? orderWord(said.category);
+  const s: Slots = !said.orderRef && named ? { ...said, orderRef: { latest: false, productKeyword: named } } : said;
   const tracking = valueOf(f, trackShipment);
   if (tracking) return reply(trackingReply(f.say, tracking));
   if (errorOf(f, trackShipment)) return s.orderNo ? notFound(f) : noParcelYet(f);
@@ -112,6 +115,17 @@ export function logisticsFlow(f: Flow): Decision {
   if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
   const orderNo = s.orderNo ?? shown?.orderNo ?? focusedOrder(f);
   if (orderNo) return callOr(f, trackShipment, { orderNo }, cannot(f, 'logistics'));
+  // "我有几单在路上", "还没收到的单子有哪些": every order in that state; the parcel only when there is one.
+  // Parcels with no state named are the ones not received yet.
+  if (s.severalOrders && !s.orderRef?.latest) {
+    const listed = valueOf(f, listOrders);
+    const inState = { ...s, orderStatus: s.orderStatus ?? 'not_received' };
+    if (listed === undefined) return callOr(f, listOrders, listFilter(inState), cannot(f, 'orders'));
+    const [first, second] = listed.orders;
+    if (!first) return reply(noOrdersReply(f.say, true));
+    if (!second) return callOr(f, trackShipment, { orderNo: first.orderNo }, cannot(f, 'logistics'));
+    return reply(orderListReply(f.say, listed.orders, listed.hasMore));
+  }
   // "最近那单到哪了" means the latest order, shipped or not; "快递到哪了" the latest parcel.
   if (s.orderRef) {
     const listed = valueOf(f, listOrders);

@@ -8,6 +8,7 @@ import { containsTerm } from '../../text/normalize.ts';
 import { pointsAtShown, productInfoFlow } from './flowShopping.ts';
 import { reorderReply, type Purchase } from './replyReorder.ts';
 import { priceYuan, type OrderLine, type UsableCoupon } from './results.ts';
+import { orderWord } from './slots.ts';
 import type { ToolCallPlan } from './toolbox.ts';
 
 const { listOrders, getProduct, searchProducts, listCoupons } = TOOLS;
@@ -15,11 +16,20 @@ const { listOrders, getProduct, searchProducts, listCoupons } = TOOLS;
 const RECENT = 5;
 const SHOWN = 3;
 
-/** The product bought before that the message means: the named one in the latest order holding it, else the latest order's first. */
+/**
+ * The product bought before that the message means: the latest one whose name holds her word, else
+ * the latest of the category it names (口红 is the lipstick, before a 唇膏 filed under 口红), else
+ * the latest order's first.
+ */
 export function boughtProduct(orders: readonly OrderLine[], keyword: string | undefined): Purchase | undefined {
-  for (const o of orders) {
-    const item = keyword ? o.products.find((p) => p.name.includes(keyword)) : o.products[0];
-    if (item) return { ...item, orderedAt: o.createdAt };
+  const matches: ((p: OrderLine['products'][number]) => boolean)[] = keyword
+    ? [(p) => p.name.includes(keyword), (p) => p.category === keyword]
+    : [() => true];
+  for (const match of matches) {
+    for (const o of orders) {
+      const item = o.products.find(match);
+      if (item) return { ...item, orderedAt: o.createdAt };
+    }
   }
   return undefined;
 }
@@ -37,7 +47,7 @@ export function namedCoupons(norm: string, usable: readonly UsableCoupon[], hint
 
 export function reorderFlow(f: Flow): Decision {
   const s = f.u.slots;
-  const keyword = s.productWord ?? s.category?.term;
+  const keyword = s.productWord ?? orderWord(s.category);
   const aboutCoupon = s.couponMention || Boolean(s.coupon);
   const fromOrders = s.buyAgain || s.pastPurchase || Boolean(s.orderRef) || !aboutCoupon;
   // "帮我下单第一个", "链接发我" about what was just shown: that product and where it is bought.
@@ -63,7 +73,7 @@ export function reorderFlow(f: Flow): Decision {
   const coupons = valueOf(f, listCoupons);
   if (!bought && !latest(f, searchProducts)) {
     const input = keyword
-      ? { query: keyword, limit: SHOWN }
+      ? { query: keyword, ...(s.category?.inShop && !s.productWord ? { category: s.category.value } : {}), limit: SHOWN }
       : s.couponUseUp && coupons
         ? cheapestOver(coupons.usable)
         : undefined;
@@ -77,7 +87,8 @@ export function reorderFlow(f: Flow): Decision {
     reorderReply(f.say, {
       bought: bought && product ? { ...bought, product } : undefined,
       searched: found,
-      keyword,
+      // Her own word ("洗面奶"), not the shop's category it was looked up by.
+      keyword: s.productWord ?? s.category?.term,
       searchedOrders: Boolean(latest(f, listOrders)),
       coupons: coupons && aboutCoupon ? { usable: namedCoupons(f.u.norm, coupons.usable, s.coupon), claimable: coupons.claimable, all: coupons.usable } : undefined,
       subtotalFen: unitFen === undefined ? undefined : unitFen * (s.quantity ?? 1),

@@ -5,8 +5,10 @@
 // are classified again every turn), but a call answers from what it found and computed itself: the
 // cache is shared by every shopper of the process and may drop anything while the call awaits.
 import { LRUCache } from 'lru-cache';
+import { pinyin } from 'pinyin-pro';
 import type { Embedder } from '../../embed/embedder.ts';
 import data from './data/intents.json' with { type: 'json' };
+import { pinyinSyllables } from './features.ts';
 import { createIntentModel, type IntentModel } from './intentModel.ts';
 import { LEXICON } from './lexicon.ts';
 import { findTerm } from '../../text/normalize.ts';
@@ -71,9 +73,14 @@ const TERMS_LONGEST_FIRST = Object.fromEntries(
   INTENTS.map((intent) => [intent, Object.entries(DATA[intent].keywords).sort((a, b) => b[0].length - a[0].length)]),
 ) as Record<Intent, [string, number][]>;
 
-/** One intent's weighted keyword hits; overlapping hits count once (longest wins). */
-export function keywordScore(text: string, intent: Intent): number {
-  const hits: { at: number; end: number; weight: number }[] = [];
+interface Hit {
+  at: number;
+  end: number;
+  weight: number;
+}
+
+function keywordHits(text: string, intent: Intent): Hit[] {
+  const hits: Hit[] = [];
   for (const [term, weight] of TERMS_LONGEST_FIRST[intent]) {
     for (let at = findTerm(text, term); at >= 0; at = findTerm(text, term, at + term.length)) {
       const end = at + term.length;
@@ -81,13 +88,96 @@ export function keywordScore(text: string, intent: Intent): number {
       hits.push({ at, end, weight: negated(text, at) ? weight * NEGATED_FACTOR : weight });
     }
   }
-  return hits.reduce((s, h) => s + h.weight, 0);
+  return hits;
+}
+
+const sum = (hits: readonly Hit[]) => hits.reduce((s, h) => s + h.weight, 0);
+
+/** One intent's weighted keyword hits; overlapping hits count once (longest wins). */
+export function keywordScore(text: string, intent: Intent): number {
+  return sum(keywordHits(text, intent));
+}
+
+// What is left of a message once its greetings and thanks are taken out: this many characters or
+// more is a need of its own ("新品预告不用推给我了 谢谢"), and the courtesy only wraps it.
+const COURTESY_REST_MIN = 4;
+// How much a greeting or a thanks still counts for small talk when it wraps a need.
+const COURTESY_WRAPPING = 0.25;
+// Address words and particles that carry no need of their own.
+const FILLER = /[\s\p{P}\p{S}]|亲|呀|啊|哈|啦|呢|哦|喔|嘛|吧|~|～/gu;
+
+// A keyword typed in pinyin ("dingdan" for 订单) counts this much of its weight: a syllable string
+// can also be another word read alike.
+const PINYIN_FACTOR = 0.8;
+// Share of a message's Latin words that must read as pinyin for the message to be taken as pinyin
+// (English shares short words with it: "can", "he", "change").
+const PINYIN_SHARE = 0.6;
+
+let pinyinKeywords: Record<Intent, [string[], number][]> | undefined;
+
+/** Each intent's Chinese keywords of two characters or more, read aloud: 订单 → [ding, dan]. Built once per process. */
+function keywordsInPinyin(): Record<Intent, [string[], number][]> {
+  pinyinKeywords ??= Object.fromEntries(
+    INTENTS.map((intent) => [
+      intent,
+      TERMS_LONGEST_FIRST[intent]
+        .filter(([term]) => /^\p{Script=Han}{2,}$/u.test(term))
+        .map(([term, weight]) => [pinyin(term, { toneType: 'none', type: 'array' }), weight] as [string[], number]),
+    ]),
+  ) as Record<Intent, [string[], number][]>;
+  return pinyinKeywords;
+}
+
+/** The message's syllables when it is typed in pinyin ("wo de dingdan" → wo de ding dan), else null. */
+function pinyinReading(text: string): string[] | null {
+  const words = text.match(/[a-z]+/g);
+  if (!words) return null;
+  const syllables: string[] = [];
+  let read = 0;
+  for (const w of words) {
+    const cut = pinyinSyllables(w);
+    if (!cut) {
+      syllables.push('|');
+      continue;
+    }
+    read++;
+    syllables.push(...cut);
+  }
+  return read / words.length >= PINYIN_SHARE && syllables.filter((x) => x !== '|').length >= 2 ? syllables : null;
+}
+
+/** Keyword evidence found in the pinyin of the message: each keyword counted once. */
+function pinyinScore(syllables: readonly string[], intent: Intent): number {
+  let score = 0;
+  for (const [reading, weight] of keywordsInPinyin()[intent]) {
+    for (let i = 0; i + reading.length <= syllables.length; i++) {
+      if (reading.every((x, j) => syllables[i + j] === x)) {
+        score += weight * PINYIN_FACTOR;
+        break;
+      }
+    }
+  }
+  return score;
 }
 
 /** Weighted keyword hits per intent; overlapping hits of one intent count once (longest wins). */
 export function keywordScores(text: string): IntentScores {
+  const reading = pinyinReading(text);
   const out = zeros();
-  for (const intent of INTENTS) out[intent] = keywordScore(text, intent);
+  for (const intent of INTENTS) {
+    const hits = keywordHits(text, intent);
+    out[intent] = sum(hits) + (reading ? pinyinScore(reading, intent) : 0);
+    if (intent === 'smalltalk' && hits.length) {
+      let rest = '';
+      let from = 0;
+      for (const h of [...hits].sort((a, b) => a.at - b.at)) {
+        rest += text.slice(from, h.at);
+        from = Math.max(from, h.end);
+      }
+      rest += text.slice(from);
+      if (Array.from(rest.replace(FILLER, '')).length >= COURTESY_REST_MIN) out[intent] *= COURTESY_WRAPPING;
+    }
+  }
   return out;
 }
 

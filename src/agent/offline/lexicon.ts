@@ -39,6 +39,8 @@ export interface Lexicon {
   /** "怎么查…", "如何辨别…": asks how something works. */
   howToCues: readonly string[];
   /** "这单", "那个订单": the order just talked about. */
+  /** "我有几单在路上", "还没收到的单子有哪些": every order in a state, not the latest one alone. */
+  severalOrders: readonly string[];
   orderPronouns: readonly string[];
   orderStatusFilters: Readonly<Record<string, readonly string[]>>;
   productFacets: Readonly<Record<string, readonly string[]>>;

@@ -1,6 +1,7 @@
 // Replies about the shopper's own orders, parcels and after-sales requests, written only from
 // listOrders / getOrder / trackShipment / createAfterSales results. A missing order gets one wording,
 // whether it belongs to someone else or does not exist at all.
+import { formatFen } from '../../domain/orders/money.ts';
 import { lines, type Say } from './replies.ts';
 import type { AfterSalesKind } from './slots.ts';
 import { afterSalesWindow, latestEvent, type AfterSalesOutcome, type OrderDetail, type OrderLine, type Tracking } from './results.ts';
@@ -31,10 +32,20 @@ function orderLine(say: Say, o: OrderLine, n: number): string {
   });
 }
 
-export function orderListReply(say: Say, orders: readonly OrderLine[], hasMore: boolean): string {
+// A cancelled or refunded order cost her nothing in the end.
+const NOTHING_SPENT = new Set(['cancelled', 'refunded']);
+
+function listTotal(say: Say, orders: readonly OrderLine[]): string {
+  const spent = orders.filter((o) => !NOTHING_SPENT.has(o.status));
+  return say.t('orders.list_total', { count: spent.length, pay: formatFen(spent.reduce((sum, o) => sum + o.payFen, 0)) });
+}
+
+/** `total`: she asked what they came to ("一共花了多少"), so the paid amounts are added up. */
+export function orderListReply(say: Say, orders: readonly OrderLine[], hasMore: boolean, total = false): string {
   return lines(
     say.t('orders.list_intro', { count: orders.length }),
     ...orders.map((o, i) => orderLine(say, o, i + 1)),
+    total && listTotal(say, orders),
     hasMore && say.t('orders.list_more'),
     say.t('orders.list_footer'),
   );

@@ -66,6 +66,12 @@ export interface Slots {
   howTo: boolean;
   /** "这单", "那个订单": the order talked about last. */
   orderPronoun: boolean;
+  /** "几单", "哪些包裹": the question is about every order that fits, not one. */
+  severalOrders: boolean;
+  /** "最近三单", "last 3 orders": how many of her latest orders she means. */
+  orderCount?: number;
+  /** "一共", "加起来": she asks for the sum of what she lists. */
+  totalAsked: boolean;
   facets: string[];
   couponClaim: boolean;
   /** The message asks for a recommendation ("有没有…", "推荐…"), not about one item. */
@@ -279,12 +285,32 @@ export function matchVocabulary(norm: string, shopValues: readonly string[], gro
   return { value: group[0]!, term, inShop: shopValues.length === 0 };
 }
 
+/**
+ * The word to find her orders by: the shop's own category when the shopper's word maps to one (洗面奶 →
+ * 洁面, which also finds a 洁颜粉 by its category), else her word as she wrote it.
+ */
+export function orderWord(c: VocabMatch | undefined): string | undefined {
+  return c && (c.inShop ? c.value : c.term);
+}
+
 function firstIndex(items: readonly string[], indexOf: (item: string) => number): number | undefined {
   for (const item of items) {
     const i = indexOf(item);
     if (i >= 0) return i;
   }
   return undefined;
+}
+
+// "最近三单", "前两笔", "last 3 orders": a count of her latest orders (two to twenty).
+const ORDER_COUNT = new RegExp(`(?:最近|前|上|近)(\\d{1,2}|${CN_NUMERAL})(?:单|笔|个订单)|\\blast (\\d{1,2}) orders\\b`, 'u');
+const TOTAL_ASKED = /一共|总共|合计|加起来|总计|\b(in total|altogether)\b/u;
+
+function orderCountIn(norm: string): number | undefined {
+  const m = ORDER_COUNT.exec(norm);
+  const said = m?.[1] ?? m?.[2];
+  if (!said) return undefined;
+  const n = /^\d+$/.test(said) ? Number(said) : parseChineseNumber(said);
+  return n >= 2 && n <= 20 ? n : undefined;
 }
 
 const ORDER_WORDS = /买|下单|下的|订单|那单|这单|order|bought|purchased/;
@@ -331,7 +357,7 @@ function extractOrderRef(norm: string, today: string, category: VocabMatch | und
     since = time ? periodStart(today, LEXICON.orderTimes[time]!) : explicitDay(norm, today);
   }
   const bought = BOUGHT_WORD.exec(norm)?.[1];
-  const word = category?.term ?? (bought && !LEXICON.orderGenericWords.includes(bought) ? bought : undefined);
+  const word = orderWord(category) ?? (bought && !LEXICON.orderGenericWords.includes(bought) ? bought : undefined);
   const productKeyword = word && (latest || since || bought) ? word : undefined;
   if (!latest && !since && !productKeyword) return undefined;
   return { latest, ...(since ? { since } : {}), ...(productKeyword ? { productKeyword } : {}) };
@@ -537,6 +563,8 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     generalQuestion: anyTerm(norm, LEXICON.generalCues) && !anyTerm(norm, LEXICON.personalCues),
     howTo: anyTerm(norm, LEXICON.howToCues),
     orderPronoun: anyTerm(norm, LEXICON.orderPronouns),
+    severalOrders: anyTerm(norm, LEXICON.severalOrders),
+    totalAsked: TOTAL_ASKED.test(norm),
     facets: Object.entries(LEXICON.productFacets)
       .filter(([, terms]) => anyTerm(norm, terms))
       .map(([facet]) => facet),
@@ -566,6 +594,8 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   const orderRef = extractOrderRef(norm, today, category);
   if (orderRef) slots.orderRef = orderRef;
   if (orderStatus) slots.orderStatus = orderStatus;
+  const orderCount = orderCountIn(norm);
+  if (orderCount) slots.orderCount = orderCount;
   if (category) slots.category = category;
   const skinType = matchVocabulary(norm.replace(SKIN_DEGREE, '$1'), vocab.skinTypes, LEXICON.skinTypes);
   if (skinType) slots.skinType = skinType;
@@ -593,7 +623,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   const productWord = vocab.productNames ? productWordIn(norm, vocab.productNames) : undefined;
   if (productWord) slots.productWord = productWord;
   // "香水那单", "买牙膏那单": the order is the one holding that product.
-  const named = productWord ?? category?.term;
+  const named = productWord ?? orderWord(category);
   if (named && !slots.orderRef?.productKeyword && ORDER_NAMED.test(norm)) {
     slots.orderRef = { latest: slots.orderRef?.latest ?? false, ...slots.orderRef, productKeyword: named };
   }

@@ -7,7 +7,7 @@ import type { Tier } from '../../context.ts';
 import { containsTerm, normalize } from '../../text/normalize.ts';
 import { angerOf, type Anger, type Mood } from './anger.ts';
 import { soundsLike } from '../../text/phonetic.ts';
-import { ABOUT_HUMANS, DECLINED_REQUEST, EXPLICIT_HUMAN_REQUEST, HUMAN_REQUESTS, UNRESOLVED_CUES } from './lexicon.ts';
+import { ABOUT_HUMANS, ASKS_HOW_TO_REACH, DECLINED_REQUEST, EXPLICIT_HUMAN_REQUEST, HUMAN_REQUESTS, UNRESOLVED_CUES } from './lexicon.ts';
 import { allowedReasons, handoffOffered, type HandoffReason, type HandoffSettings } from './settings.ts';
 
 export interface MessageAssessment {
@@ -32,7 +32,7 @@ const SPOKEN_REQUESTS = ['转人工', '人工客服', '找客服'];
  */
 export function askedForHuman(message: string): boolean {
   const norm = normalize(message);
-  if (DECLINED_REQUEST.test(norm)) return false;
+  if (DECLINED_REQUEST.test(norm) || ASKS_HOW_TO_REACH.test(norm)) return false;
   const mentioned = HUMAN_REQUESTS.some((r) => r.test(norm)) || SPOKEN_REQUESTS.some((t) => soundsLike(norm, t));
   if (!mentioned && !EXPLICIT_HUMAN_REQUEST.test(norm)) return false;
   return EXPLICIT_HUMAN_REQUEST.test(norm) || !ABOUT_HUMANS.test(norm);

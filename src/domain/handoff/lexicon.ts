@@ -97,7 +97,9 @@ export const HUMAN_REQUESTS: readonly RegExp[] = [
   /人工(?!智能|费|合成|色素|香精|养殖|种植)/,
   /真人|活人|真的人/,
   /(找|叫|要|转|接|换|联系|让|请)(个|一个|一下|下)?(你们)?(客服|负责人|经理|店长|老板|工作人员|店员|同事)/,
-  /换个人|找个人|叫个人|来个人|有人管吗|有没有人管/,
+  /换个人|找个人|叫个人|来个人|接个人|有人管吗|有没有人管/,
+  // "找人理论清楚", "找个能做主的人": someone to settle it with.
+  /找人(说|理论|评理|处理|解决|谈|讲)|(能|可以)(做主|管事|负责|拍板)的人|管事的/,
   /客服(在吗|呢|在不在|有没有|人呢|出来)/,
   /\b(zhuan ?ren ?gong|ren ?gong ?ke ?fu|rengong|zhen ?ren)\b/,
   /\b(real|actual|live) (person|human|agent|people)\b/,
@@ -107,18 +109,25 @@ export const HUMAN_REQUESTS: readonly RegExp[] = [
 
 /** A plain request for a person: a verb that asks for one, or the word alone ("人工", "转人工！"). */
 export const EXPLICIT_HUMAN_REQUEST =
-  /(转|找|要|接|叫|联系|换|安排|让)(个|一个|一下|下)?(你们)?(我的)?(专属)?(人工|客服|真人|活人|顾问)|^(转)?(人工|真人|客服|人工客服)[\s\p{P}\p{S}]*$|人工[!！]+|(专属客服|专属顾问|客服).{0,4}(联系我|找我|打给我|加我|回我电话)/u;
+  /(转|找|要|接|叫|联系|换|安排|让)(个|一个|一下|下)?(你们)?的?(我的)?(专属|售后|客服)?(人工|客服|真人|活人|顾问|经理|主管|负责人)|^(转)?(人工|真人|客服|人工客服)[\s\p{P}\p{S}]*$|人工[!！]+|(专属客服|专属顾问|客服).{0,4}(联系我|找我|打给我|加我|回我电话)|(接|找|叫|来)(个|一个)(人|真人|活人)(过来|来|吧|啊|[\s\p{P}\p{S}]*$)|找人(说|理论|评理|处理|解决)|(能|可以)(做主|管事|负责|拍板)的人/u;
 
 /**
  * A message that mentions people without asking for one: when they work, what they would say
  * differently, what a channel means, thanks for one ("替我谢谢她").
  */
 export const ABOUT_HUMANS =
-  /几点|什么时候|啥时候|多久|时间|上班|下班|晚上|周末|节假日|问问|会不会|不一样|什么意思|是什么|啥意思|区别|有吗|谢谢(她|他|你们的)|替我谢|帮我谢|挺好|很好|表扬|夸|\b(what time|when|hours|difference)\b/u;
+  /几点|什么时候|啥时候|多久|时间|上班|下班|晚上|周末|节假日|问问|会不会|不一样|什么意思|是什么|啥意思|区别|有吗|谢谢(她|他|你们的)|替我谢|帮我谢|挺好|很好|表扬|夸|电话|号码|微信号|是真人|真人吗|是不是真人|是机器人|怎么找|如何找|怎样找|是不是|能不能帮忙|能帮忙|能不能改|能改|可以改|以后|\b(what time|when|hours|difference|phone number|are you (a )?(real|human|bot))\b/u;
+
+/**
+ * A question about reaching a person that holds even a request's verb ("以后怎么找人工", "找客服是不是更快",
+ * "人工的电话多少"): she asks how, whether or where, she does not ask for one now.
+ */
+export const ASKS_HOW_TO_REACH =
+  /(怎么|如何|怎样|咋)(才能)?(找|联系|转|接|叫)|是不是|以后|下次|电话|号码|\b(how (do|can) i (reach|contact|get)|phone number)\b/u;
 
 /** A request for a person that the shopper declines in the same breath ("不用转人工"). */
 export const DECLINED_REQUEST =
-  /(不用|不要|不需要|别|无需|不必|不是要|没说要)(帮我)?(转|找|叫)?(接)?(人工|客服|真人)|\bno (human|person|agent)\b|\bdon'?t (need|want) (a )?(human|person|agent)\b/;
+  /(不用|不要|不需要|别|无需|不必|不是要|没说要|不)(帮我)?(转|找|叫|赚|砖|传)?(接)?(人工|客服|真人)|(转人工|人工|客服).{0,8}(点错|手滑|按错|不用了|不需要了|算了|先不用|现在不用)|\bno (human|person|agent)\b|\bdon'?t (need|want) (a )?(human|person|agent)\b/;
 
 /** The shopper says the last answer did not help: the same need is still open. */
 export const UNRESOLVED_CUES: readonly string[] = [

@@ -102,7 +102,7 @@ export interface OrderFilter {
   sinceInstant?: Date;
   /** A calendar day 'YYYY-MM-DD': orders created from that day's start in the shop's timezone. */
   sinceDay?: string;
-  /** Part of an item's name, case-insensitive. */
+  /** Part of an item's name, or its product's category (洁面 finds the 洁颜粉 too), case-insensitive. */
   productKeyword?: string;
   limit: number;
 }
@@ -119,7 +119,10 @@ export async function listOwnOrders(db: Queryable, owner: OrderOwner, filter: Or
              ($5::date::timestamp AT TIME ZONE (SELECT timezone FROM shops WHERE id = $1)))
         AND ($6::text IS NULL OR EXISTS (
               SELECT 1 FROM order_items i
-               WHERE i.shop_id = o.shop_id AND i.order_id = o.id AND strpos(lower(i.product_name), lower($6::text)) > 0))
+               WHERE i.shop_id = o.shop_id AND i.order_id = o.id
+                 AND (strpos(lower(i.product_name), lower($6::text)) > 0
+                      OR EXISTS (SELECT 1 FROM products p
+                                  WHERE p.shop_id = i.shop_id AND p.id = i.product_id AND lower(p.category) = lower($6::text)))))
       ORDER BY o.created_at DESC, o.id DESC
       LIMIT $7`,
     [

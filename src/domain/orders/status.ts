@@ -18,6 +18,8 @@ export const ORDER_STATUS_GROUPS = {
   to_ship: ['paid'],
   in_transit: ['shipped'],
   received: ['delivered', 'completed'],
+  // "还没收到的": paid or on its way, whether it has left yet or not.
+  not_received: ['paid', 'shipped'],
   closed: ['cancelled', 'refunded'],
 } as const satisfies Record<string, readonly OrderStatus[]>;
 export type OrderStatusGroup = keyof typeof ORDER_STATUS_GROUPS;

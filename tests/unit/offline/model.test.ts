@@ -53,9 +53,9 @@ function detail(id: number) {
 }
 
 const ORDERS: ToolOutput<typeof TOOLS.listOrders>['orders'] = [
-  { orderNo: 'LT20261123000300', status: 'paid', statusLabel: '已付款', createdAt: '2026-11-23T02:00:00.000Z', payFen: 15900, pay: '¥159.00', items: '蔻拉 镜面唇釉 ×1', products: [{ productId: 22, name: '蔻拉 镜面唇釉', quantity: 1, page: '/pages/goods/detail?id=22' }], shipment: null, afterSales: { open: true, kinds: ['refund'], note: '订单还没有发货，可以直接申请退款。' } },
-  { orderNo: 'LT20261120000201', status: 'delivered', statusLabel: '已签收', createdAt: '2026-11-20T02:00:00.000Z', payFen: 12900, pay: '¥129.00', items: '悦颜 玻尿酸保湿面霜 ×1', products: [{ productId: 11, name: '悦颜 玻尿酸保湿面霜', quantity: 1, page: '/pages/goods/detail?id=11' }], shipment: { status: 'delivered', statusLabel: '已签收' }, afterSales: { open: true, kinds: ['return', 'exchange', 'refund'], note: '可以申请退货、换货或退款，售后期到 2026-11-25 为止。' } },
-  { orderNo: 'LT20261115000188', status: 'cancelled', statusLabel: '已取消', createdAt: '2026-11-15T02:00:00.000Z', payFen: 8900, pay: '¥89.00', items: '绮梦 丝绒哑光口红 ×1', products: [{ productId: 21, name: '绮梦 丝绒哑光口红', quantity: 1, page: '/pages/goods/detail?id=21' }], shipment: null, afterSales: { open: false, kinds: [], note: '订单已取消，无法申请售后。' } },
+  { orderNo: 'LT20261123000300', status: 'paid', statusLabel: '已付款', createdAt: '2026-11-23T02:00:00.000Z', payFen: 15900, pay: '¥159.00', items: '蔻拉 镜面唇釉 ×1', products: [{ productId: 22, name: '蔻拉 镜面唇釉', category: '唇釉', quantity: 1, page: '/pages/goods/detail?id=22' }], shipment: null, afterSales: { open: true, kinds: ['refund'], note: '订单还没有发货，可以直接申请退款。' } },
+  { orderNo: 'LT20261120000201', status: 'delivered', statusLabel: '已签收', createdAt: '2026-11-20T02:00:00.000Z', payFen: 12900, pay: '¥129.00', items: '悦颜 玻尿酸保湿面霜 ×1', products: [{ productId: 11, name: '悦颜 玻尿酸保湿面霜', category: '面霜', quantity: 1, page: '/pages/goods/detail?id=11' }], shipment: { status: 'delivered', statusLabel: '已签收' }, afterSales: { open: true, kinds: ['return', 'exchange', 'refund'], note: '可以申请退货、换货或退款，售后期到 2026-11-25 为止。' } },
+  { orderNo: 'LT20261115000188', status: 'cancelled', statusLabel: '已取消', createdAt: '2026-11-15T02:00:00.000Z', payFen: 8900, pay: '¥89.00', items: '绮梦 丝绒哑光口红 ×1', products: [{ productId: 21, name: '绮梦 丝绒哑光口红', category: '口红', quantity: 1, page: '/pages/goods/detail?id=21' }], shipment: null, afterSales: { open: false, kinds: [], note: '订单已取消，无法申请售后。' } },
 ];
 
 const TRACKING: ToolOutput<typeof TOOLS.trackShipment> = {
@@ -356,6 +356,31 @@ describe('orders, logistics and after-sales', () => {
     expect(r.text).toContain('顺丰速运');
     expect(r.text).toContain('杭州转运中心');
     expect(r.text).toContain('11月26日');
+  });
+
+  it('lists every order on its way when she asks how many parcels she has, not the latest parcel alone', async () => {
+    const onTheWay = [ORDERS[0]!, { ...ORDERS[1]!, status: 'shipped' as const, statusLabel: '已发货' }];
+    const tools = { ...ALL_TOOLS, listOrders: canned(TOOLS.listOrders, (i) => ({ orders: i.status === 'not_received' ? onTheWay : ORDERS, hasMore: false })) };
+    const r = await chat([], '我现在有几单还没收到啊', tools);
+    expect(r.calls).toEqual([{ name: 'listOrders', input: { status: 'not_received', limit: 5 } }]);
+    expect(r.text).toContain('LT20261123000300');
+    expect(r.text).toContain('LT20261120000201');
+  });
+
+  it('tracks the parcel of the order holding what she names, not the latest parcel', async () => {
+    const r = await chat([], '我就想问问面霜到没到');
+    expect(r.meta.intent).toBe('logistics');
+    expect(r.calls[0]).toEqual({ name: 'listOrders', input: { productKeyword: '面霜', limit: 5 } });
+    expect(r.calls[1]).toMatchObject({ name: 'trackShipment' });
+  });
+
+  it('lists the orders she counts and adds up what they came to when she asks for the total', async () => {
+    const r = await chat([], '最近两单一共花了多少钱');
+    expect(r.calls).toEqual([{ name: 'listOrders', input: { limit: 2 } }]);
+    expect(r.text).toContain('一共实付¥');
+    // The cancelled order cost her nothing.
+    const total = ORDERS.filter((o) => o.status !== 'cancelled').reduce((sum, o) => sum + o.payFen, 0) / 100;
+    expect(r.text).toContain(`¥${total.toFixed(2)}`);
   });
 
   it('reads order numbers, and traditional characters', async () => {

@@ -50,7 +50,7 @@ const ORDERS: ToolOutput<typeof TOOLS.listOrders>['orders'] = [
     payFen: 3990,
     pay: '¥39.90',
     items: '净澈 薰衣草洗衣液 3kg ×1',
-    products: [{ productId: 41, name: '净澈 薰衣草洗衣液 3kg', quantity: 1, page: '/pages/goods/detail?id=41' }],
+    products: [{ productId: 41, name: '净澈 薰衣草洗衣液 3kg', category: '洗衣液', quantity: 1, page: '/pages/goods/detail?id=41' }],
     shipment: { status: 'delivered', statusLabel: '已签收' },
     afterSales: { open: false, kinds: [], note: '售后期已结束。' },
   },
@@ -81,6 +81,29 @@ describe('buying the same product again', () => {
     expect(r.text).toContain('¥39.90');
     expect(r.text).toContain('不能替你下单');
     expect(r.text).not.toContain('已为你下单');
+  });
+});
+
+describe("buying again by the shopper's word for a category", () => {
+  const CLEANSER_ORDER = {
+    ...ORDERS[0]!,
+    orderNo: 'LT20261101000077',
+    items: '初研 酵素洁颜粉 50g ×1',
+    products: [{ productId: 63, name: '初研 酵素洁颜粉 50g', category: '洁面', quantity: 1, page: '/pages/goods/detail?id=63' }],
+  };
+  const CLEANSER = { ...DETERGENT, id: 63, name: '初研 酵素洁颜粉 50g', brand: '初研', category: '洁面', price: '¥119.00', page: '/pages/goods/detail?id=63' };
+  const shop = offlineChat({ ...CONTEXT, categories: ['洁面', '洗衣液'], productNames: ['酵素洁颜粉', '薰衣草洗衣液'] });
+
+  it('finds the 洁颜粉 she bought when she asks for her 洗面奶 again, by the shop category the word means', async () => {
+    const tools: ToolSet = {
+      listOrders: shop.canned(TOOLS.listOrders, ({ productKeyword }) => ({ orders: productKeyword === '洁面' ? [CLEANSER_ORDER] : [], hasMore: false })),
+      getProduct: shop.canned(TOOLS.getProduct, () => CLEANSER),
+      searchProducts: shop.canned(TOOLS.searchProducts, () => ({ products: [] })),
+    };
+    const r = await shop.chat(tools, '洗面奶用完啦 同款再来一个');
+    expect(r.calls[0]).toMatchObject({ name: 'listOrders', input: { productKeyword: '洁面' } });
+    expect(r.calls[1]).toEqual({ name: 'getProduct', input: { productId: 63 } });
+    expect(r.text).toContain('初研 酵素洁颜粉 50g');
   });
 });
 
