@@ -199,7 +199,7 @@ function eligibilityFlow(f: Flow): Decision {
 }
 
 // What a question about an after-sales request asks besides "can I": its cost, time, steps.
-const PROCESS_QUESTION = /运费|邮费|快递费|多久|几天|要不要|需不需要|用不用|拍照|照片|流程|手续|步骤|谁出|谁承担|怎么(?:弄|办|操作|申请|寄)|how long|who pays|shipping fee/u;
+const PROCESS_QUESTION = /运费|运废|邮费|快递费|多久|几天|要不要|需不需要|用不用|拍照|照片|流程|手续|步骤|谁出|谁付|谁承担|怎么(?:弄|办|操作|申请|寄)|how long|who pays|shipping fee/u;
 
 export function afterSalesFlow(f: Flow): Decision {
   const s = f.u.slots;
@@ -216,7 +216,10 @@ export function afterSalesFlow(f: Flow): Decision {
   if (s.afterSalesQuestion && !s.request && !s.affirm) return eligibilityFlow(f);
   // "换货的时候运费要我出吗", "不是要退 就问下": how a request would go, or one she says not to make,
   // is answered with what her order allows; the request is offered, not stated.
-  if (s.declined || (s.question && !s.request && !s.affirm && PROCESS_QUESTION.test(f.u.norm))) return eligibilityFlow(f);
+  // "退货运费谁出啊 我就是不想要了": the why beside a question about the fee asks for nothing.
+  if (s.declined || (s.question && !s.demand && !s.affirm && PROCESS_QUESTION.test(f.u.norm))) return eligibilityFlow(f);
+  // "我推荐的人退款了 我的钱是不是没了": a question that asks for no request is answered, the request offered.
+  if (s.question && !s.request && !s.affirm && s.ordinal === undefined) return eligibilityFlow(f);
   // "面霜用了过敏" tells what went wrong without asking for anything: the card offers the request
   // (要我帮你申请退货吗？) rather than stating one for her to confirm.
   if (!s.afterSalesKind && !s.request && !s.affirm && s.ordinal === undefined) return eligibilityFlow(f);

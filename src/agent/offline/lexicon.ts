@@ -103,6 +103,8 @@ export interface Lexicon {
   couponCues: readonly string[];
   /** "新人券买什么最划算": what to buy to use a coupon up. */
   cheapestCues: readonly string[];
+  /** "我想问下", "想了解": words that open a question, so their 想 asks for nothing. */
+  askIntroCues: readonly string[];
   /** "前几天", "好几次": question words inside phrases that ask nothing. */
   notQuestionTerms: readonly string[];
   /** "买的", "收到的", "用了": the message is about goods she already has. */

@@ -78,6 +78,11 @@ export interface Slots {
   question: boolean;
   /** The message asks for something to be done (帮我, 我要, 申请). */
   request: boolean;
+  /**
+   * It asks for it in words of asking ("帮我", "申请", "退货退款！"), not only by saying what went wrong
+   * ("我就是不想要了" tells why, beside a question about the fee).
+   */
+  demand: boolean;
   /** A question about how the shop's rules work, not about the shopper's own things. */
   ruleQuestion: boolean;
   /** "要是压坏了怎么赔", "申请退款后券还给吗": a case imagined, so "申请" in it requests nothing. */
@@ -367,6 +372,15 @@ const SWAP = /(?<![兑交转切替])换(?!券|积分|成现金|钱|一张|张)/u
 // whatever question stands beside it ("要不要拍照？").
 const KIND_CLAUSE = /^(?:那就|那|我|还是|就|给我|帮我|我要|要|想|直接)*(?:退货|退款|换货|退钱|退|换)+(?:吧|呀|啊|啦|了|掉)*$/u;
 
+const REASON_CUES = LEXICON.afterSalesReasons.flatMap((r) => r.cues);
+// Request words that also say why ("不想要了"): a reason, not an ask, when no other request word stands by.
+const ASKING_WORDS = LEXICON.requestCues.filter((c) => !REASON_CUES.some((r) => c.includes(r)));
+
+function reasonOnlyAsks(norm: string): boolean {
+  const rest = [...LEXICON.askIntroCues, ...REASON_CUES].reduce((t, w) => t.split(w).join(' '), norm);
+  return !anyTerm(rest, ASKING_WORDS);
+}
+
 const CAN_ASK = /(?:能|可以|行)[^，。,？?！!\s]{0,10}?(?:吗|嘛|么|不)|能不能|可不可以|\b(?:can|could) i\b|is it possible/u;
 
 function demandsKind(norm: string): boolean {
@@ -586,7 +600,9 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     recommendCue: anyTerm(norm, LEXICON.recommendCues),
     // "要不要", "管不管": the A-not-A question needs no question word.
     question: anyTerm(asked, LEXICON.questionCues) || A_NOT_A.test(asked) || V_NOT_END.test(asked),
-    request: anyTerm(norm, LEXICON.requestCues),
+    // "我想问下…", "想了解一下": asking, not asking for something.
+    demand: false,
+    request: anyTerm(LEXICON.askIntroCues.reduce((t, w) => t.split(w).join(' '), norm), LEXICON.requestCues),
     ruleQuestion: false,
     hypothetical: anyTerm(norm, LEXICON.hypotheticalCues),
     declined: DECLINED_WRITE.test(norm),
@@ -634,6 +650,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   // asks for it; "要是不喜欢能退吗", "拆了能退吗 我只是问问" only ask.
   if (kind && reason && (slots.afterSalesQuestion || CAN_ASK.test(norm)) && !slots.hypothetical) slots.request = true;
   if (slots.kindNegated || slots.declined) slots.request = false;
+  slots.demand = slots.request && (demandsKind(norm) || !reasonOnlyAsks(norm));
   const coupon = extractCoupon(norm, raw);
   if (coupon) slots.coupon = coupon;
   if (pointsAspect) slots.pointsAspect = pointsAspect;
