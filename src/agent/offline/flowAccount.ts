@@ -236,7 +236,7 @@ export function feedbackFlow(f: Flow): Decision {
   }
   const s = f.u.slots;
   // "提建议被采纳有什么奖励", "如果我提建议 会不会公开名字": about feedback, with nothing to pass on.
-  if ((s.feedbackAbout || s.question || s.hypothetical) && !s.suggestion) {
+  if ((s.feedbackAbout || s.hypothetical) && !s.suggestion) {
     const found = valueOf(f, searchKnowledge);
     if (found !== undefined) return reply(lines(knowledgeReply(f.say, found.results), f.say.t('feedback.how')));
     return callOr(f, searchKnowledge, { query: knowledgeQuery(f.u.raw, f.u.norm) }, () => f.say.t('feedback.how'));
