@@ -50,8 +50,6 @@ const RULES: readonly Rule[] = [
   { intent: 'after_sales', weight: 2.5, when: (s) => Boolean(s.reason && s.afterSalesKind) && !s.hypothetical },
   // "还没发货的话我想取消订单": the order's state is the condition of the request, not what is asked.
   { intent: 'after_sales', weight: 1.5, when: (s) => Boolean(s.afterSalesKind && s.orderStatus) && s.request },
-  // "不是要退啊 就问下有没有保修": the request is ruled out; what is left is a question about the rules.
-  { intent: 'knowledge', weight: 2, when: (s) => s.kindNegated && s.question },
   // "算了 不用了 我再用用看", "好的 谢谢": courtesy and nothing else.
   { intent: 'smalltalk', weight: 3, when: (s) => s.courtesyOnly },
   { intent: 'knowledge', weight: 1.5, when: (s) => s.generalQuestion },
