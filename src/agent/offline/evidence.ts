@@ -48,7 +48,13 @@ const RULES: readonly Rule[] = [
   // skin type to shop for.
   { intent: 'after_sales', weight: 3, when: (s, norm) => Boolean(s.reason) && USED_IT.test(norm) },
   // "我上周买的那个粉底液 颜色太白了": what is wrong with something she bought is about that order.
-  { intent: 'after_sales', weight: 3, when: (s, norm) => Boolean(s.reason) && (s.pastPurchase || Boolean(s.orderRef) || BOUGHT_IT.test(norm)) },
+  { intent: 'after_sales', weight: 3, when: (s, norm) => Boolean(s.reason) && (s.pastPurchase || s.owned || Boolean(s.orderRef) || BOUGHT_IT.test(norm)) },
+  // "粉底液颜色不对 帮我换一个", "买重复了 取消退钱": what went wrong and the remedy asked for.
+  { intent: 'after_sales', weight: 2.5, when: (s) => Boolean(s.reason && s.afterSalesKind) && !s.hypothetical },
+  // "还没发货的话我想取消订单": the order's state is the condition of the request, not what is asked.
+  { intent: 'after_sales', weight: 1.5, when: (s) => Boolean(s.afterSalesKind && s.orderStatus) && s.request },
+  // "算了 不用了 我再用用看", "好的 谢谢": courtesy and nothing else.
+  { intent: 'smalltalk', weight: 3, when: (s) => s.courtesyOnly },
   { intent: 'order_status', weight: 2.5, when: (_, norm) => ORDERS_NAMED.test(norm) && WHAT_IT_COST.test(norm) },
   { intent: 'knowledge', weight: 1.5, when: (s) => s.generalQuestion },
   // "怎么查产品是不是正品" with no product named: how traceability works is a shop rule.

@@ -235,8 +235,8 @@ export function feedbackFlow(f: Flow): Decision {
     return reply(value.submitted ? (f.say.lang === 'zh' && value.message ? value.message : f.say.t('feedback.thanks')) : f.say.t('feedback.failed'));
   }
   const s = f.u.slots;
-  // "提建议被采纳有什么奖励", "我之前提的建议商家看了没": about feedback, with nothing to pass on.
-  if (s.feedbackAbout && !s.suggestion) {
+  // "提建议被采纳有什么奖励", "如果我提建议 会不会公开名字": about feedback, with nothing to pass on.
+  if ((s.feedbackAbout || s.hypothetical) && !s.suggestion) {
     const found = valueOf(f, searchKnowledge);
     if (found !== undefined) return reply(lines(knowledgeReply(f.say, found.results), f.say.t('feedback.how')));
     return callOr(f, searchKnowledge, { query: knowledgeQuery(f.u.raw, f.u.norm) }, () => f.say.t('feedback.how'));

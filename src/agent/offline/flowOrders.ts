@@ -10,6 +10,7 @@ import {
   askKindReply,
   eligibilityReply,
   askOrderReply,
+  noneEligibleAgainReply,
   noneEligibleReply,
   noOrdersReply,
   noShipmentReply,
@@ -19,7 +20,8 @@ import {
   progressReply,
   trackingReply,
 } from './replyOrders.ts';
-import type { OrderLine } from './results.ts';
+import type { OrderDetail, OrderLine } from './results.ts';
+import { lines } from './replies.ts';
 import { orderWord, type AfterSalesKind, type Slots } from './slots.ts';
 
 const { listOrders, getOrder, trackShipment, createAfterSales, getProduct } = TOOLS;
@@ -197,7 +199,7 @@ function progressFlow(f: Flow): Decision {
 function eligibilityFlow(f: Flow): Decision {
   const s = f.u.slots;
   const detail = valueOf(f, getOrder);
-  if (detail) return replyWith(eligibilityReply(f.say, detail, detail.status === 'paid' ? 'refund' : kindFor(s, undefined)));
+  if (detail) return eligibilityAnswer(f, detail, detail.status === 'paid' ? 'refund' : kindFor(s, undefined));
   if (errorOf(f, getOrder)) return notFound(f);
   const shown = orderFromShown(f, true);
   const orderNo = s.orderNo ?? (shown !== 'out_of_range' ? shown?.orderNo : undefined) ?? focusedOrder(f);
@@ -211,7 +213,7 @@ function eligibilityFlow(f: Flow): Decision {
 }
 
 // What a question about an after-sales request asks besides "can I": its cost, time, steps.
-const PROCESS_QUESTION = /运费|邮费|快递费|多久|几天|要不要|需不需要|用不用|拍照|照片|流程|手续|步骤|谁出|谁承担|怎么(?:弄|办|操作|申请|寄)|how long|who pays|shipping fee/u;
+const PROCESS_QUESTION = /运费|运废|邮费|快递费|多久|几天|要不要|需不需要|用不用|拍照|照片|流程|手续|步骤|谁出|谁付|谁承担|怎么(?:弄|办|操作|申请|寄)|how long|who pays|shipping fee/u;
 
 export function afterSalesFlow(f: Flow): Decision {
   const s = f.u.slots;
@@ -228,13 +230,16 @@ export function afterSalesFlow(f: Flow): Decision {
   if (s.afterSalesQuestion && !s.request && !s.affirm) return eligibilityFlow(f);
   // "换货的时候运费要我出吗", "不是要退 就问下": how a request would go, or one she says not to make,
   // is answered with what her order allows; the request is offered, not stated.
-  if (s.declined || (s.question && !s.request && !s.affirm && PROCESS_QUESTION.test(f.u.norm))) return eligibilityFlow(f);
+  // "退货运费谁出啊 我就是不想要了": the why beside a question about the fee asks for nothing.
+  if (s.declined || (s.question && !s.demand && !s.affirm && PROCESS_QUESTION.test(f.u.norm))) return eligibilityFlow(f);
+  // "我推荐的人退款了 我的钱是不是没了": a question that asks for no request is answered, the request offered.
+  if (s.question && !s.request && !s.affirm && s.ordinal === undefined) return eligibilityFlow(f);
   // "面霜用了过敏" tells what went wrong without asking for anything: the card offers the request
   // (要我帮你申请退货吗？) rather than stating one for her to confirm.
   if (!s.afterSalesKind && !s.request && !s.affirm && s.ordinal === undefined) return eligibilityFlow(f);
   // The order the shopper named cannot get a request now: say why, from its own details.
   const detail = valueOf(f, getOrder);
-  if (detail && !detail.afterSalesEligible) return replyWith(eligibilityReply(f.say, detail));
+  if (detail && !detail.afterSalesEligible) return eligibilityAnswer(f, detail);
 
   let order: OrderLine | undefined;
   let orderNo = s.orderNo ?? focusedOrder(f);
@@ -242,6 +247,8 @@ export function afterSalesFlow(f: Flow): Decision {
     const shown = orderFromShown(f, true);
     if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
     order = shown;
+    // "第1个" of orders none of which can get a request: say why for the one she chose.
+    if (order && !order.afterSales.open) return callOr(f, getOrder, { orderNo: order.orderNo }, cannot(f, 'orders'));
     if (!order) {
       const listed = valueOf(f, listOrders);
       if (listed === undefined) return callOr(f, listOrders, { ...listFilter(s, AFTER_SALES_LOOKBACK), status: undefined, productKeyword: undefined }, cannot(f, 'orders'));
@@ -251,6 +258,10 @@ export function afterSalesFlow(f: Flow): Decision {
     }
     orderNo = order.orderNo;
   }
+  // The order talked about was listed as closed to requests ("换货吧" after being told so): say why
+  // from its details rather than file a request the shop would refuse.
+  const listed = shownOrder(f, orderNo);
+  if (!detail && listed && !listed.afterSales.open) return callOr(f, getOrder, { orderNo }, cannot(f, 'orders'));
   const kind = kindFor(s, order);
   if (!kind) return reply(askKindReply(f.say, orderNo));
   const reason = s.reason ? s.reason[f.say.lang] : shopperWords(f) || f.say.t('aftersales.default_reason', { kind: f.say.t(`labels.kind_${kind}`) });
@@ -281,8 +292,35 @@ function pickForAfterSales(f: Flow, orders: readonly OrderLine[]): { order: Orde
   if (named.length && naming.length && !fits.length) return { reply: eligibilityOfNamed(f, naming[0]!) };
   if (fits.length === 1) return { order: fits[0]! };
   if (fits.length > 1 && s.orderRef?.latest) return { order: fits[0]! };
-  if (!fits.length) return { reply: reply(noneEligibleReply(f.say, orders)) };
+  if (!fits.length) return { reply: noneEligibleAgain(f) ? replyWith(noneEligibleAgainReply(f.say, kindFor(s, undefined))) : reply(noneEligibleReply(f.say, orders)) };
   return { reply: reply(askOrderReply(f.say, fits, kindFor(s, undefined) !== undefined)) };
+}
+
+/**
+ * Whether the order can get a request, from its details; a fault of the goods (broken, a reaction)
+ * past the window is still the shop's to answer, through a person (knowledge/demo 退换货与退款政策).
+ */
+function eligibilityAnswer(f: Flow, detail: OrderDetail, kind?: AfterSalesKind): Decision {
+  const answer = eligibilityReply(f.say, detail, kind);
+  if (detail.afterSalesEligible || !f.u.slots.reason?.fault) return replyWith(answer);
+  return replyWith({ text: lines(answer.text, f.say.t('aftersales.fault_person')), quickReplies: [f.say.t('aftersales.to_person')] });
+}
+
+/** An order of the list on screen, by its number. */
+function shownOrder(f: Flow, orderNo: string): OrderLine | undefined {
+  const list = f.u.recall.list;
+  return list?.kind === 'orders' ? list.items.find((o) => o.orderNo === orderNo) : undefined;
+}
+
+/**
+ * The last turn already listed her orders as closed to requests, and she asks again ("换货吧"): the
+ * list again would say nothing new; what is left is a person, for a fault the window does not cover.
+ */
+function noneEligibleAgain(f: Flow): boolean {
+  const { past, recall } = f.u;
+  const last = past.at(-1);
+  if (last?.intent !== 'after_sales' || last.turn.exchanges.some((e) => e.name === createAfterSales.name)) return false;
+  return recall.list?.kind === 'orders' && recall.list.turnsAgo === 1 && !recall.list.items.some((o) => o.afterSales.open);
 }
 
 /** The order named cannot get a request now: its own reason, read from its details. */

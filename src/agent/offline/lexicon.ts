@@ -8,6 +8,8 @@ export type SynonymGroup = readonly string[];
 export interface ReasonEntry {
   zh: string;
   en: string;
+  /** A fault of the goods: the shop still answers it after the window, through a person. */
+  fault?: boolean;
   cues: readonly string[];
 }
 
@@ -103,6 +105,12 @@ export interface Lexicon {
   couponCues: readonly string[];
   /** "新人券买什么最划算": what to buy to use a coupon up. */
   cheapestCues: readonly string[];
+  /** "我想问下", "想了解": words that open a question, so their 想 asks for nothing. */
+  askIntroCues: readonly string[];
+  /** "前几天", "好几次": question words inside phrases that ask nothing. */
+  notQuestionTerms: readonly string[];
+  /** "买的", "收到的", "用了": the message is about goods she already has. */
+  ownedCues: readonly string[];
   /** Kinds of small talk, each answered by its own template (greeting is the default). */
   smalltalkKinds: Readonly<Record<string, readonly string[]>>;
 }

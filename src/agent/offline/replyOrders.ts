@@ -131,6 +131,12 @@ export function noneEligibleReply(say: Say, orders: readonly OrderLine[]): strin
   return lines(say.t('aftersales.none_eligible'), ...orders.map((o, i) => orderLine(say, o, i + 1) + why(o)), say.t('aftersales.none_eligible_footer'));
 }
 
+/** Asked again after the list of orders closed to requests: no list, the way left (a person), one tap. */
+export function noneEligibleAgainReply(say: Say, kind: AfterSalesKind | undefined): { text: string; quickReplies: string[] } {
+  const what = kind ? label(say, 'kind', kind, kind) : say.t('aftersales.any_kind');
+  return { text: say.t('aftersales.none_eligible_again', { kind: what }), quickReplies: [say.t('aftersales.to_person')] };
+}
+
 export function afterSalesResultReply(say: Say, r: AfterSalesOutcome, orderNo: string): string {
   if (r.accepted) {
     const kind = label(say, 'kind', r.kind, r.kind);

@@ -84,6 +84,11 @@ export interface Slots {
   question: boolean;
   /** The message asks for something to be done (帮我, 我要, 申请). */
   request: boolean;
+  /**
+   * It asks for it in words of asking ("帮我", "申请", "退货退款！"), not only by saying what went wrong
+   * ("我就是不想要了" tells why, beside a question about the fee).
+   */
+  demand: boolean;
   /** A question about how the shop's rules work, not about the shopper's own things. */
   ruleQuestion: boolean;
   /** "要是压坏了怎么赔", "申请退款后券还给吗": a case imagined, so "申请" in it requests nothing. */
@@ -96,6 +101,12 @@ export interface Slots {
   quantity?: number;
   /** "9块9的面膜": a unit price the message states, in fen. */
   statedPriceFen?: number;
+  /** "买的", "收到的", "用了": the message is about goods she already has. */
+  owned: boolean;
+  /** "算了 不用了", "好的 谢谢": nothing but courtesy or a dismissal; no need is named. */
+  courtesyOnly: boolean;
+  /** "不是要退啊 就问下…": the after-sales kind is named only to say it is not wanted. */
+  kindNegated: boolean;
   /** "再来一瓶", "回购": the shopper wants again what she bought before. */
   buyAgain: boolean;
   /** "上次", "之前": something bought before is referred to. */
@@ -376,7 +387,31 @@ function extractAfterSalesKind(norm: string): AfterSalesKind | undefined {
   return undefined;
 }
 
-const BARE_RETURN = /(?:^|[就要想那帮给还])退(?:[吧呗啦了掉]|$)|^退(?:[吧呗啦了掉]|$)/u;
+const BARE_RETURN = /(?:^|[就要想那帮给还])退(?:[吧呗啦了掉]|(?=[\s\p{P}\p{S}]|$))|^退(?:[吧呗啦了掉]|(?=[\s\p{P}\p{S}]|$))/u;
+
+// "换一个", "给我换", "换！", "换个新的": 换 as the verb of an exchange. Read so only of goods she
+// has (a complaint, an order, something bought or used): elsewhere "换个便宜的" refines a search, and
+// 兑换 / 换券 turn points into a coupon.
+const SWAP = /(?<![兑交转切替])换(?!券|积分|成现金|钱|一张|张)/u;
+
+// A clause that is nothing but the kind asked for ("退货退款", "换！", "那我还是换吧"): a demand,
+// whatever question stands beside it ("要不要拍照？").
+const KIND_CLAUSE = /^(?:那就|那|我|还是|就|给我|帮我|我要|要|想|直接)*(?:退货|退款|换货|退钱|退|换)+(?:吧|呀|啊|啦|了|掉)*$/u;
+
+const REASON_CUES = LEXICON.afterSalesReasons.flatMap((r) => r.cues);
+// Request words that also say why ("不想要了"): a reason, not an ask, when no other request word stands by.
+const ASKING_WORDS = LEXICON.requestCues.filter((c) => !REASON_CUES.some((r) => c.includes(r)));
+
+function reasonOnlyAsks(norm: string): boolean {
+  const rest = [...LEXICON.askIntroCues, ...REASON_CUES].reduce((t, w) => t.split(w).join(' '), norm);
+  return !anyTerm(rest, ASKING_WORDS);
+}
+
+const CAN_ASK = /(?:能|可以|行)[^，。,？?！!\s]{0,10}?(?:吗|嘛|么|不)|能不能|可不可以|\b(?:can|could) i\b|is it possible/u;
+
+function demandsKind(norm: string): boolean {
+  return norm.split(/[\s\p{P}\p{S}]+/u).some((clause) => KIND_CLAUSE.test(clause));
+}
 
 const COUPON_CODE = /\b(?!LT\d)[A-Z][A-Z0-9_-]{3,}\b/;
 const THRESHOLD_RULE = /满\s*(\d+)\s*减\s*(\d+)/;
@@ -402,8 +437,25 @@ function extractCoupon(norm: string, raw: string): CouponHint | undefined {
 const REDEEM = /(?:换|兑)(?!货|色|颜|号|款|尺|码|新|个颜色)(?:一张|张|个|一个|成|了|掉)?[^。，,？?！!]{0,6}(?:券|无门槛)|(?:积分|\d\s*分|几分)[^。，,？?！!]{0,5}(?:换|兑)(?!货|色|颜|号|款|尺|码)/u;
 const REDEEM_NOT = /(?:别|不|不要|不用|先别)(?:兑)?换/u;
 
+// "别跟我说什么积分换券", "不要积分", "不是积分换": a redemption named only to refuse it.
+const REDEEM_REFUSED = /(?:别|不要|不用|不是|不需要|不想|没让你)[^，。,？?！!\s]{0,8}?(?:积分|兑换|换券)[^，。,？?！!\s]*|积分[^，。,？?！!\s]{0,2}?(?:不要|不用|别)[^，。,？?！!\s]*/gu;
+
 function redeemAsked(norm: string): boolean {
-  return (anyTerm(norm, LEXICON.pointsAspects.redeem) || REDEEM.test(norm)) && !REDEEM_NOT.test(norm);
+  const asked = norm.replace(REDEEM_REFUSED, ' ');
+  return (anyTerm(asked, LEXICON.pointsAspects.redeem) || REDEEM.test(asked)) && !REDEEM_NOT.test(asked);
+}
+
+// What may stand around courtesy words in a message that says nothing else ("算了 我再用用看吧").
+const COURTESY_FILLER = /[\s\p{P}\p{S}]|我|你|吧|啦|了|哈|呀|啊|嗯|哦|那|就|先|呢|的|谢谢/gu;
+
+/** "算了 不用了", "好的 谢谢": the message is courtesy or a dismissal and nothing more. */
+function onlyCourtesy(norm: string): boolean {
+  const words = [...LEXICON.smalltalkKinds.ack ?? [], ...LEXICON.smalltalkKinds.thanks ?? [], ...LEXICON.smalltalkKinds.bye ?? []];
+  const found = words.filter((w) => containsTerm(norm, w));
+  if (!found.length) return false;
+  let rest = norm;
+  for (const w of [...found].sort((a, b) => b.length - a.length)) rest = rest.split(w).join(' ');
+  return rest.replace(COURTESY_FILLER, '').length === 0;
 }
 
 /** "反溃一下：…": the message opens with a feedback word, typed by sound. */
@@ -551,6 +603,8 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   const budget = orderNo ? extractBudget(norm.replace(orderNo.toLowerCase(), ' ')) : extractBudget(norm);
   const pointsAspect = redeemAsked(norm) ? 'redeem' : anyTerm(norm, LEXICON.pointsAspects.tasks) ? 'tasks' : undefined;
   const cost = POINTS_COST.exec(norm);
+  // "前几天签收的": a question word inside a time phrase asks nothing.
+  const asked = LEXICON.notQuestionTerms.reduce((t, w) => t.split(w).join(' '), norm);
   const orderStatus = Object.entries(LEXICON.orderStatusFilters).find(([, terms]) => anyTerm(norm, terms))?.[0];
   const slots: Slots = {
     colorChange: anyTerm(norm, LEXICON.colorChange),
@@ -573,11 +627,16 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     referralExplain: anyTerm(norm, LEXICON.referralExplain) && !anyTerm(norm, LEXICON.referralStatusCues),
     recommendCue: anyTerm(norm, LEXICON.recommendCues),
     // "要不要", "管不管": the A-not-A question needs no question word.
-    question: anyTerm(norm, LEXICON.questionCues) || A_NOT_A.test(norm) || V_NOT_END.test(norm),
-    request: anyTerm(norm, LEXICON.requestCues),
+    question: anyTerm(asked, LEXICON.questionCues) || A_NOT_A.test(asked) || V_NOT_END.test(asked),
+    // "我想问下…", "想了解一下": asking, not asking for something.
+    demand: false,
+    request: anyTerm(LEXICON.askIntroCues.reduce((t, w) => t.split(w).join(' '), norm), LEXICON.requestCues),
     ruleQuestion: false,
     hypothetical: anyTerm(norm, LEXICON.hypotheticalCues),
     declined: DECLINED_WRITE.test(norm),
+    owned: anyTerm(norm, LEXICON.ownedCues),
+    courtesyOnly: onlyCourtesy(norm),
+    kindNegated: NEGATED_KIND.test(norm),
     buyAgain: anyTerm(norm, LEXICON.reorderCues),
     pastPurchase: anyTerm(norm, LEXICON.pastPurchaseCues),
     howToBuy: anyTerm(norm, LEXICON.howToBuyCues),
@@ -589,7 +648,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     couponMention: anyTerm(norm, LEXICON.couponCues),
   };
   const personal = anyTerm(norm, LEXICON.personalCues) || Boolean(orderNo);
-  slots.ruleQuestion = slots.question && (anyTerm(norm, LEXICON.ruleWords) || (!personal && (slots.generalQuestion || slots.howTo)));
+  slots.ruleQuestion = slots.question && (anyTerm(asked, LEXICON.ruleWords) || (!personal && (slots.generalQuestion || slots.howTo)));
   if (orderNo) slots.orderNo = orderNo;
   const orderRef = extractOrderRef(norm, today, category);
   if (orderRef) slots.orderRef = orderRef;
@@ -610,11 +669,18 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   const ordinal = extractOrdinal(norm);
   if (ordinal !== undefined) slots.ordinal = ordinal;
   // "不是要退货，就问问规矩": the kind named is the one she does not want.
-  const kind = NEGATED_KIND.test(norm) ? undefined : extractAfterSalesKind(norm);
-  if (kind) slots.afterSalesKind = kind;
-  if (NEGATED_KIND.test(norm) || slots.declined) slots.request = false;
   const reason = LEXICON.afterSalesReasons.find((r) => anyTerm(norm, r.cues));
   if (reason) slots.reason = reason;
+  const ownGoods = Boolean(reason || orderNo || orderRef || slots.owned || slots.pastPurchase || slots.orderPronoun);
+  const swapped = ownGoods && !redeemAsked(norm) && SWAP.test(norm) ? 'exchange' : undefined;
+  const kind = slots.kindNegated ? undefined : (extractAfterSalesKind(norm) ?? swapped);
+  if (kind) slots.afterSalesKind = kind;
+  if (kind && demandsKind(norm) && !slots.hypothetical) slots.request = true;
+  // "泵头是坏的 能换个新的不": whether she may have the remedy for what went wrong with goods she has
+  // asks for it; "要是不喜欢能退吗", "拆了能退吗 我只是问问" only ask.
+  if (kind && reason && (slots.afterSalesQuestion || CAN_ASK.test(norm)) && !slots.hypothetical) slots.request = true;
+  if (slots.kindNegated || slots.declined) slots.request = false;
+  slots.demand = slots.request && (demandsKind(norm) || !reasonOnlyAsks(norm));
   const coupon = extractCoupon(norm, raw);
   if (coupon) slots.coupon = coupon;
   if (pointsAspect) slots.pointsAspect = pointsAspect;

@@ -145,6 +145,55 @@ describe('after-sales words', () => {
     for (const m of ['退出登录', '退款多久到', '后退']) expect(slots(m).afterSalesKind, m).not.toBe('return');
     expect(slots('收到的东西不太喜欢').reason?.zh).toBe('不想要了');
   });
+
+  it('takes 退 at the end of a clause as a return (想退 是上周那单, 要退 别给我推积分)', () => {
+    for (const m of ['面膜敷完脸又红又痒 想退 是上周收到那单', '面膜我用了脸痒 要退 别给我推积分兑换那一套']) {
+      expect(slots(m).afterSalesKind, m).toBe('return');
+    }
+  });
+
+  it('takes a bare 换 about goods she has as an exchange, and 换 of a search or of points as neither', () => {
+    for (const m of ['睫毛夹夹了两下橡胶垫就掉了 换一个', '换个睫毛夹 这个不好使', '粉底液不是我要的色 换！', '睫毛夹断了 能换吗']) {
+      expect(slots(m).afterSalesKind, m).toBe('exchange');
+    }
+    for (const m of ['换个便宜点的', '帮我换一张10块的券', '积分换券']) expect(slots(m).afterSalesKind, m).toBeUndefined();
+  });
+
+  it('takes a clause of nothing but the kind (退货退款, 换！) as asked for, whatever question stands beside it', () => {
+    expect(slots('面膜包装漏液了 退货退款 要不要拍照？').request).toBe(true);
+    expect(slots('那我还是换吧 粉底液换成亮一个号的').request).toBe(true);
+    expect(slots('退货的话运费谁出').request).toBe(false);
+  });
+
+  it('takes "can I have it exchanged" about a fault as a request, and the same asked only to know as a question', () => {
+    expect(slots('粉底液泵头是坏的按不出来 能换个新的不').request).toBe(true);
+    expect(slots('面霜到了要是不喜欢 能退吗').request).toBe(false);
+    expect(slots('香水拆了能退吗 我只是问问哈').request).toBe(false);
+  });
+
+  it('does not count the why ("我就是不想要了") or "我想问下" as asking for anything', () => {
+    expect(slots('退货运费谁出啊 我就是不想要了').demand).toBe(false);
+    expect(slots('我想问下积分除了换券还能干嘛').request).toBe(false);
+    expect(slots('粉底液我要退 不想要了').demand).toBe(true);
+  });
+
+  it('reads no redemption in one she refuses in words (别跟我说什么积分换券, 不是积分换)', () => {
+    for (const m of ['粉底液不是我要的色 换！别跟我说什么积分换券', '粉底液要换 不是积分换 是换货！', '面膜要退 别给我推积分兑换那一套']) {
+      expect(slots(m).pointsAspect, m).toBeUndefined();
+    }
+    expect(slots('用积分帮我换一张券').pointsAspect).toBe('redeem');
+  });
+
+  it('reads no question in a time phrase (前几天签收的), and pinyin questions as questions', () => {
+    expect(slots('前几天签收的粉底液 想办个退货').question).toBe(false);
+    expect(slots('jifen duihuan guize shi sha').question).toBe(true);
+  });
+
+  it('knows a message of courtesy alone (算了 不用了 我再用用看) from one that also asks', () => {
+    expect(slots('算了 不用了 我再用用看').courtesyOnly).toBe(true);
+    expect(slots('好的 谢谢').courtesyOnly).toBe(true);
+    expect(slots('算了 帮我退款吧').courtesyOnly).toBe(false);
+  });
 });
 
 describe('text forms', () => {
