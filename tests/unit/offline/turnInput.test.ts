@@ -1,8 +1,9 @@
 // The turn input's word lists: read once per shop list, not once per turn, without going stale.
 import { describe, expect, it } from 'vitest';
+import type { JSONObject } from '@ai-sdk/provider';
 import { OFFLINE_PROVIDER, readTurnInput } from '../../../src/agent/offline/contract.ts';
 
-const read = (input: Record<string, unknown>) => readTurnInput({ [OFFLINE_PROVIDER]: input });
+const read = (input: Record<string, unknown>) => readTurnInput({ [OFFLINE_PROVIDER]: input as JSONObject });
 
 describe('the word lists of the turn input', () => {
   it('keep only the non-blank words, and are empty when absent or not a list', () => {
