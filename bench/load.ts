@@ -235,6 +235,7 @@ async function openLoop(driver: 'pglite' | 'pg', server: ChildServer, tokens: st
   );
   for (const line of server.errorLines().slice(0, 3)) console.log(`[${driver}]   server error: ${line.slice(0, 300)}`);
   for (const [kind, n] of Object.entries(r.errorKinds)) console.log(`[${driver}]   client error × ${n}: ${kind}`);
+  for (const [kind, n] of Object.entries(r.non2xxKinds)) console.log(`[${driver}]   answered × ${n}: ${kind}`);
   const zero = (name: string, value: number) => ({ name, value, target: '0', met: value === 0 });
   emitResult({
     bench: 'load-open',

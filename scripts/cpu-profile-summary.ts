@@ -4,7 +4,9 @@
 // plus everything they called, each function counted once per stack so recursion does not inflate
 // it), as shares of the profile's sampled time. --filter keeps only the total-time rows whose file
 // contains the text (e.g. src/ for the service's own code). --skip S leaves out the first S seconds
-// (a server's start-up: module loading and seeding are not a turn's cost).
+// (a server's start-up: module loading and seeding are not a turn's cost). --by-package adds self time
+// summed by where the code lives: a package of node_modules, a folder of src/ or tools/, a module of
+// Node's own (node:net, node:internal/streams/…), or the engine (GC, native calls such as writev).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -22,7 +24,12 @@ interface Profile {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '25' }, filter: { type: 'string' }, skip: { type: 'string', default: '0' } },
+  options: {
+    top: { type: 'string', default: '25' },
+    filter: { type: 'string' },
+    skip: { type: 'string', default: '0' },
+    'by-package': { type: 'boolean', default: false },
+  },
 });
 const TOP = Number(values.top);
 if (!positionals.length) throw new Error('usage: cpu-profile-summary.ts PROFILE.cpuprofile');
@@ -38,6 +45,7 @@ for (const file of positionals) {
   };
 
   const selfUs = new Map<string, number>();
+  const packageUs = new Map<string, number>();
   const totalUs = new Map<string, number>();
   let all = 0;
   let idle = 0;
@@ -55,6 +63,8 @@ for (const file of positionals) {
     }
     const self = label(node);
     selfUs.set(self, (selfUs.get(self) ?? 0) + dt);
+    const where = packageOf(node);
+    packageUs.set(where, (packageUs.get(where) ?? 0) + dt);
     const seen = new Set<string>();
     for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) {
       const l = label(byId.get(up)!);
@@ -70,7 +80,26 @@ for (const file of positionals) {
   console.log(`${file}: ${(all / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (shares below are of busy time)`);
   console.log(`\nself time, top ${TOP}`);
   for (const [l, us] of top(selfUs, () => true)) console.log(`${pct(us)}  ${l}`);
+  if (values['by-package']) {
+    console.log(`\nself time by package`);
+    for (const [l, us] of top(packageUs, () => true)) console.log(`${pct(us)}  ${l}`);
+  }
   console.log(`\ntotal time, top ${TOP}${values.filter ? ` in ${values.filter}` : ''}`);
   const skip = /^\((root|program|garbage collector)\)/;
   for (const [l, us] of top(totalUs, (l) => !skip.test(l) && (!values.filter || l.includes(values.filter)))) console.log(`${pct(us)}  ${l}`);
+}
+
+/** Where a frame's code lives: node_modules/<package>, src/<folder>, tools, node:<module>, or the engine. */
+function packageOf(n: ProfileNode): string {
+  const url = n.callFrame.url.replace(/^file:\/\//, '');
+  if (!url) return `(engine) ${n.callFrame.functionName.startsWith('(') ? n.callFrame.functionName : n.callFrame.functionName.startsWith('RegExp:') ? 'RegExp' : 'native'}`;
+  const pkg = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  if (url.startsWith('node:')) return url.replace(/^node:(internal\/)?([^/]+).*$/, 'node:$1$2');
+  const own = /\/(src|tools|bench|scripts)\/(.*)$/.exec(url);
+  if (own) {
+    const parts = own[2]!.split('/');
+    return `${own[1]}/${parts.length > 1 ? parts.slice(0, parts[0] === 'agent' || parts[0] === 'domain' ? 2 : 1).join('/') : parts[0]}`;
+  }
+  return url;
 }

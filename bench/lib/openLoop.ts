@@ -35,6 +35,8 @@ export interface OpenLoopResult {
   errors: number;
   /** The first few errors' messages, counted by message. */
   errorKinds: Record<string, number>;
+  /** The answers that were not 2xx, counted by status, error code and Retry-After (e.g. "503 db_unavailable retry-after 5"). */
+  non2xxKinds: Record<string, number>;
   /** Answered (2xx) requests per second, over the time from the first scheduled send to the last answer. */
   achievedRate: number;
   /** Latest a request left after its scheduled time (the generator's own lag), ms. */
@@ -52,6 +54,7 @@ export async function runOpenLoop({ origin, rate, durationS, timeoutS, request }
   let non2xx = 0;
   let errors = 0;
   const errorKinds: Record<string, number> = {};
+  const non2xxKinds: Record<string, number> = {};
   let maxSendLagMs = 0;
   let lastAnswer = 0;
   const inFlight: Promise<void>[] = [];
@@ -60,11 +63,16 @@ export async function runOpenLoop({ origin, rate, durationS, timeoutS, request }
     const { path, headers, body } = request(i);
     try {
       const res = await pool.request({ path, method: 'POST', headers, body });
-      await res.body.text();
+      const text = await res.body.text();
       const end = performance.now();
       lastAnswer = Math.max(lastAnswer, end);
       if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(end - scheduledAt);
-      else non2xx++;
+      else {
+        non2xx++;
+        const retryAfter = res.headers['retry-after'];
+        const kind = `${res.statusCode} ${errorCodeOf(text)}${retryAfter ? ` retry-after ${String(retryAfter)}` : ''}`;
+        non2xxKinds[kind] = (non2xxKinds[kind] ?? 0) + 1;
+      }
     } catch (e) {
       errors++;
       const kind = `${(e as Error).name}: ${(e as Error).message}`.slice(0, 120);
@@ -96,6 +104,7 @@ export async function runOpenLoop({ origin, rate, durationS, timeoutS, request }
     non2xx,
     errors,
     errorKinds,
+    non2xxKinds,
     achievedRate: round(latencies.length / ((lastAnswer - t0) / 1000 || 1)),
     maxSendLagMs: round(maxSendLagMs),
     latency: {
@@ -106,4 +115,14 @@ export async function runOpenLoop({ origin, rate, durationS, timeoutS, request }
     },
     wallS,
   };
+}
+
+/** The `error.code` of a JSON error body, or what the body is when it is not one. */
+function errorCodeOf(body: string): string {
+  try {
+    const code = (JSON.parse(body) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : 'no error code';
+  } catch {
+    return 'not JSON';
+  }
 }

@@ -15,6 +15,7 @@ import type { Logger } from '../log.ts';
 import { readTurnReport, toProviderMetadata } from './offline/contract.ts';
 import type { IntentModel } from './offline/intentModel.ts';
 import { createOfflineModel } from './offline/model.ts';
+import { settleSdkSchemas } from './sdkSchemas.ts';
 
 /** Who answers a turn: our own offline model, the service's configured model, or the shop's own. */
 export type ModelSource = 'offline' | 'service' | 'shop';
@@ -46,6 +47,7 @@ export function createModels(
   log: Logger,
   opts: { intentModel?: IntentModel } = {},
 ): Models {
+  settleSdkSchemas();
   const offline = createOfflineModel({ embedder, ...opts });
   if (!config.OPENAI_API_KEY) return { forTurn: () => offline, offline, name: offline.modelId, remote: false };
   const provider = createOpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL });

@@ -1,6 +1,7 @@
 // Chinese-aware word segmentation shared by the local embedder and the catalog's lexical match
 // (products.search_terms), so both sides of a lexical comparison are cut the same way.
 import { Jieba } from '@node-rs/jieba';
+import { LRUCache } from 'lru-cache';
 // The file name is spelled out: the package has no exports map, so Node's ESM resolver needs it.
 import { dict } from '@node-rs/jieba/dict.js';
 
@@ -45,6 +46,23 @@ function jieba(): Jieba {
  * the dictionary words inside a long word (粉底液 → 粉底, 粉底液), so 粉底 matches 粉底液.
  */
 export function tokenize(text: string): string[] {
+  let words = recent.get(text);
+  if (!words) {
+    words = cut(text);
+    if (text.length <= KEPT_TEXT_MAX) recent.set(text, words);
+  }
+  // A copy: the kept list is shared by every later caller.
+  return words.slice();
+}
+
+// A turn cuts its shopper's message more than once (the intent's vector, the search's words, the
+// hand-off rules' topic), and shoppers send the same short messages ("你好", "我的订单到哪了"):
+// the last few hundred short texts' words are kept. jieba is deterministic, so this changes nothing.
+const KEPT_TEXTS = 512;
+const KEPT_TEXT_MAX = 200;
+const recent = new LRUCache<string, string[]>({ max: KEPT_TEXTS });
+
+function cut(text: string): string[] {
   // NFKC folds full-width letters, digits and punctuation (ＳＰＦ５０，) to their ASCII forms.
   const words = jieba().cutForSearch(text.normalize('NFKC'), true);
   const out: string[] = [];

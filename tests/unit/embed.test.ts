@@ -184,3 +184,13 @@ describe('search rules', () => {
     for (const bad of [0, 1.5, -3, Number.NaN, 20_000]) expect(() => checkedDim(bad)).toThrow(Invalid);
   });
 });
+
+describe('tokenize, with the words of recent texts kept', () => {
+  it('gives the same words for the same text, each caller its own list', () => {
+    const first = tokenize('推荐个适合干皮的粉底液');
+    expect(first).toEqual(['个', '干皮', '粉底', '粉底液']);
+    first.push('口红');
+    first[0] = '油皮';
+    expect(tokenize('推荐个适合干皮的粉底液')).toEqual(['个', '干皮', '粉底', '粉底液']);
+  });
+});

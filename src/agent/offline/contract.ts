@@ -21,10 +21,24 @@ const text = (fallback: string) =>
     .transform((s) => s.trim())
     .catch(fallback)
     .transform((s) => s || fallback);
+// A shop's word lists come with every turn as the same frozen arrays (the shop card's, cached per
+// shop): filtered once per array, not once per turn (the product names are hundreds). An array that
+// is not frozen may change between turns and is filtered every time. The result is frozen too, as
+// it is shared by every turn that sends that array.
+const WORD_LISTS_KEPT = new WeakMap<readonly unknown[], readonly string[]>();
+
+function wordList(a: readonly unknown[]): readonly string[] {
+  let out = WORD_LISTS_KEPT.get(a);
+  if (!out) {
+    out = Object.freeze(a.filter((x): x is string => typeof x === 'string' && x.trim() !== ''));
+    if (Object.isFrozen(a)) WORD_LISTS_KEPT.set(a, out);
+  }
+  return out;
+}
 const words = z
-  .array(z.unknown())
-  .catch([])
-  .transform((a) => a.filter((x): x is string => typeof x === 'string' && x.trim() !== ''));
+  .unknown()
+  .transform((v): string[] => (Array.isArray(v) ? (wordList(v) as string[]) : []))
+  .catch([]);
 
 // Building an Intl.DateTimeFormat is the costly part of a date (≈ 0.1 ms): one per timezone per
 // process, not one per model call. Shops name a handful of zones; the bound only stops a client that

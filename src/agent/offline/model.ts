@@ -21,19 +21,15 @@ import type { Decision } from './flow.ts';
 import { decide } from './policy.ts';
 import { ToolBox } from './toolbox.ts';
 import type { Slots } from './slots.ts';
-import { understand } from './understand.ts';
+import { countTokens } from './tokens.ts';
+import { understandOncePerTurn } from './understandOnce.ts';
 
 export const OFFLINE_MODEL_ID = 'laotie-offline-v1';
 
 // Streamed text arrives in pieces of about this many characters, cut after punctuation where possible.
 const CHUNK = 12;
 
-/** A rough token count (one per Han character, one per other word): usage is reported, never billed. */
-function tokens(text: string): number {
-  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
-  const words = text.replace(/\p{Script=Han}/gu, ' ').match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
-  return han + words;
-}
+const tokens = countTokens;
 
 // The system prompt is the same long text on every call of a shop: its count is kept, not counted
 // again each step. Counting message by message adds up to counting them joined by newlines.
@@ -116,11 +112,13 @@ export function chunks(text: string): string[] {
 /** `intentModel`: the learned classifier; the shipped one unless given (a cross-validation trains its own). */
 export function createOfflineModel(opts: { embedder: Embedder; intentModel?: IntentModel }): LanguageModelV3 {
   const classifier: IntentClassifier = createIntentClassifier(opts.embedder, opts.intentModel);
+  const understand = understandOncePerTurn(classifier);
 
   async function generate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
     const ctx = readTurnInput(options.providerOptions);
     const conv = readConversation(options.prompt);
-    const u = await understand(conv, ctx, classifier);
+    const turn = options.providerOptions?.[OFFLINE_PROVIDER];
+    const u = await understand(turn && typeof turn === 'object' ? turn : undefined, conv, ctx);
     const decision = decide(u, conv, ctx, new ToolBox(options.tools));
     const parts = content(decision, conv);
     const output = decision.kind === 'reply' ? decision.text : parts.map((p) => ('input' in p ? p.input : '')).join('');

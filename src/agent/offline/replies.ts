@@ -1,5 +1,6 @@
 // The voice of the card: templates rendered in the shopper's language with the card's own names
 // filled in, and the shared formatting of dates and lists. Every reply* module speaks through this.
+import { dateTimeFormat } from '../../text/dateFormat.ts';
 import type { ResolvedContext } from './contract.ts';
 import type { Lang } from './language.ts';
 import { hasTemplate, render, type Vars } from './templates.ts';
@@ -24,7 +25,7 @@ export function createSay(lang: Lang, ctx: ResolvedContext): Say {
   const format = (iso: string, opts: Intl.DateTimeFormatOptions) => {
     const d = new Date(iso);
     if (!iso || Number.isNaN(d.getTime())) return '';
-    return new Intl.DateTimeFormat(LOCALES[lang], { timeZone: ctx.timezone, ...opts }).format(d);
+    return dateTimeFormat(LOCALES[lang], { timeZone: ctx.timezone, ...opts }).format(d);
   };
   return {
     lang,

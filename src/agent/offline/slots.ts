@@ -543,7 +543,19 @@ interface ProductPieces {
 const PIECES_KEPT = 16;
 const piecesByNames = new Map<string, ProductPieces>();
 
+// The same frozen list comes with every turn of a shop (agent/offline/contract.ts): found by the array
+// first, without joining its hundreds of names into the key.
+const piecesByList = new WeakMap<readonly string[], ProductPieces>();
+
 function productPieces(names: readonly string[]): ProductPieces {
+  const byList = piecesByList.get(names);
+  if (byList) return byList;
+  const made = piecesOf(names);
+  if (Object.isFrozen(names)) piecesByList.set(names, made);
+  return made;
+}
+
+function piecesOf(names: readonly string[]): ProductPieces {
   const key = names.join('\u0000');
   const kept = piecesByNames.get(key);
   if (kept) return kept;

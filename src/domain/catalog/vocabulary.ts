@@ -40,5 +40,12 @@ export async function catalogVocabulary(db: Queryable, shopId: string): Promise<
   ]);
   const pick = (kind: string) => rows.filter((r) => r.kind === kind).map((r) => r.value);
   const productNames = [...new Set(products.flatMap((p) => productNameCores(p.name, p.brand)))].sort();
-  return { categories: pick('category'), colors: pick('color'), skinTypes: pick('skin'), productNames };
+  // Frozen: a shop's card is shared by every turn of the shop, and readers keep what they derive
+  // from these lists by the array (agent/offline/contract.ts).
+  return {
+    categories: Object.freeze(pick('category')) as string[],
+    colors: Object.freeze(pick('color')) as string[],
+    skinTypes: Object.freeze(pick('skin')) as string[],
+    productNames: Object.freeze(productNames) as string[],
+  };
 }
