@@ -31,7 +31,7 @@ const OPEN: Line = {
   payFen: 12900,
   pay: '¥129.00',
   items: '悦颜 奶油肌哑光控油粉底液 30ml ×1',
-  products: [{ productId: 7, name: '悦颜 奶油肌哑光控油粉底液 30ml', quantity: 1, page: '/pages/goods/detail?id=7' }],
+  products: [{ productId: 7, name: '悦颜 奶油肌哑光控油粉底液 30ml', category: '粉底液', quantity: 1, page: '/pages/goods/detail?id=7' }],
   shipment: { status: 'delivered', statusLabel: '已签收' },
   afterSales: { open: true, kinds: ['return', 'exchange', 'refund'], note: '可以申请退货、换货或退款，售后期到 2026-12-01 为止。' },
 };
@@ -40,7 +40,7 @@ const CLOSED: Line = {
   orderNo: 'LT20261101000100',
   createdAt: '2026-11-01T02:00:00.000Z',
   items: '悦颜 玻尿酸保湿面霜 ×1',
-  products: [{ productId: 11, name: '悦颜 玻尿酸保湿面霜', quantity: 1, page: '/pages/goods/detail?id=11' }],
+  products: [{ productId: 11, name: '悦颜 玻尿酸保湿面霜', category: '面霜', quantity: 1, page: '/pages/goods/detail?id=11' }],
   afterSales: { open: false, kinds: [], note: '售后期已于 2026-11-14 结束（签收后 7 天内可申请）。' },
 };
 
