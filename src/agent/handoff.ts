@@ -13,7 +13,7 @@ import { evaluateTriggers, type TriggerResult } from '../domain/handoff/triggers
 import type { HandoffStatus } from '../domain/handoff/views.ts';
 import { isToolError } from '../../tools/defineTool.ts';
 import { ORDER_TOOLS, TOOL_NAMES } from '../../tools/index.ts';
-import { afterHoursNotice, handoffNotice, waitingNotice } from './handoffNotice.ts';
+import { afterHoursNotice, handoffNotice, noticeLanguage, waitingNotice } from './handoffNotice.ts';
 import type { AgentDeps, ChatTurnResult, HumanTurn, PreparedTurn } from './turn.ts';
 
 const ownerOf = (caller: ShopperCaller, conversationId: string) => ({
@@ -61,7 +61,7 @@ export function humanTurnResult(prepared: PreparedTurn): ChatTurnResult {
   return {
     conversationId: prepared.conversation.id,
     messageId: prepared.userMessageId,
-    reply: waitingNotice(human.status),
+    reply: waitingNotice(human.status, noticeLanguage(prepared.userMessage)),
     toolCalls: [],
     handoff: human.status,
     pendingAction: null,
@@ -125,12 +125,13 @@ export async function handOver(
   const ticket = escalation?.ticket ?? (askedForPerson ? await findOpenTicket(db, conversationId) : await prepared.openTicket);
   const status = escalation?.status ?? (ticket ? await statusOf(db, ticket, rules, now) : null);
   // Told once, when the turn hands over: a person is coming and roughly when, or when they are back.
+  const lang = noticeLanguage(prepared.userMessage);
   const notice = !status
     ? ''
     : escalation || modelAsked
-      ? handoffNotice(status, rules.hours, now, { modelSaidSo: modelAsked })
+      ? handoffNotice(status, rules.hours, now, { modelSaidSo: modelAsked, lang })
       : prepared.offDutyWait
-        ? afterHoursNotice(status, rules.hours, now)
+        ? afterHoursNotice(status, rules.hours, now, lang)
         : '';
   return {
     facts,

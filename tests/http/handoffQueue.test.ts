@@ -133,4 +133,19 @@ describeDemo('hand-off that staff can rely on, over HTTP', (db) => {
     expect(sent.at(-1)).toMatchObject({ role: 'user', content: '刚才客服说的单号是多少' });
     expect(potential.conversationId).toBeDefined();
   });
+
+  it('tells a shopper who writes English about the queue in English, and again while she waits', async () => {
+    const { rows } = await db().query<{ id: number }>(
+      `SELECT s.id FROM shoppers s WHERE s.shop_id = 'demo' AND s.tier = 'converted' ORDER BY s.id DESC LIMIT 1`,
+    );
+    const token = await server.token(rows[0]!.id);
+    const asked = await call(server, 'POST', '/v1/chat', token, { message: 'Please get me a real person, I need to talk to someone' });
+    expect(asked.status).toBe(200);
+    expect(asked.body.handoff).toMatchObject({ status: 'open' });
+    expect(asked.body.reply).toMatch(/number \d+ in the queue|you're number \d+/i);
+    expect(asked.body.reply).not.toMatch(/排在第|转接人工/);
+    const waiting = await call(server, 'POST', '/v1/chat', token, { message: 'Are they coming soon?', conversationId: asked.body.conversationId });
+    expect(waiting.body.reply).toMatch(/number \d+ in the queue/i);
+    expect(waiting.body.reply).not.toMatch(/排在第/);
+  });
 });
