@@ -109,7 +109,7 @@ function coAnswer(u: Understanding, f: Flow): { call: ToolCallPlan | null; text?
   if (!coAnswerable(u, f)) return null;
   const found = valueOf(f, TOOLS.searchKnowledge);
   if (found === undefined) return { call: f.tools.plan(TOOLS.searchKnowledge, { query: knowledgeQuery(u.raw, u.norm) }) };
-  return { call: null, ...(found.results.length ? { text: knowledgeReply(f.say, found.results) } : {}) };
+  return { call: null, ...(found.results.length ? { text: knowledgeReply(f.say, found.results, u.norm) } : {}) };
 }
 
 // Readings that answer from the shopper's own data with read-only tools.
