@@ -57,6 +57,19 @@ describeDb('answers from the shop’s documents', (db) => {
     expect(turn.reply).toContain('团队奖的20%作为平级奖');
   });
 
+  it.each([
+    // a question about how products are kept, read as shopping: the guide is quoted beside the products
+    ['精华要不要放冰箱', '《护肤指南》', '冰箱'],
+    // questions on how a thing works that no rule word marks, not about her own things
+    ['直推奖拿多少', '《链动2+1推广规则》', '10%'],
+    ['外包装批号跟瓶子上的对不上 正常吗', '《产品溯源与正品保障》', '批号'],
+  ])('looks %s up in the rules beside the reading’s own tools and quotes %s', async (question, document, fact) => {
+    const turn = await ask(question);
+    expect(tools(turn)).toContain('searchKnowledge');
+    expect(turn.reply).toContain(document);
+    expect(turn.reply).toContain(fact);
+  });
+
   it('says no rule answers and offers a person when no section answers', async () => {
     const turn = await ask('你们能开发票吗');
     expect(tools(turn)).toEqual(['searchKnowledge']);

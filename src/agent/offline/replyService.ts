@@ -28,6 +28,12 @@ function sectionOf(p: KnowledgePassage): string {
   return p.heading.split(/\s*[>›/]\s*/).at(-1) ?? '';
 }
 
+/** Whether the passage's heading names a part of the question (直推奖 in "直推奖拿多少"). */
+export function sectionNames(question: string, p: KnowledgePassage): boolean {
+  const asked = namingPairs(question);
+  return [...namingPairs(sectionOf(p))].some((x) => asked.has(x));
+}
+
 /**
  * The passages to quote: the best one, then any other whose heading names a part of the question
  * that the headings quoted so far do not ("团队奖和平级奖有什么区别" → 团队奖, then 平级奖).
