@@ -47,6 +47,19 @@ describeDb('the knowledge base', (db) => {
       ['团队奖是啥意思', 'referral', '团队奖是啥意思'],
       ['几天能发货', 'shipping', '下单后几天能发货'],
       ['过了7天还能退吗', 'return-policy', '过了7天还能退吗'],
+      // the question's words against the headings, weighed by how few headings hold them
+      ['两张券能一起用吗', 'coupons', '优惠能不能叠加'],
+      ['每个月哪天是折扣日来着', 'coupons', '潜力用户专属折扣日（每月15日）'],
+      ['要是买到假货赔多少', 'traceability', '正品承诺'],
+      ['会不会收到快过期的 临期的能退吗', 'traceability', '批号和保质期'],
+      ['買滿多少會安排順豐？', 'shipping', '合作快递'],
+      // a long chatty message still finds the one section its subject names
+      ['买够几块钱才包邮啊', 'shipping', '运费'],
+      ['你们家发货慢不慢啊 双十一那种时候也是48h内吗', 'shipping', '下单后几天能发货'],
+      ['预售的东西啥时候发', 'shipping', '下单后几天能发货'],
+      // words typed by sound: a homophone, pinyin
+      ['发火多久能到啊 我在广东', 'shipping', '下单后几天能发货'],
+      ['yunfei zenme suan de, duoshao baoyou', 'shipping', '运费'],
     ])('answers %s from %s, section %s, first', async (query, docKey, heading) => {
       const [first] = await searchKnowledgeBase(db(), embedder, demo, query);
       expect(first).toMatchObject({ docKey, heading });
@@ -69,6 +82,10 @@ describeDb('the knowledge base', (db) => {
 
     it('answers nothing for a question no rule is about', async () => {
       expect(await searchKnowledgeBase(db(), embedder, demo, '今天天气怎么样')).toEqual([]);
+    });
+
+    it('answers nothing when a word the question shares with a rule is not what the rule is about', async () => {
+      expect(await searchKnowledgeBase(db(), embedder, demo, '最近有什么福利没')).toEqual([]);
     });
 
     it('keeps instructions written inside a document as data', async () => {

@@ -2,7 +2,7 @@
 // use it, an asking word the documents never use is left out, and a heading that shares the question's
 // words counts while a document's lead paragraph counts less.
 import { describe, expect, it } from 'vitest';
-import { resolveQueryTerms } from '../../src/domain/knowledge/queryTerms.ts';
+import { mayBeTypedBySound, resolveQueryTerms, soundAlikes } from '../../src/domain/knowledge/queryTerms.ts';
 import { fusedScore } from '../../src/domain/knowledge/score.ts';
 import { synonymsOf } from '../../src/domain/knowledge/synonyms.ts';
 
@@ -37,6 +37,39 @@ describe('resolveQueryTerms', () => {
 
   it('keeps an unknown word that names something, not only asks', () => {
     expect(resolveQueryTerms(['预售', '天气'], df({ 预售: 2 }))).toEqual(['预售', '天气']);
+  });
+});
+
+describe('resolveQueryTerms on words jieba glued together', () => {
+  it('reads 券能 as 券 when the documents use 券', () => {
+    expect(resolveQueryTerms(['两张', '券能', '一起'], df({ 券: 6, 一起: 2 }))).toEqual(['两张', '券', '一起']);
+  });
+
+  it('does not cut a two-character word that is not a word with a modal glued on (假货)', () => {
+    expect(resolveQueryTerms(['假货'], df({ 假: 1, 货: 3 }))).toEqual(['假货']);
+  });
+});
+
+describe('soundAlikes', () => {
+  const vocabulary = ['发货', '运费', '包邮', '退货', '多少'];
+
+  it('finds the documents’ word a homophone was typed for (发火 → 发货)', () => {
+    expect(soundAlikes(['发火'], vocabulary).get('发火')).toEqual(['发货']);
+  });
+
+  it('finds the word a pinyin word spells (baoyou → 包邮, yunfei → 运费)', () => {
+    const found = soundAlikes(['baoyou', 'yunfei'], vocabulary);
+    expect(found.get('baoyou')).toEqual(['包邮']);
+    expect(found.get('yunfei')).toEqual(['运费']);
+  });
+
+  it('finds nothing for a word no document word sounds like', () => {
+    expect(soundAlikes(['天气'], vocabulary).size).toBe(0);
+  });
+
+  it('leaves one character, asking words and short Latin words alone', () => {
+    expect(['发', '多久', 'de'].map(mayBeTypedBySound)).toEqual([false, false, false]);
+    expect(['发火', 'baoyou'].map(mayBeTypedBySound)).toEqual([true, true]);
   });
 });
 

@@ -165,7 +165,7 @@ export function referralFlow(f: Flow): Decision {
   const facts = valueOf(f, getReferralStatus);
   const passages = valueOf(f, searchKnowledge)?.results ?? [];
   if (!facts && !rules) return reply(cannot(f, 'referral')());
-  return reply(lines(rules ? knowledgeReply(f.say, passages) : undefined, facts ? referralReply(f.say, facts) : undefined));
+  return reply(lines(rules ? knowledgeReply(f.say, passages, f.u.norm) : undefined, facts ? referralReply(f.say, facts) : undefined));
 }
 
 export function badgesFlow(f: Flow): Decision {
@@ -238,7 +238,7 @@ export function feedbackFlow(f: Flow): Decision {
   // "提建议被采纳有什么奖励", "如果我提建议 会不会公开名字": about feedback, with nothing to pass on.
   if ((s.feedbackAbout || s.hypothetical) && !s.suggestion) {
     const found = valueOf(f, searchKnowledge);
-    if (found !== undefined) return reply(lines(knowledgeReply(f.say, found.results), f.say.t('feedback.how')));
+    if (found !== undefined) return reply(lines(knowledgeReply(f.say, found.results, f.u.norm), f.say.t('feedback.how')));
     return callOr(f, searchKnowledge, { query: knowledgeQuery(f.u.raw, f.u.norm) }, () => f.say.t('feedback.how'));
   }
   return callOr(f, submitFeedback, { text: f.u.raw.slice(0, 2000) }, cannot(f, 'feedback'));

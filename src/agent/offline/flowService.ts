@@ -25,7 +25,7 @@ export function knowledgeQuery(raw: string, norm: string): string {
 
 export function knowledgeFlow(f: Flow): Decision {
   const value = valueOf(f, TOOLS.searchKnowledge);
-  if (value !== undefined) return reply(knowledgeReply(f.say, value.results));
+  if (value !== undefined) return reply(knowledgeReply(f.say, value.results, f.u.norm));
   return callOr(f, TOOLS.searchKnowledge, { query: knowledgeQuery(f.u.raw, f.u.norm) }, cannot(f, 'knowledge'));
 }
 

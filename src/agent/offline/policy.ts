@@ -14,7 +14,7 @@ import { badgesFlow, couponsFlow, feedbackFlow, pointsFlow, referralFlow, voteFl
 import { clarify, injectionFlow, knowledgeFlow, knowledgeQuery, outOfScopeFlow, smalltalkFlow, unknownFlow } from './flowService.ts';
 import { productInfoFlow, recommendFlow } from './flowShopping.ts';
 import { createSay, lines, type Say } from './replies.ts';
-import { capabilities, knowledgeReply } from './replyService.ts';
+import { capabilities, knowledgeReply, sectionNames } from './replyService.ts';
 import type { ToolBox, ToolCallPlan } from './toolbox.ts';
 import type { TurnIntent, Understanding } from './understand.ts';
 
@@ -94,22 +94,43 @@ function confirmationNews(ctx: ResolvedContext, say: Say): string | undefined {
 // Intents whose own tools answer about the shopper's things: a question about the shop's rules
 // asked there is answered from the rules too (the shop's documents, quoted), beside the shopper's data.
 const CO_ANSWERED = new Set<TurnIntent>([
-  'after_sales', 'coupons', 'points', 'referral', 'logistics', 'order_status', 'product_info', 'membership', 'vote',
+  'recommend', 'after_sales', 'coupons', 'points', 'referral', 'logistics', 'order_status', 'product_info', 'membership', 'vote',
   'reminders', 'badges', 'reorder',
 ]);
 // Below this confidence in what the message means, no write is proposed or made: the card asks.
 export const WRITE_MIN_CONFIDENCE = 0.34;
 
 function coAnswerable(u: Understanding, f: Flow): boolean {
+  // "精华要不要放冰箱" asks how products are kept, not for products; "有什么推荐的吗" asks for them.
+  if (u.intent === 'recommend' && (u.slots.recommendCue || u.slots.budget)) return false;
   return CO_ANSWERED.has(u.intent) && u.slots.ruleQuestion && f.tools.has(TOOLS.searchKnowledge);
+}
+
+// Readings whose questions are as often about how a thing works (直推奖拿多少, 批号对不上正常吗) as
+// about her own data, and whose own tools do not answer how it works.
+const LOOSELY_RULED = new Set<TurnIntent>(['product_info', 'referral', 'membership']);
+
+/**
+ * A question about how something works that the rule words did not mark ("直推奖拿多少", "过期的还能
+ * 用吗"), not about her own things: the rules are looked up too, and quoted only when a section's
+ * heading names what is asked — a looser reading needs a surer passage.
+ */
+function looselyAsksRules(u: Understanding, f: Flow): boolean {
+  const s = u.slots;
+  return (
+    LOOSELY_RULED.has(u.intent) && !s.ruleQuestion && s.question && !s.request && !s.orderNo && !s.orderRef &&
+    !s.pronoun && !s.orderPronoun && s.ordinal === undefined && !/我|\bmy\b|\bi\b/.test(u.norm) && f.tools.has(TOOLS.searchKnowledge)
+  );
 }
 
 /** The rules the shop wrote, when the message asks how they work: a searchKnowledge call to add, or the passages to quote. */
 function coAnswer(u: Understanding, f: Flow): { call: ToolCallPlan | null; text?: string } | null {
-  if (!coAnswerable(u, f)) return null;
+  const loose = looselyAsksRules(u, f);
+  if (!coAnswerable(u, f) && !loose) return null;
   const found = valueOf(f, TOOLS.searchKnowledge);
   if (found === undefined) return { call: f.tools.plan(TOOLS.searchKnowledge, { query: knowledgeQuery(u.raw, u.norm) }) };
-  return { call: null, ...(found.results.length ? { text: knowledgeReply(f.say, found.results) } : {}) };
+  const quoted = loose ? found.results.filter((p) => sectionNames(u.norm, p)).slice(0, 1) : found.results;
+  return { call: null, ...(quoted.length ? { text: knowledgeReply(f.say, quoted, u.norm) } : {}) };
 }
 
 // Readings that answer from the shopper's own data with read-only tools.

@@ -27,7 +27,7 @@ export const VECTOR_WEIGHT = 0.4;
 
 // The shop's documents are written as questions and answers: a heading that shares the question's
 // words ("怎么获得积分") marks the answer more surely than the same words anywhere in the text.
-export const HEADING_WEIGHT = 0.25;
+export const HEADING_WEIGHT = 0.4;
 // A document's opening paragraph says what the document covers ("下面是发货时效、快递…的说明"), so it
 // shares words with every question on its subject while answering none of them.
 export const LEAD_FACTOR = 0.8;

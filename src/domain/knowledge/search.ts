@@ -5,8 +5,9 @@ import { toVector } from '../../db/db.ts';
 import type { Embedder } from '../../embed/embedder.ts';
 import { termSet } from '../../embed/tokenize.ts';
 import { Conflict } from '../../errors.ts';
+import { normalize } from '../../text/normalize.ts';
 import { vectorType } from '../catalog/vectorIndex.ts';
-import { resolveQueryTerms, termsToLookUp } from './queryTerms.ts';
+import { ASKING_WORDS, mayBeTypedBySound, piecesOf, resolveQueryTerms, soundAlikes, termsToLookUp } from './queryTerms.ts';
 import { fusedScore, idf, lexicalScore } from './score.ts';
 import { synonymCandidates, synonymsOf } from './synonyms.ts';
 
@@ -33,6 +34,13 @@ const LEXICAL_CANDIDATES = 50;
 // Below this a hit shares neither meaningful words nor much meaning with the question: returning
 // it would invite the model to answer from an unrelated rule.
 const MIN_SCORE = 0.15;
+// A word no chunk contains cannot tell chunks apart; it only says how much of the question is left
+// unanswered. At full weight (the highest idf) the chatter of a long message ("买够几块钱才包邮啊":
+// 买够, 几块钱) outweighed the one word that names the topic, and the answer fell under MIN_SCORE.
+const UNKNOWN_WORD_FACTOR = 0.4;
+// One Chinese character is more often a particle or a verb of any question (到, 来, 看) than the
+// subject of this one: it counts, but less than a word.
+const ONE_CHARACTER_FACTOR = 0.4;
 
 interface IndexState {
   embedder: string;
@@ -75,6 +83,62 @@ async function documentFrequencies(db: Queryable, shopId: string, embedderId: st
   return new Map(rows.map((r) => [r.term, r.df]));
 }
 
+/** The shop's words of two to four characters with their document frequencies: what a sound may be. */
+async function vocabulary(db: Queryable, shopId: string, embedderId: string): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ term: string; df: number }>(
+    `SELECT t AS term, count(*)::int AS df
+       FROM knowledge_chunks c, unnest(c.search_terms) AS t
+      WHERE c.shop_id = $1 AND c.embedder = $2 AND char_length(t) BETWEEN 2 AND 4
+      GROUP BY t`,
+    [shopId, embedderId],
+  );
+  return new Map(rows.map((r) => [r.term, r.df]));
+}
+
+/**
+ * The question's words resolved against the documents (queryTerms.ts), with the words typed by sound
+ * (发火 → 发货, baoyou → 包邮) replaced by the documents' words, and every document frequency needed.
+ */
+async function questionTerms(db: Queryable, shopId: string, embedderId: string, words: string[]) {
+  const lookUp = (ws: readonly string[]) => [...new Set([...termsToLookUp(ws), ...synonymCandidates([...ws, ...ws.flatMap(piecesOf)])])];
+  const df = await documentFrequencies(db, shopId, embedderId, lookUp(words));
+  let terms = resolveQueryTerms(words, df);
+  const unheard = terms.filter((t) => (df.get(t) ?? 0) === 0 && mayBeTypedBySound(t));
+  if (unheard.length === 0) return { terms, df };
+  const known = await vocabulary(db, shopId, embedderId);
+  const alike = soundAlikes(unheard, known.keys());
+  if (alike.size === 0) return { terms, df };
+  terms = [...new Set(terms.flatMap((t) => alike.get(t) ?? [t]))];
+  for (const w of [...alike.values()].flat()) df.set(w, known.get(w) ?? 0);
+  const more = lookUp(terms).filter((t) => !df.has(t));
+  if (more.length > 0) for (const [t, n] of await documentFrequencies(db, shopId, embedderId, more)) df.set(t, n);
+  return { terms, df };
+}
+
+interface SectionFrequencies {
+  /** Distinct headings (sections) of the shop's knowledge base. */
+  sections: number;
+  /** How many of those headings contain each term. */
+  df: Map<string, number>;
+}
+
+/**
+ * How many sections' headings contain each term. A word of a document's title is in every chunk of
+ * it (正品 in all of 《产品溯源与正品保障》), so its idf over chunks is low; over headings it still
+ * marks the one section that answers (正品承诺).
+ */
+async function sectionFrequencies(db: Queryable, shopId: string, embedderId: string, terms: string[]): Promise<SectionFrequencies> {
+  const { rows } = await db.query<{ term: string | null; df: number }>(
+    `WITH s AS (SELECT DISTINCT doc_key, heading FROM knowledge_chunks WHERE shop_id = $1 AND embedder = $3 AND heading <> '')
+     SELECT NULL AS term, count(*)::int AS df FROM s
+     UNION ALL
+     SELECT t AS term, (SELECT count(*) FROM s WHERE position(t IN s.heading) > 0)::int AS df FROM unnest($2::text[]) AS t`,
+    [shopId, terms, embedderId],
+  );
+  const sections = rows.find((r) => r.term === null)?.df ?? 0;
+  return { sections, df: new Map(rows.filter((r) => r.term !== null).map((r) => [r.term!, r.df])) };
+}
+
 interface CandidateRow {
   doc_key: string;
   title: string;
@@ -110,12 +174,30 @@ async function candidates(tx: Queryable, shopId: string, vector: number[], terms
   return rows;
 }
 
-/** The question's terms that the chunk's heading contains (its last level: the question it answers). */
-function headingTerms(heading: string, terms: readonly string[]): string[] {
+interface HeadingMatch {
+  /** The question's terms that the heading contains. */
+  terms: string[];
+  /** The share of the heading's own words that the question names, in [0, 1]. */
+  covered: number;
+}
+
+/**
+ * How the question meets the chunk's heading (its last level: the question the section answers).
+ * One character says too little of what a section is about: 到 in 退款多久到账 is not arrival.
+ */
+function headingMatch(heading: string, terms: readonly string[]): HeadingMatch {
   const last = heading.split(/\s*[>›/]\s*/).at(-1) ?? '';
-  if (!last) return [];
-  const words = new Set(termSet(last));
-  return terms.filter((t) => words.has(t) || last.includes(t));
+  if (!last) return { terms: [], covered: 0 };
+  const words = termSet(last).filter((w) => Array.from(w).length > 1 && !ASKING_WORDS.has(w));
+  // An asking word names no section either: 什么时候 in 奖励什么时候到账 is not what 预售啥时候发 asks.
+  const found = terms.filter((t) => Array.from(t).length > 1 && !ASKING_WORDS.has(t) && (words.includes(t) || last.includes(t)));
+  const named = words.filter((w) => found.some((t) => w.includes(t) || t.includes(w)));
+  return { terms: found, covered: words.length ? named.length / words.length : 0 };
+}
+
+/** Words of the question that are not part of another of its words (jieba's 第一次 → 第一, 一次, 第一次). */
+function distinctWords(terms: readonly string[]): string[] {
+  return terms.filter((t) => !terms.some((o) => o !== t && o.includes(t)));
 }
 
 /** The chunks of the shop's knowledge base that best answer `query`, best first. */
@@ -127,20 +209,33 @@ export async function searchKnowledgeBase(
   { limit = DEFAULT_LIMIT }: KnowledgeSearchOptions = {},
 ): Promise<KnowledgeHit[]> {
   const take = Math.min(MAX_LIMIT, Math.max(1, Math.floor(limit) || DEFAULT_LIMIT));
-  const text = query.trim();
+  // Documents are in simplified Chinese: 順豐 is 顺丰, 包郵 包邮; and they write hours out (48h → 48小时).
+  const text = normalize(query).replace(/(\d+)\s*h(?![a-z])/g, '$1小时');
   if (!text) return [];
   const chunkCount = await indexedChunks(db, shopId, embedder);
   if (chunkCount === 0) return [];
 
   const [vector] = await embedder.embed([text]);
   if (!vector || vector.every((x) => x === 0)) return [];
-  const words = termSet(text);
-  const df = await documentFrequencies(db, shopId, embedder.id, [...new Set([...termsToLookUp(words), ...synonymCandidates(words)])]);
-  const terms = resolveQueryTerms(words, df);
-  const weights = new Map(terms.map((t) => [t, idf(df.get(t) ?? 0, chunkCount)]));
+  const { terms, df } = await questionTerms(db, shopId, embedder.id, termSet(text));
+  const weights = new Map(terms.map((t) => {
+    const known = (df.get(t) ?? 0) > 0;
+    const single = Array.from(t).length === 1 && /\p{Script=Han}/u.test(t);
+    return [t, idf(df.get(t) ?? 0, chunkCount) * (known ? 1 : UNKNOWN_WORD_FACTOR) * (single ? ONE_CHARACTER_FACTOR : 1)] as const;
+  }));
   // A synonym the documents use counts as the query's word it stands for.
   const synonyms = synonymsOf(terms, df);
   const asAsked = (matched: readonly string[]) => matched.map((t) => synonyms.get(t) ?? t);
+  // The heading side weighs each known word by how few headings hold it (or a synonym of it that the
+  // headings use): the section-level index. Words no chunk has are left out: they name no section.
+  const known = terms.filter((t) => Array.from(t).length > 1 && ((df.get(t) ?? 0) > 0 || [...synonyms.values()].includes(t)));
+  const sections = await sectionFrequencies(db, shopId, embedder.id, [...new Set([...known, ...synonyms.keys()])]);
+  const inHeadings = (t: string) =>
+    Math.min(...[t, ...[...synonyms].filter(([, asked]) => asked === t).map(([alt]) => alt)].map((w) => sections.df.get(w) || Infinity));
+  // What the question names, beside how it asks: all of it in one chunk is an answer (预售 in
+  // "预售的东西啥时候发"), however few words that is.
+  const content = terms.filter((t) => Array.from(t).length > 1 && !ASKING_WORDS.has(t));
+  const headingWeights = new Map(known.map((t) => [t, idf(Math.min(inHeadings(t), sections.sections), sections.sections)]));
 
   const rows = await db.transaction(async (tx) => {
     // With many shops in one table, an HNSW scan filtered to one shop can run out of candidates;
@@ -150,19 +245,30 @@ export async function searchKnowledgeBase(
   });
 
   return rows
-    .map((r) => ({
-      docKey: r.doc_key,
-      title: r.title,
-      heading: r.heading,
-      content: r.content,
-      score: fusedScore(
-        Number(r.similarity),
-        lexicalScore(asAsked(r.matched ?? []), weights),
-        lexicalScore(asAsked(headingTerms(r.heading, [...weights.keys(), ...synonyms.keys()])), weights),
-        r.heading === '',
-      ),
-    }))
-    .filter((h) => h.score >= MIN_SCORE)
+    .map((r) => {
+      const matched = new Set(asAsked(r.matched ?? []));
+      // A heading counts by how much of the question it names, and more when the question names
+      // most of it: 运费 answers "几块钱包邮" more surely than 谁来承担退货运费.
+      const h = headingMatch(r.heading, [...known, ...synonyms.keys()]);
+      const heading = lexicalScore(asAsked(h.terms), headingWeights) * (0.5 + 0.5 * h.covered);
+      // A chunk answers only when the question's subject is what it is about — its heading or its
+      // document's title names it — or it shares more than one of the question's words, or all it
+      // names: one word of several in passing (天气 of 今天天气怎么样, in a note on delays) is not an answer.
+      const titled = termSet(r.title).some((t) => matched.has(synonyms.get(t) ?? t));
+      const anchored =
+        heading > 0 || titled || distinctWords([...matched].filter((t) => (df.get(t) ?? 0) > 0)).length >= 2 ||
+        (content.length > 0 && content.every((t) => matched.has(t)));
+      return {
+        docKey: r.doc_key,
+        title: r.title,
+        heading: r.heading,
+        content: r.content,
+        anchored,
+        score: fusedScore(Number(r.similarity), lexicalScore([...matched], weights), heading, r.heading === ''),
+      };
+    })
+    .filter((h) => h.anchored && h.score >= MIN_SCORE)
+    .map(({ anchored: _, ...h }) => h)
     .sort((a, b) => b.score - a.score || a.docKey.localeCompare(b.docKey))
     .slice(0, take);
 }
