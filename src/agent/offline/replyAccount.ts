@@ -101,7 +101,9 @@ export function noRedeemOptionsReply(say: Say): string {
 }
 
 export function referralReply(say: Say, r: Referral): string {
-  const identity = say.has(`referral.identity_${r.identity}`) ? say.t(`referral.identity_${r.identity}`) : r.identityName;
+  // The shop's own name of the identity (代理) is said in every language: it is the word she sees in the mall.
+  const own = say.has(`referral.identity_${r.identity}`) ? say.t(`referral.identity_${r.identity}`) : r.identityName;
+  const identity = own === r.identityName ? own : `${own} (${r.identityName})`;
   return lines(
     say.t('referral.status', { identity, direct: r.directReferrals.count, team: r.teamSize }),
     r.directReferrals.agents > 0 && say.t('referral.direct_agents', { agents: r.directReferrals.agents }),
