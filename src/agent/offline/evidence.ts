@@ -54,6 +54,8 @@ const RULES: readonly Rule[] = [
     when: (s) => s.howTo && s.facets.some((f) => TRUST_FACETS.has(f)) && !s.category && !s.pronoun && s.ordinal === undefined,
   },
   { intent: 'points', weight: 2.5, when: (s) => s.pointsAspect === 'redeem' },
+  // "分享随便哪个商品都能加分吗": how points are earned is about points, though 积分 is not said.
+  { intent: 'points', weight: 1.5, when: (s) => s.pointsAspect === 'tasks' },
   { intent: 'recommend', weight: 1.5, when: (s) => hasShoppingSlots(s) },
   // "换个颜色" refines a search — unless it is about an order.
   { intent: 'recommend', weight: 1.5, when: (s) => Boolean(s.priceShift || (s.colorChange && !s.orderRef)) },

@@ -44,6 +44,10 @@ export interface Lexicon {
   productFacets: Readonly<Record<string, readonly string[]>>;
   couponClaim: readonly string[];
   pointsAspects: Readonly<Record<'tasks' | 'redeem', readonly string[]>>;
+  /** Words that make a message naming a redemption a question about it ("积分换券划算吗", "duihuan guize shi sha"). */
+  redeemAskWords: readonly string[];
+  /** "我想问下…": the 我想 of a question, which asks for nothing to be done. */
+  askFraming: readonly string[];
   referralExplain: readonly string[];
   /** "我现在是什么身份": asks where the shopper stands, not how the scheme works. */
   referralStatusCues: readonly string[];

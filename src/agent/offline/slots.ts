@@ -409,7 +409,12 @@ const ORDER_NAMED = /那单|这单|的单|那笔|订单|买过|买的|下的单|
 
 const A_NOT_A = /(\p{Script=Han})不\1/u;
 
-const POINTS_COST = /(\d+)\s*(?:积分|points?\b)/;
+const POINTS_COST = /(\d+)\s*(?:of my\s+)?(?:积分|points?\b)/;
+
+/** The text with every occurrence of these terms blanked out. */
+function withoutTerms(norm: string, terms: readonly string[]): string {
+  return terms.reduce((text, t) => text.split(t).join(' '), norm);
+}
 
 function anyTerm(norm: string, terms: readonly string[]): boolean {
   return terms.some((t) => findTerm(norm, t) >= 0 || romanisedSays(norm, t));
@@ -546,7 +551,8 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     recommendCue: anyTerm(norm, LEXICON.recommendCues),
     // "要不要", "管不管": the A-not-A question needs no question word.
     question: anyTerm(norm, LEXICON.questionCues) || A_NOT_A.test(norm) || V_NOT_END.test(norm),
-    request: anyTerm(norm, LEXICON.requestCues),
+    // "我想问下…" asks; its 我想 requests nothing.
+    request: anyTerm(withoutTerms(norm, LEXICON.askFraming), LEXICON.requestCues),
     ruleQuestion: false,
     hypothetical: anyTerm(norm, LEXICON.hypotheticalCues),
     declined: DECLINED_WRITE.test(norm),
