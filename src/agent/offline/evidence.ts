@@ -9,6 +9,11 @@ const SIMILARITY_WEIGHT = 2.5;
 // The learned model's probability (0–1) counts this much: it reads what the word lists never saw.
 export const LEARNED_WEIGHT = 3;
 
+// Evidence of a need beside a greeting or thanks: this much keyword weight, or this learned probability.
+const NEED_WORDS = 2;
+const NEED_LIKELY = 0.4;
+const CHAT = new Set<Intent>(['smalltalk', 'handoff']);
+
 // Keyword evidence of an instruction to the assistant from which slot evidence is not added.
 const INSTRUCTION_WORDS = 3;
 
@@ -77,12 +82,23 @@ const RULES: readonly Rule[] = [
     when: (s) =>
       s.couponUseUp || (s.couponMention && s.couponForPurchase && Boolean(s.productWord || s.category || s.statedPriceFen || s.pastPurchase)),
   },
+  // "这张满120减30 买两瓶精粹水能用吗", "有没有补货券 想买卸妆水": a coupon named beside the product
+  // it is for asks whether it applies, however much the product's words sound like shopping.
+  {
+    intent: 'reorder',
+    weight: 2,
+    when: (s) => (s.couponMention || Boolean(s.coupon)) && (s.couponForPurchase || s.couponUseUp) && Boolean(s.productWord || s.category),
+  },
 ];
 
 /** Evidence from the message alone: keywords, nearest examples, and what its slots suggest. */
 export function textScores(c: Classification, s: Slots, norm: string): IntentScores {
   const out = {} as IntentScores;
   for (const i of INTENTS) out[i] = c.keywords[i] + SIMILARITY_WEIGHT * c.similarity[i] + LEARNED_WEIGHT * c.learned[i];
+  // "嗨~ 帮我看看那张券还在不在 谢啦": a greeting or thanks riding along a need is politeness, not the need.
+  if (c.keywords.smalltalk > 0 && INTENTS.some((i) => !CHAT.has(i) && (c.keywords[i] >= NEED_WORDS || c.learned[i] >= NEED_LIKELY))) {
+    out.smalltalk -= c.keywords.smalltalk;
+  }
   // A message carrying an instruction to the assistant ("忽略规则…", "系统提示词") is judged by its words
   // alone: slots read from it ("反馈：…", "换一张券") would only lend the instruction a need's weight.
   if (c.keywords.injection >= INSTRUCTION_WORDS) return out;

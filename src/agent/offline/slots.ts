@@ -593,6 +593,8 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   if (reason) slots.reason = reason;
   const coupon = extractCoupon(norm, raw);
   if (coupon) slots.coupon = coupon;
+  // "这张满120减30": a coupon's rule names a coupon as surely as 券 does.
+  if (coupon?.thresholdYuan !== undefined || coupon?.noThreshold) slots.couponMention = true;
   if (pointsAspect) slots.pointsAspect = pointsAspect;
   const pointsCost = Number(cost?.[1]);
   if (pointsCost > 0) slots.pointsCost = pointsCost;

@@ -104,3 +104,42 @@ describe('points: where they came from', () => {
     expect(readsAsEnglish(r.text)).toBe(true);
   });
 });
+
+const NEWCOMER = { name: '新人券', rule: '满99减10', minSpendFen: 9900, validUntil: '2026-12-22T00:00:00.000Z' };
+const REPEAT = { name: '复购专享券', rule: '满100减20', minSpendFen: 10000, validUntil: '2026-11-30T00:00:00.000Z' };
+const TONER = { id: 7, name: '沐光 舒缓精粹水 150ml', brand: '沐光', category: '精粹水', price: '¥89.00', inStock: true, page: '/pages/goods/detail?id=7' };
+
+const shopTools: ToolSet = {
+  listCoupons: canned(TOOLS.listCoupons, () => ({ usable: [NEWCOMER, REPEAT], claimable: [] })),
+  listOrders: canned(TOOLS.listOrders, () => ({ orders: [], hasMore: false })),
+  searchProducts: canned(TOOLS.searchProducts, ({ query }) => ({ products: query && TONER.name.includes(query) ? [TONER] : [] })),
+  setReminderPreference: canned(TOOLS.setReminderPreference, ({ occasion, enabled }) => ({ occasion, label: occasion, enabled, message: '' })),
+};
+
+describe('coupons: whether one applies to a purchase, and politeness around a need', () => {
+  it.each(['这张满100减20 买两瓶精粹水能用吗', '满100减20那张 敏感肌的精粹水买两瓶能用吗', '有没有复购券 想买精粹水'])(
+    'answers "%s" from her coupons, not with a product card or a list to choose from',
+    async (message) => {
+      const r = await chat(shopTools, message);
+      expect(names(r)).toContain('listCoupons');
+      expect(r.text).toContain('复购专享券');
+    },
+  );
+
+  it('looks up her coupons when a greeting and thanks surround the ask ("哈喽 帮我看看我那张券还能不能用 多谢")', async () => {
+    const r = await chat(shopTools, '哈喽 帮我看看我那张券还在不在 多谢');
+    expect(names(r)).toEqual(['listCoupons']);
+    expect(r.text).toContain('新人券');
+  });
+});
+
+describe('reminders: switching one off however it is said', () => {
+  it.each([
+    ['新品预告别推给我了 谢谢', 'newProduct'],
+    ['复购关怀那个不需要 关掉吧', 'secondPurchase'],
+    ['please switch the birthday greetings off', 'birthday'],
+  ])('switches off what "%s" names', async (message, occasion) => {
+    const r = await chat(shopTools, message);
+    expect(r.calls).toEqual([{ name: 'setReminderPreference', input: { occasion, enabled: false } }]);
+  });
+});
