@@ -32,6 +32,8 @@ interface Rule {
 
 // "买的那个", "收到的": a thing she bought or received, not one to shop for.
 const BOUGHT_IT = /买的|收到的|到手的|签收的|bought|received/u;
+// 券 itself, not a word of saving (便宜, 划算) that may be about a price.
+const COUPON_WORD = /券|coupon|voucher/u;
 const USED_IT = /用了|擦了|涂了|抹了|敷了|喷了|用完|一用就|用后|上脸|用着/u;
 
 const RULES: readonly Rule[] = [
@@ -60,7 +62,8 @@ const RULES: readonly Rule[] = [
   },
   { intent: 'points', weight: 2.5, when: (s) => s.pointsAspect === 'redeem' },
   // "分享随便哪个商品都能加分吗": how points are earned is about points, though 积分 is not said.
-  { intent: 'points', weight: 1.5, when: (s) => s.pointsAspect === 'tasks' },
+  // ("how do I become an agent" beside "earn by sharing" is about 链动, not points.)
+  { intent: 'points', weight: 1.5, when: (s) => s.pointsAspect === 'tasks' && !s.referralExplain },
   { intent: 'recommend', weight: 1.5, when: (s) => hasShoppingSlots(s) },
   // "换个颜色" refines a search — unless it is about an order.
   { intent: 'recommend', weight: 1.5, when: (s) => Boolean(s.priceShift || (s.colorChange && !s.orderRef)) },
@@ -81,6 +84,13 @@ const RULES: readonly Rule[] = [
     weight: 2.5,
     when: (s) =>
       s.couponUseUp || (s.couponMention && s.couponForPurchase && Boolean(s.productWord || s.category || s.statedPriceFen || s.pastPurchase)),
+  },
+  // "券呢？？？说好的新人福利呢", "我那张券还在吗": a coupon named on its own, with no rule or purchase
+  // asked about, is about her coupons, whatever other perk words come with it.
+  {
+    intent: 'coupons',
+    weight: 1.5,
+    when: (s, norm) => COUPON_WORD.test(norm) && !s.ruleQuestion && !s.couponForPurchase && !s.couponUseUp && !s.productWord && !s.category && !s.pointsAspect,
   },
   // "这张满120减30 买两瓶精粹水能用吗", "有没有补货券 想买卸妆水": a coupon named beside the product
   // it is for asks whether it applies, however much the product's words sound like shopping.

@@ -114,6 +114,7 @@ const shopTools: ToolSet = {
   listOrders: canned(TOOLS.listOrders, () => ({ orders: [], hasMore: false })),
   searchProducts: canned(TOOLS.searchProducts, ({ query }) => ({ products: query && TONER.name.includes(query) ? [TONER] : [] })),
   setReminderPreference: canned(TOOLS.setReminderPreference, ({ occasion, enabled }) => ({ occasion, label: occasion, enabled, message: '' })),
+  searchKnowledge: canned(TOOLS.searchKnowledge, () => ({ results: [] })),
 };
 
 describe('coupons: whether one applies to a purchase, and politeness around a need', () => {
@@ -130,6 +131,19 @@ describe('coupons: whether one applies to a purchase, and politeness around a ne
     const r = await chat(shopTools, '哈喽 帮我看看我那张券还在不在 多谢');
     expect(names(r)).toEqual(['listCoupons']);
     expect(r.text).toContain('新人券');
+  });
+});
+
+describe('coupons: her own, or the rules about them', () => {
+  it('looks up her coupons when she asks where they are beside a perk word ("我的券呢？说好的新人福利呢")', async () => {
+    const r = await chat(shopTools, '我的券呢？？说好的新人福利呢');
+    expect(names(r)).toContain('listCoupons');
+    expect(r.text).toContain('新人券');
+  });
+
+  it.each(['新人券跟复购券有啥区别', '折扣日打8折的时候还能再用券吗'])('looks the rules up for "%s", beside her coupons', async (message) => {
+    const r = await chat(shopTools, message);
+    expect(names(r)).toEqual(expect.arrayContaining(['listCoupons', 'searchKnowledge']));
   });
 });
 
