@@ -9,6 +9,11 @@ const SIMILARITY_WEIGHT = 2.5;
 // The learned model's probability (0–1) counts this much: it reads what the word lists never saw.
 export const LEARNED_WEIGHT = 3;
 
+// Evidence of a need beside a greeting or thanks: this much keyword weight, or this learned probability.
+const NEED_WORDS = 2;
+const NEED_LIKELY = 0.4;
+const CHAT = new Set<Intent>(['smalltalk', 'handoff']);
+
 // Keyword evidence of an instruction to the assistant from which slot evidence is not added.
 const INSTRUCTION_WORDS = 3;
 
@@ -30,6 +35,8 @@ const BOUGHT_IT = /买的|收到的|到手的|签收的|bought|received/u;
 // "最近三单花了多少", "那单付了多少钱": what her orders cost is about her orders, not a product's price.
 const ORDERS_NAMED = /[一二两三四五六七八九十几\d]单|[那这哪]单|订单|[那这]笔/u;
 const WHAT_IT_COST = /多少钱|花了|付了|实付|一共|总共|合计|how much did i/u;
+// 券 itself, not a word of saving (便宜, 划算) that may be about a price.
+const COUPON_WORD = /券|coupon|voucher/u;
 const USED_IT = /用了|擦了|涂了|抹了|敷了|喷了|用完|一用就|用后|上脸|用着/u;
 
 const RULES: readonly Rule[] = [
@@ -64,6 +71,9 @@ const RULES: readonly Rule[] = [
     when: (s) => s.howTo && s.facets.some((f) => TRUST_FACETS.has(f)) && !s.category && !s.pronoun && s.ordinal === undefined,
   },
   { intent: 'points', weight: 2.5, when: (s) => s.pointsAspect === 'redeem' },
+  // "分享随便哪个商品都能加分吗": how points are earned is about points, though 积分 is not said.
+  // ("how do I become an agent" beside "earn by sharing" is about 链动, not points.)
+  { intent: 'points', weight: 1.5, when: (s) => s.pointsAspect === 'tasks' && !s.referralExplain },
   { intent: 'recommend', weight: 1.5, when: (s) => hasShoppingSlots(s) },
   // "换个颜色" refines a search — unless it is about an order.
   { intent: 'recommend', weight: 1.5, when: (s) => Boolean(s.priceShift || (s.colorChange && !s.orderRef)) },
@@ -85,12 +95,30 @@ const RULES: readonly Rule[] = [
     when: (s) =>
       s.couponUseUp || (s.couponMention && s.couponForPurchase && Boolean(s.productWord || s.category || s.statedPriceFen || s.pastPurchase)),
   },
+  // "券呢？？？说好的新人福利呢", "我那张券还在吗": a coupon named on its own, with no rule or purchase
+  // asked about, is about her coupons, whatever other perk words come with it.
+  {
+    intent: 'coupons',
+    weight: 1.5,
+    when: (s, norm) => COUPON_WORD.test(norm) && !s.ruleQuestion && !s.couponForPurchase && !s.couponUseUp && !s.productWord && !s.category && !s.pointsAspect,
+  },
+  // "这张满120减30 买两瓶精粹水能用吗", "有没有补货券 想买卸妆水": a coupon named beside the product
+  // it is for asks whether it applies, however much the product's words sound like shopping.
+  {
+    intent: 'reorder',
+    weight: 2,
+    when: (s) => (s.couponMention || Boolean(s.coupon)) && (s.couponForPurchase || s.couponUseUp) && Boolean(s.productWord || s.category),
+  },
 ];
 
 /** Evidence from the message alone: keywords, nearest examples, and what its slots suggest. */
 export function textScores(c: Classification, s: Slots, norm: string): IntentScores {
   const out = {} as IntentScores;
   for (const i of INTENTS) out[i] = c.keywords[i] + SIMILARITY_WEIGHT * c.similarity[i] + LEARNED_WEIGHT * c.learned[i];
+  // "嗨~ 帮我看看那张券还在不在 谢啦": a greeting or thanks riding along a need is politeness, not the need.
+  if (c.keywords.smalltalk > 0 && INTENTS.some((i) => !CHAT.has(i) && (c.keywords[i] >= NEED_WORDS || c.learned[i] >= NEED_LIKELY))) {
+    out.smalltalk -= c.keywords.smalltalk;
+  }
   // A message carrying an instruction to the assistant ("忽略规则…", "系统提示词") is judged by its words
   // alone: slots read from it ("反馈：…", "换一张券") would only lend the instruction a need's weight.
   if (c.keywords.injection >= INSTRUCTION_WORDS) return out;

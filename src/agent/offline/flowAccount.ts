@@ -5,6 +5,7 @@ import { TOOLS } from '../../../tools/index.ts';
 import { callOr, cannot, errorOf, latest, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { LEXICON } from './lexicon.ts';
 import { containsTerm } from '../../text/normalize.ts';
+import { romanisedSays } from '../../text/phonetic.ts';
 import { pick } from './recall.ts';
 import { lines } from './replies.ts';
 import {
@@ -89,9 +90,9 @@ export function couponsFlow(f: Flow): Decision {
 }
 
 /** The redemption the message names: by position, by points (100积分) or by amount (10元券). */
-function redeemChoice(f: Flow, options: readonly RedeemOption[]): RedeemOption | undefined {
+function redeemChoice(f: Flow, options: readonly RedeemOption[], picking: boolean): RedeemOption | undefined {
   const s = f.u.slots;
-  if (s.ordinal !== undefined) return pick(options, s.ordinal);
+  if (picking) return pick(options, s.ordinal!);
   const byCost = s.pointsCost !== undefined ? options.filter((o) => o.pointsCost === s.pointsCost) : [];
   if (byCost.length === 1) return byCost[0];
   const amount = s.coupon?.amountYuan;
@@ -100,8 +101,10 @@ function redeemChoice(f: Flow, options: readonly RedeemOption[]): RedeemOption |
   return options.length === 1 ? options[0] : undefined;
 }
 
-// A question about redeeming rather than a yes/no ask for it: how many, what, how, which rule.
-const ASKS_ABOUT = /几|多少|什么|啥|怎么|如何|哪|规则|会不会|是不是|划算|what|how|which|when|why|rule/u;
+/** A question about redeeming rather than a yes/no ask for it: how many, what, how, which rule — "guize" too. */
+function asksAboutRedeeming(norm: string): boolean {
+  return LEXICON.redeemAskWords.some((t) => containsTerm(norm, t) || romanisedSays(norm, t));
+}
 // "够的话换一张": a redemption asked for on a condition the balance answers.
 const IF_SO_REDEEM = /的话.{0,3}(?:换|兑)/u;
 
@@ -125,9 +128,16 @@ function redeemFlow(f: Flow): Decision {
   // a redemption for her to confirm.
   const named =
     LEXICON.pointsAspects.redeem.some((t) => containsTerm(f.u.norm, t)) || IF_SO_REDEEM.test(f.u.norm) || s.pointsCost !== undefined || s.coupon?.amountYuan !== undefined;
-  const asksAbout = s.question && !s.request && s.ordinal === undefined && (!named || ASKS_ABOUT.test(f.u.norm));
-  if (s.declined || asksAbout) return reply(pointsReply(f.say, points));
-  const chosen = redeemChoice(f, options);
+  // "第二个" picks from the redemptions shown; the 第一 of "我刚买了第一单" picks nothing.
+  const picking = s.ordinal !== undefined && (shown.length > 0 || f.u.pending?.intent === 'points');
+  // "换张券 换完告诉我还剩多少": a first clause that only names the redemption asks for it, whatever comes after.
+  const first = f.u.norm.trim().split(/[\s,，。!！?？]+/u)[0] ?? '';
+  const opensWithIt = LEXICON.pointsAspects.redeem.some((t) => first.startsWith(t)) && !asksAboutRedeeming(first);
+  // "jifen duihuan guize shi sha": pinyin carries no 吗 or ？, its question words say it asks.
+  const asking = s.question || asksAboutRedeeming(f.u.norm);
+  const asksAbout = asking && !s.request && !opensWithIt && !picking && (!named || asksAboutRedeeming(f.u.norm));
+  if (s.declined || asksAbout) return reply(pointsReply(f.say, points, s.pointsCost));
+  const chosen = redeemChoice(f, options, picking);
   if (chosen && !chosen.affordable) return reply(notEnoughPointsReply(f.say, chosen, points.balance));
   if (chosen) return callOr(f, redeemPoints, { templateCode: chosen.templateCode || undefined }, cannot(f, 'redeem'));
   return reply(askWhichRedeemReply(f.say, points.balance, options));
@@ -139,13 +149,18 @@ export function pointsFlow(f: Flow): Decision {
   // "确认" to a stated redemption: the server ran it this turn, and its result is what to tell.
   const redeemed = valueOf(f, redeemPoints) !== undefined;
   if (s.pointsAspect === 'redeem' || picking || redeemed) return redeemFlow(f);
-  if (s.pointsAspect === 'tasks') {
-    const tasks = valueOf(f, listTasks);
-    if (tasks !== undefined) return reply(tasksReply(f.say, tasks));
-    if (f.tools.has(listTasks)) return callOr(f, listTasks, {}, cannot(f, 'points'));
-  }
   const points = valueOf(f, getPoints);
-  if (points) return reply(pointsReply(f.say, points));
+  // "积分怎么攒的", "做任务的积分还没到账": how points are earned, beside what she has earned — the
+  // balance and its recent changes say where hers came from.
+  if (s.pointsAspect === 'tasks' && f.tools.has(listTasks)) {
+    const tasks = valueOf(f, listTasks);
+    if (tasks !== undefined) return reply(tasksReply(f.say, tasks, points));
+    if (!latest(f, listTasks)) {
+      const calls = [f.tools.plan(listTasks, {}), latest(f, getPoints) ? null : f.tools.plan(getPoints, {})];
+      return { kind: 'calls', calls: calls.filter((c) => c !== null) };
+    }
+  }
+  if (points) return reply(pointsReply(f.say, points, s.pointsCost));
   return callOr(f, getPoints, {}, cannot(f, 'points'));
 }
 

@@ -27,11 +27,14 @@ function occasionOf(clause: string): string | undefined {
 const OFF_AT_END = /(?:关|停)(?:掉|了|闭|上|一下)?(?:吧|啦)?[\s\p{P}]*$/u;
 const NOT_YET = /(?:不急着|不用|先别|别|不想|不要)(?:关|开)/u;
 const ON_AT_END = /开(?:一下|着|启|通|了)?(?:吧|啦)?[\s\p{P}]*$/u;
+// "turn the holiday greetings off": the English verb and its particle around what is switched.
+const OFF_SPLIT = /\b(?:turn|switch|shut)\b[^.!?]{0,40}\boff\b/u;
+const ON_SPLIT = /\b(?:turn|switch)\b[^.!?]{0,40}\bon\b/u;
 
 /** Whether a clause asks to switch reminders off (false) or on (true); undefined when it only asks about them. */
 function switchOf(clause: string, f: Flow): boolean | undefined {
-  const off = LEXICON.reminderOff.some((t) => containsTerm(clause, t) || romanisedSays(clause, t)) || OFF_AT_END.test(clause);
-  const on = LEXICON.reminderOn.some((t) => containsTerm(clause, t) || romanisedSays(clause, t)) || (ON_AT_END.test(clause) && !off);
+  const off = LEXICON.reminderOff.some((t) => containsTerm(clause, t) || romanisedSays(clause, t)) || OFF_AT_END.test(clause) || OFF_SPLIT.test(clause);
+  const on = LEXICON.reminderOn.some((t) => containsTerm(clause, t) || romanisedSays(clause, t)) || ((ON_AT_END.test(clause) || ON_SPLIT.test(clause)) && !off);
   // "补货提醒能关吗" asks whether it can be done; "关掉补货提醒" asks to do it; "不急着关" does not.
   if (f.u.slots.question && !f.u.slots.request) return undefined;
   if (NOT_YET.test(clause)) return undefined;

@@ -48,6 +48,8 @@ export interface Lexicon {
   productFacets: Readonly<Record<string, readonly string[]>>;
   couponClaim: readonly string[];
   pointsAspects: Readonly<Record<'tasks' | 'redeem', readonly string[]>>;
+  /** Words that make a message naming a redemption a question about it ("积分换券划算吗", "duihuan guize shi sha"). */
+  redeemAskWords: readonly string[];
   referralExplain: readonly string[];
   /** "我现在是什么身份": asks where the shopper stands, not how the scheme works. */
   referralStatusCues: readonly string[];

@@ -52,13 +52,33 @@ export function claimReply(say: Say, r: ClaimOutcome): string {
   return lines(say.t('coupons.refused'), say.has(key) ? say.t(key) : say.t('coupons.refused_other'));
 }
 
-export function pointsReply(say: Say, p: Points): string {
-  const recent = p.recent.slice(0, 3).map((e) => say.t('points.recent_item', { date: say.date(e.at), delta: e.delta > 0 ? `+${e.delta}` : String(e.delta), reason: e.reason }));
+const HAN = /\p{Script=Han}/u;
+
+/** Her latest point changes; an English reply leaves out a reason the shop wrote in Chinese. */
+function recentLines(say: Say, p: Points): string[] {
+  const recent = p.recent.slice(0, 3).map((e) => {
+    const vars = { date: say.date(e.at), delta: e.delta > 0 ? `+${e.delta}` : String(e.delta) };
+    return say.lang !== 'zh' && HAN.test(e.reason) ? say.t('points.recent_item_bare', vars) : say.t('points.recent_item', { ...vars, reason: e.reason });
+  });
+  return recent.length ? [say.t('points.recent_intro'), ...recent] : [];
+}
+
+/** "250积分能换几张": how many of the one redemption a stated number of points buys, and what is left. */
+function howManyLine(say: Say, p: Points, stated: number | undefined): string | undefined {
+  const priced = p.redeemable.filter((o) => o.pointsCost !== null && o.pointsCost > 0);
+  const o = priced.length === 1 ? priced[0]! : undefined;
+  if (stated === undefined || !o || o.pointsCost === null) return undefined;
+  const count = Math.floor(stated / o.pointsCost);
+  return say.t('points.how_many', { points: stated, count, name: o.name, cost: o.pointsCost, left: stated - count * o.pointsCost });
+}
+
+/** `stated`: a number of points the message names ("250积分能换几张"). */
+export function pointsReply(say: Say, p: Points, stated?: number): string {
   const options = p.redeemable.map((o) => say.t(o.affordable ? 'points.option_affordable' : 'points.option', { name: o.name, rule: o.rule, cost: o.pointsCost ?? '' }));
   return lines(
     say.t('points.balance', { balance: p.balance }),
-    recent.length > 0 && say.t('points.recent_intro'),
-    ...recent,
+    howManyLine(say, p, stated),
+    ...recentLines(say, p),
     options.length > 0 && say.t('points.options_intro'),
     ...options,
     options.length > 0 && say.t('points.redeem_hint'),
@@ -69,10 +89,14 @@ function redeemLine(say: Say, o: RedeemOption, n: number): string {
   return say.t('points.redeem_item', { n, name: o.name, rule: o.rule, cost: o.pointsCost ?? '' });
 }
 
-export function tasksReply(say: Say, t: Tasks): string {
-  if (!t.tasks.length) return lines(say.t('points.balance', { balance: t.balance }), say.lang === 'zh' && t.message ? t.message : say.t('points.no_tasks'));
+/** `points`: her balance and recent changes, when they were looked up beside the tasks. */
+export function tasksReply(say: Say, t: Tasks, points?: Points): string {
+  const balance = say.t('points.balance', { balance: points?.balance ?? t.balance });
+  const recent = points ? recentLines(say, points) : [];
+  if (!t.tasks.length) return lines(balance, ...recent, say.lang === 'zh' && t.message ? t.message : say.t('points.no_tasks'));
   return lines(
-    say.t('points.balance', { balance: t.balance }),
+    balance,
+    ...recent,
     say.t('points.tasks_intro'),
     ...t.tasks.map((x) => say.t(x.done ? 'points.task_done' : 'points.task', { name: x.name, progress: x.progress, target: x.target, points: x.points, repeats: x.repeats })),
     t.redeem.length > 0 && say.t('points.redeem_intro'),
@@ -101,7 +125,9 @@ export function noRedeemOptionsReply(say: Say): string {
 }
 
 export function referralReply(say: Say, r: Referral): string {
-  const identity = say.has(`referral.identity_${r.identity}`) ? say.t(`referral.identity_${r.identity}`) : r.identityName;
+  // The shop's own name of the identity (代理) is said in every language: it is the word she sees in the mall.
+  const own = say.has(`referral.identity_${r.identity}`) ? say.t(`referral.identity_${r.identity}`) : r.identityName;
+  const identity = own === r.identityName ? own : `${own} (${r.identityName})`;
   return lines(
     say.t('referral.status', { identity, direct: r.directReferrals.count, team: r.teamSize }),
     r.directReferrals.agents > 0 && say.t('referral.direct_agents', { agents: r.directReferrals.agents }),

@@ -487,7 +487,7 @@ const ORDER_NAMED = /那单|这单|的单|那笔|订单|买过|买的|下的单|
 
 const A_NOT_A = /(\p{Script=Han})不\1/u;
 
-const POINTS_COST = /(\d+)\s*(?:积分|points?\b)/;
+const POINTS_COST = /(\d+)\s*(?:of my\s+)?(?:积分|points?\b)/;
 
 function anyTerm(norm: string, terms: readonly string[]): boolean {
   return terms.some((t) => findTerm(norm, t) >= 0 || romanisedSays(norm, t));
@@ -695,6 +695,8 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   slots.demand = slots.request && (demandsKind(norm) || !reasonOnlyAsks(norm));
   const coupon = extractCoupon(norm, raw);
   if (coupon) slots.coupon = coupon;
+  // "这张满120减30": a coupon's rule names a coupon as surely as 券 does.
+  if (coupon?.thresholdYuan !== undefined || coupon?.noThreshold) slots.couponMention = true;
   if (pointsAspect) slots.pointsAspect = pointsAspect;
   const pointsCost = Number(cost?.[1]);
   if (pointsCost > 0) slots.pointsCost = pointsCost;
