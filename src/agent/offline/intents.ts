@@ -98,14 +98,6 @@ export function keywordScore(text: string, intent: Intent): number {
   return sum(keywordHits(text, intent));
 }
 
-// What is left of a message once its greetings and thanks are taken out: this many characters or
-// more is a need of its own ("新品预告不用推给我了 谢谢"), and the courtesy only wraps it.
-const COURTESY_REST_MIN = 4;
-// How much a greeting or a thanks still counts for small talk when it wraps a need.
-const COURTESY_WRAPPING = 0.25;
-// Address words and particles that carry no need of their own.
-const FILLER = /[\s\p{P}\p{S}]|亲|呀|啊|哈|啦|呢|哦|喔|嘛|吧|~|～/gu;
-
 // A keyword typed in pinyin ("dingdan" for 订单) counts this much of its weight: a syllable string
 // can also be another word read alike.
 const PINYIN_FACTOR = 0.8;
@@ -167,16 +159,6 @@ export function keywordScores(text: string): IntentScores {
   for (const intent of INTENTS) {
     const hits = keywordHits(text, intent);
     out[intent] = sum(hits) + (reading ? pinyinScore(reading, intent) : 0);
-    if (intent === 'smalltalk' && hits.length) {
-      let rest = '';
-      let from = 0;
-      for (const h of [...hits].sort((a, b) => a.at - b.at)) {
-        rest += text.slice(from, h.at);
-        from = Math.max(from, h.end);
-      }
-      rest += text.slice(from);
-      if (Array.from(rest.replace(FILLER, '')).length >= COURTESY_REST_MIN) out[intent] *= COURTESY_WRAPPING;
-    }
   }
   return out;
 }
