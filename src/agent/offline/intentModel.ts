@@ -12,6 +12,8 @@ export interface IntentModelData {
   bias: number[];
   /** feature → [[class index, weight], …] (only the weights that matter). */
   weights: Record<string, [number, number][]>;
+  /** The factor the trainer's weights were multiplied by to calibrate the probabilities (already applied). */
+  scale?: number;
 }
 
 export interface IntentModel {
