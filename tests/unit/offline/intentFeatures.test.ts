@@ -2,7 +2,7 @@
 // and how its trainer calibrates it (scripts/intents/train.ts).
 import { describe, expect, it } from 'vitest';
 import { messageFeatures } from '../../../src/agent/offline/features.ts';
-import { shippedIntentModel } from '../../../src/agent/offline/intentModel.ts';
+import { createIntentModel, shippedIntentModel } from '../../../src/agent/offline/intentModel.ts';
 import { calibrationScale } from '../../../scripts/intents/train.ts';
 
 describe('the intent model’s features', () => {
@@ -49,5 +49,15 @@ describe('the intent model’s calibration', () => {
 
   it('ships a model whose weights were scaled by the cross-validated calibration', () => {
     expect(shippedIntentModel().scale).toBeGreaterThan(1);
+  });
+});
+
+describe('the intent model’s reading', () => {
+  it('reads nothing into a message none of whose features it knows', () => {
+    const model = createIntentModel();
+    for (const p of [model.probabilities('asdfgh'), model.probabilities('qwzx')]) {
+      const values = Object.values(p);
+      expect(Math.max(...values) - Math.min(...values)).toBeLessThan(1e-12);
+    }
   });
 });
