@@ -3,7 +3,7 @@
 // so a dev case is never judged by a model that learned it. Prints the tool-choice table.
 //   npx tsx scripts/cv-offline.ts [--folds 3] [--only s-after_sales]
 import { parseArgs } from 'node:util';
-import { createIntentModel } from '../src/agent/offline/intentModel.ts';
+import { createIntentModel, shippedIntentModel } from '../src/agent/offline/intentModel.ts';
 import { INTENTS } from '../evals/frozen/validate.ts';
 import { promptCanaries } from '../evals/grading.ts';
 import { loadSingles, playSingle, type SingleOutcome } from '../evals/singles.ts';
@@ -18,9 +18,11 @@ const cases = loadSingles('dev', values.only);
 const ids = [...new Set(examples.filter((e) => e.source === 'dev').map((e) => e.id!))].sort();
 const foldOf = new Map(ids.map((id, i) => [id, i % k]));
 const canaries = promptCanaries();
+// Each fold's model is calibrated as the shipped one was (scripts/train-intents.ts).
+const scale = shippedIntentModel().scale ?? 1;
 const outcomes: SingleOutcome[] = [];
 for (let f = 0; f < k; f++) {
-  const intentModel = createIntentModel(train(examples.filter((e) => !(e.source === 'dev' && foldOf.get(e.id!) === f)), CLASSES));
+  const intentModel = createIntentModel(train(examples.filter((e) => !(e.source === 'dev' && foldOf.get(e.id!) === f)), CLASSES, { scale }));
   const worlds = await openWorlds('offline', { intentModel });
   for (const c of cases.filter((x) => foldOf.get(x.id) === f)) {
     const o = await playSingle(worlds, c, canaries);

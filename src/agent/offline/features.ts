@@ -1,7 +1,9 @@
 // The features the learned intent model reads from a message: characters and their pairs and
 // triples (typos and unknown words still share most of them), jieba words, English words, and the
 // message in toneless pinyin — so "wo de ding dan" and 我的订单 share features, as do homophones
-// (发货 / 法货 both read fa huo). Deterministic, no network; the same function builds the training
+// (发货 / 法货 both read fa huo) — and what the characters miss: that a number is an order number, a
+// price or some other figure (no digit string is a feature itself, so every order number reads
+// alike), and the emoji. Deterministic, no network; the same function builds the training
 // features (scripts/train-intents.ts) and reads a shopper's message.
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
@@ -11,6 +13,10 @@ import { normalize } from '../../text/normalize.ts';
 const HAN = /\p{Script=Han}/u;
 const HAN_RUN = /\p{Script=Han}+/gu;
 const LATIN_WORD = /[a-z]+/g;
+// An order number as shoppers paste it (LT… or a long run of digits), a price, an emoji.
+const ORDER_NUMBER = /lt\s*\d{4,}|\d{8,}/;
+const PRICE = /[¥￥]|\d+\s*(?:元|块)/;
+const EMOJI = /\p{Extended_Pictographic}/gu;
 // Pinyin syllables, longest first, to cut run-together pinyin ("dingdan" → ding dan).
 const SYLLABLES = (
   'zhuang shuang chuang zhang zheng zhong zhuai zhuan chang cheng chong chuai chuan shang sheng shuai shuan jiang jiong ' +
@@ -88,5 +94,9 @@ export function messageFeatures(raw: string): Map<string, number> {
   const pinyinRuns = syllables.join(' ').split('|').map((r) => r.trim().split(/\s+/).filter(Boolean));
   for (const r of pinyinRuns) addGrams(out, 'p:', r, [1, 2], '');
   if (/[？?]/.test(text) || /[吗呢么嘛]\s*$/.test(text)) out.set('q:question', 1);
+  if (ORDER_NUMBER.test(text)) out.set('n:order', 1);
+  else if (/\d/.test(text)) out.set('n:figure', 1);
+  if (PRICE.test(text)) out.set('n:price', 1);
+  for (const e of text.match(EMOJI) ?? []) out.set('x:' + e, (out.get('x:' + e) ?? 0) + 1);
   return out;
 }

@@ -12,6 +12,8 @@ export interface IntentModelData {
   bias: number[];
   /** feature → [[class index, weight], …] (only the weights that matter). */
   weights: Record<string, [number, number][]>;
+  /** The factor the trainer's weights were multiplied by to calibrate the probabilities (already applied). */
+  scale?: number;
 }
 
 export interface IntentModel {
@@ -56,10 +58,16 @@ export function createIntentModel(data: IntentModelData = shippedIntentModel()):
     classes: data.classes,
     probabilities(message) {
       const logits = [...data.bias];
+      let read = false;
       for (const [feature, value] of featureVector(message)) {
-        for (const [c, w] of data.weights[feature] ?? []) logits[c]! += w * value;
+        const ws = data.weights[feature];
+        if (!ws) continue;
+        read = true;
+        for (const [c, w] of ws) logits[c]! += w * value;
       }
-      const p = softmax(logits);
+      // A message of which the model knows no feature ("asdfgh") is no evidence for any class: the
+      // biases alone would hand it to whichever class they favour, as surely as calibration scaled them.
+      const p = read ? softmax(logits) : data.classes.map(() => 1 / data.classes.length);
       return Object.fromEntries(data.classes.map((c, i) => [c, p[i]!]));
     },
   };

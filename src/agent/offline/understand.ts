@@ -54,8 +54,9 @@ const PENDING_BOOST = 3;
 // A reading the card offers to tap needs some evidence of its own: the learned model's spread over
 // every class for gibberish ("asdfgh") is not a reading.
 const CLARIFY_MIN_SCORE = 0.6;
-// The learned model's probability that a message is about the shop's rules, from which a question is taken as one.
-const RULES_LIKELY = 0.3;
+// The learned model's probability that a message is about the shop's rules, from which a question is
+// taken as one. Its probabilities are calibrated (scripts/train-intents.ts): an even chance at least.
+const RULES_LIKELY = 0.5;
 // "第二个" is about the list just shown more surely than any other reading of two characters.
 const LIST_BOOST = 4;
 const REFINE_BOOST = 3;
