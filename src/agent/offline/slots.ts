@@ -314,6 +314,7 @@ function firstIndex(items: readonly string[], indexOf: (item: string) => number)
 
 // "最近三单", "前两笔", "last 3 orders": a count of her latest orders (two to twenty).
 const ORDER_COUNT = new RegExp(`(?:最近|前|上|近)(\\d{1,2}|${CN_NUMERAL})(?:单|笔|个订单)|\\blast (\\d{1,2}) orders\\b`, 'u');
+const NOT_ARRIVED = /没到|没收到|未收到|没来|没送到|not (arrived|received)|haven'?t (arrived|received|got)/u;
 const TOTAL_ASKED = /一共|总共|合计|加起来|总计|\b(in total|altogether)\b/u;
 
 function orderCountIn(norm: string): number | undefined {
@@ -665,6 +666,8 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   const orderRef = extractOrderRef(norm, today, category);
   if (orderRef) slots.orderRef = orderRef;
   if (orderStatus) slots.orderStatus = orderStatus;
+  // "有几单没到", "哪些还没收到": of several orders, the ones not in her hands yet.
+  else if (slots.severalOrders && NOT_ARRIVED.test(norm)) slots.orderStatus = 'not_received';
   const orderCount = orderCountIn(norm);
   if (orderCount) slots.orderCount = orderCount;
   if (category) slots.category = category;

@@ -363,6 +363,8 @@ describe('orders, logistics and after-sales', () => {
     const tools = { ...ALL_TOOLS, listOrders: canned(TOOLS.listOrders, (i) => ({ orders: i.status === 'not_received' ? onTheWay : ORDERS, hasMore: false })) };
     const r = await chat([], '我现在有几单还没收到啊', tools);
     expect(r.calls).toEqual([{ name: 'listOrders', input: { status: 'not_received', limit: 5 } }]);
+    const asked = await chat([], '那我最近有几单没到啊', tools);
+    expect(asked.calls).toEqual([{ name: 'listOrders', input: { status: 'not_received', limit: 5 } }]);
     expect(r.text).toContain('LT20261123000300');
     expect(r.text).toContain('LT20261120000201');
   });
