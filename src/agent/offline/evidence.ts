@@ -64,6 +64,8 @@ const RULES: readonly Rule[] = [
   { intent: 'smalltalk', weight: 3, when: (s) => s.courtesyOnly },
   { intent: 'order_status', weight: 2.5, when: (_, norm) => ORDERS_NAMED.test(norm) && WHAT_IT_COST.test(norm) },
   { intent: 'knowledge', weight: 1.5, when: (s) => s.generalQuestion },
+  // "客服晚上有人吗", "以后怎么找人工": the shop's rules say when staff work and how to reach them.
+  { intent: 'knowledge', weight: 3, when: (s) => s.staffQuestion },
   // "怎么查产品是不是正品" with no product named: how traceability works is a shop rule.
   {
     intent: 'knowledge',

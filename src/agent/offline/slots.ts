@@ -5,6 +5,7 @@ import { LEXICON, type ReasonEntry, type SynonymGroup } from './lexicon.ts';
 import { CN_NUMERAL, digitiseMoney, parseChineseNumber } from './numbers.ts';
 import { containsTerm, findTerm, longestTerm } from '../../text/normalize.ts';
 import { romanisedSays, soundsLike } from '../../text/phonetic.ts';
+import { ABOUT_HUMANS, ASKS_HOW_TO_REACH, HUMAN_REQUESTS } from '../../domain/handoff/lexicon.ts';
 
 export interface Budget {
   minYuan?: number;
@@ -95,6 +96,8 @@ export interface Slots {
   hypothetical: boolean;
   /** "算一下 不用帮我换", "先别兑": the write the message names is one she says not to do. */
   declined: boolean;
+  /** "人工几点上班", "周末有人工吗": a question about the shop's staff (their hours, how to reach them), not a request for one. */
+  staffQuestion: boolean;
   /** The piece of a product's name the message says ("精粹水", "小金管液体眼影"). */
   productWord?: string;
   /** "两瓶", "一箱", "3 packs": how many of it. */
@@ -647,6 +650,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     ruleQuestion: false,
     hypothetical: anyTerm(norm, LEXICON.hypotheticalCues),
     declined: DECLINED_WRITE.test(norm),
+    staffQuestion: HUMAN_REQUESTS.some((r) => r.test(norm)) && (ABOUT_HUMANS.test(norm) || ASKS_HOW_TO_REACH.test(norm)),
     owned: anyTerm(norm, LEXICON.ownedCues),
     courtesyOnly: onlyCourtesy(norm),
     kindNegated: NEGATED_KIND.test(norm),

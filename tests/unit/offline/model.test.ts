@@ -385,6 +385,12 @@ describe('orders, logistics and after-sales', () => {
     expect(r.text).toContain(`¥${total.toFixed(2)}`);
   });
 
+  it("answers a question about the staff's hours from the shop's rules, handing nothing over", async () => {
+    const r = await chat([], '周末的时候人工客服还有人在吗');
+    expect(r.meta.intent).toBe('knowledge');
+    expect(r.calls.map((c) => c.name)).toEqual(['searchKnowledge']);
+  });
+
   it('reads order numbers, and traditional characters', async () => {
     const r = await chat([], 'LT20261120000201到哪了');
     expect(r.calls).toEqual([{ name: 'trackShipment', input: { orderNo: 'LT20261120000201' } }]);
