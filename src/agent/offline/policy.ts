@@ -177,6 +177,8 @@ export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContex
         : flowFor(f);
   // Never a write on a weak reading of the message: ask what was meant instead.
   if (writes(decision) && u.confidence < WRITE_MIN_CONFIDENCE) decision = clarify(u, say);
+  // A message that also instructed the assistant proposes no write on what is left of it.
+  if (writes(decision) && u.refusedInstruction) decision = clarify(u, say);
   // "不用帮我换": whatever a flow made of the rest, a write she said not to do is not stated.
   if (writes(decision) && u.slots.declined) decision = clarify(u, say);
   // "退款退到银行卡要几天" asks how a refund works; it does not ask for one.
@@ -190,6 +192,7 @@ export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContex
   if (decision.kind === 'calls') return decision;
   // A flow that answered from the rules itself has quoted them already.
   const quoted = rules?.text && !decision.text.includes(rules.text) ? rules.text : undefined;
-  const text = lines(tone(u, say), quoted, decision.text, handoffWords(u, ctx, say));
+  const refused = u.refusedInstruction ? say.t('refuse.instruction_beside') : undefined;
+  const text = lines(refused, tone(u, say), quoted, decision.text, handoffWords(u, ctx, say));
   return { kind: 'reply', text, ...(decision.quickReplies ? { quickReplies: decision.quickReplies } : {}) };
 }
