@@ -129,7 +129,7 @@ describeDb('the gaps in what the card could answer', (db) => {
   it('groups the gaps by meaning with counts, examples, the intent guess and the last time seen, beside the daily rates', async () => {
     const shop = (await createShop(db())).id;
     await ingestKnowledge(db(), embedder, shop, SHIPPING);
-    const asked: string[] = ['你们能开发票吗', '你们有实体店吗', '可以开发票吗', '实体店在哪', '你们能开发票吗', '下单后几天能发货'];
+    const asked: string[] = ['你们能开发票吗', '你们有实体店吗', '可以开发票吗', '实体店在哪里', '你们能开发票吗', '下单后几天能发货'];
     const turns = [];
     for (const message of asked) {
       const who = (await createShopper(db(), { shopId: shop })).id;
@@ -144,8 +144,8 @@ describeDb('the gaps in what the card could answer', (db) => {
     expect(report.gapTurns).toBe(6);
     expect(report.gaps.map((g) => ({ count: g.count, examples: g.examples, intent: g.intent, reasons: g.reasons }))).toEqual([
       { count: 3, examples: ['你们能开发票吗', '可以开发票吗'], intent: 'knowledge', reasons: { no_knowledge: 3 } },
-      // 实体店在哪 is not placed with confidence: a fallback, in the same group by meaning.
-      { count: 2, examples: ['实体店在哪', '你们有实体店吗'], intent: 'knowledge', reasons: { fallback: 1, no_knowledge: 1 } },
+      // 实体店在哪里 is not placed with confidence: a fallback, in the same group by meaning.
+      { count: 2, examples: ['实体店在哪里', '你们有实体店吗'], intent: 'knowledge', reasons: { fallback: 1, no_knowledge: 1 } },
       { count: 1, examples: ['下单后几天能发货'], intent: 'knowledge', reasons: { thumbs_down: 1 } },
     ]);
     const [invoice] = report.gaps;
