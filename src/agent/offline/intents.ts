@@ -73,14 +73,9 @@ const TERMS_LONGEST_FIRST = Object.fromEntries(
   INTENTS.map((intent) => [intent, Object.entries(DATA[intent].keywords).sort((a, b) => b[0].length - a[0].length)]),
 ) as Record<Intent, [string, number][]>;
 
-interface Hit {
-  at: number;
-  end: number;
-  weight: number;
-}
-
-function keywordHits(text: string, intent: Intent): Hit[] {
-  const hits: Hit[] = [];
+/** One intent's weighted keyword hits; overlapping hits count once (longest wins). */
+export function keywordScore(text: string, intent: Intent): number {
+  const hits: { at: number; end: number; weight: number }[] = [];
   for (const [term, weight] of TERMS_LONGEST_FIRST[intent]) {
     for (let at = findTerm(text, term); at >= 0; at = findTerm(text, term, at + term.length)) {
       const end = at + term.length;
@@ -88,14 +83,7 @@ function keywordHits(text: string, intent: Intent): Hit[] {
       hits.push({ at, end, weight: negated(text, at) ? weight * NEGATED_FACTOR : weight });
     }
   }
-  return hits;
-}
-
-const sum = (hits: readonly Hit[]) => hits.reduce((s, h) => s + h.weight, 0);
-
-/** One intent's weighted keyword hits; overlapping hits count once (longest wins). */
-export function keywordScore(text: string, intent: Intent): number {
-  return sum(keywordHits(text, intent));
+  return hits.reduce((s, h) => s + h.weight, 0);
 }
 
 // A keyword typed in pinyin ("dingdan" for 订单) counts this much of its weight: a syllable string
@@ -157,8 +145,7 @@ export function keywordScores(text: string): IntentScores {
   const reading = pinyinReading(text);
   const out = zeros();
   for (const intent of INTENTS) {
-    const hits = keywordHits(text, intent);
-    out[intent] = sum(hits) + (reading ? pinyinScore(reading, intent) : 0);
+    out[intent] = keywordScore(text, intent) + (reading ? pinyinScore(reading, intent) : 0);
   }
   return out;
 }
