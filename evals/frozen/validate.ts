@@ -56,9 +56,16 @@ export const STYLES = [
 
 /**
  * Files written after the freeze, for tuning only (README.md): every case and task in them is `dev`,
- * none is in split.json, and the test split does not change.
+ * none is in split.json, and the test split does not change. Each later batch has its letter, which its
+ * ids carry (`s-<intent>-d-NNN` in singles-d.jsonl).
  */
-export const DEV_ONLY_FILES: ReadonlySet<string> = new Set(['singles-c.jsonl', 'tasks-c.jsonl']);
+export const LATER_BATCHES = ['c', 'd', 'e'] as const;
+export const DEV_ONLY_FILES: ReadonlySet<string> = new Set(LATER_BATCHES.flatMap((b) => [`singles-${b}.jsonl`, `tasks-${b}.jsonl`]));
+const LATER_ID = /-([cde])-\d+$/;
+
+function batchOfFile(file: string): string | undefined {
+  return DEV_ONLY_FILES.has(file) ? /-([a-z])\.jsonl$/.exec(file)?.[1] : undefined;
+}
 
 export const SHOPPERS = ['0001', '0002', '0003', '0004', '0005', '0006', '0007'] as const;
 
@@ -151,8 +158,8 @@ const Expect = z.strictObject({
 });
 
 export const Single = z.strictObject({
-  // `-c-`: written after the freeze, dev only (singles-c.jsonl).
-  id: z.string().regex(/^s-[a-z_]+-(c-)?\d{3}$/),
+  // `-c-`, `-d-`, `-e-`: written after the freeze, dev only (singles-c.jsonl …).
+  id: z.string().regex(/^s-[a-z_]+-([cde]-)?\d{3}$/),
   intent: z.enum(INTENTS),
   shopper: z.enum(SHOPPERS),
   user: z.string().trim().min(1),
@@ -179,7 +186,7 @@ const ReplyFact = z.union([
 ]);
 
 export const Task = z.strictObject({
-  id: z.string().regex(/^t-[a-z_]+-(c-)?\d{2,}$/),
+  id: z.string().regex(/^t-[a-z_]+-([cde]-)?\d{2,}$/),
   family: z.enum(FAMILIES),
   shopper: z.enum(SHOPPERS),
   persona: z.string().min(1),
@@ -325,17 +332,19 @@ function readSplit(): Set<string> {
 }
 
 /**
- * A file written after the freeze (DEV_ONLY_FILES) is dev by its name: its ids carry `-c-` and none is
- * in split.json, so it can never move a case into, or out of, the test split. Every other id has no `-c-`.
+ * A file written after the freeze (DEV_ONLY_FILES) is dev by its name: its ids carry its batch letter
+ * (`-c-` in singles-c.jsonl) and none is in split.json, so it can never move a case into, or out of, the
+ * test split. Every other id carries no batch letter.
  */
 export function checkDevOnly(id: string, file: string, split: ReadonlySet<string>, where: string): string[] {
-  const later = id.includes('-c-');
-  if (DEV_ONLY_FILES.has(file)) {
-    if (!later) return [`${where}: ${id} is in ${file}, whose ids are written s-<intent>-c-NNN / t-<family>-c-NN`];
+  const later = LATER_ID.exec(id)?.[1];
+  const batch = batchOfFile(file);
+  if (batch) {
+    if (later !== batch) return [`${where}: ${id} is in ${file}, whose ids are written s-<intent>-${batch}-NNN / t-<family>-${batch}-NN`];
     if (split.has(id)) return [`${where}: ${id} is dev only but split.json lists it`];
     return [];
   }
-  return later ? [`${where}: ${id} has -c- but ${file} is not a dev-only file`] : [];
+  return later ? [`${where}: ${id} has -${later}- but ${file} is not a dev-only file`] : [];
 }
 
 function main(): void {

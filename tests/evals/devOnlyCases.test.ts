@@ -49,5 +49,8 @@ describe('cases written after the freeze', () => {
     expect(checkDevOnly('s-points-c-001', 'singles-c.jsonl', split, 'x')).toHaveLength(1);
     expect(checkDevOnly('s-points-002', 'singles-c.jsonl', split, 'x')).toHaveLength(1);
     expect(checkDevOnly('s-points-c-003', 'singles-a.jsonl', split, 'x')).toHaveLength(1);
+    // Each later batch keeps to its own letter.
+    expect(checkDevOnly('s-points-d-001', 'singles-d.jsonl', split, 'x')).toEqual([]);
+    expect(checkDevOnly('s-points-d-001', 'singles-c.jsonl', split, 'x')).toHaveLength(1);
   });
 });
