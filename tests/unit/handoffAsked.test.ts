@@ -35,6 +35,7 @@ describe('askedForHuman', () => {
     ['以后遇到问题怎么找人工啊', 'asks how to reach a person later'],
     ['会员找客服是不是更快', 'asks whether members are served sooner'],
     ['人工客服能改收货地址吗', 'asks what the staff can do'],
+    ['how long until a real person replies if I ask for one?', 'asks how long a person would take, in English'],
   ])('is false for "%s": it %s', (message) => {
     expect(askedForHuman(message)).toBe(false);
   });

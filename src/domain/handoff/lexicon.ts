@@ -116,7 +116,7 @@ export const EXPLICIT_HUMAN_REQUEST =
  * differently, what a channel means, thanks for one ("替我谢谢她").
  */
 export const ABOUT_HUMANS =
-  /几点|什么时候|啥时候|多久|时间|上班|下班|晚上|周末|节假日|问问|会不会|不一样|什么意思|是什么|啥意思|区别|有吗|谢谢(她|他|你们的)|替我谢|帮我谢|挺好|很好|表扬|夸|电话|号码|微信号|是真人|真人吗|是不是真人|是机器人|怎么找|如何找|怎样找|是不是|能不能帮忙|能帮忙|能不能改|能改|可以改|以后|\b(what time|when|hours|difference|phone number|are you (a )?(real|human|bot))\b/u;
+  /几点|什么时候|啥时候|多久|时间|上班|下班|晚上|周末|节假日|问问|会不会|不一样|什么意思|是什么|啥意思|区别|有吗|谢谢(她|他|你们的)|替我谢|帮我谢|挺好|很好|表扬|夸|电话|号码|微信号|是真人|真人吗|是不是真人|是机器人|怎么找|如何找|怎样找|是不是|能不能帮忙|能帮忙|能不能改|能改|可以改|以后|\b(what time|when|hours|how long|how soon|difference|phone number|are you (a )?(real|human|bot)|if i (ask|want|need))\b/u;
 
 /**
  * A question about reaching a person that holds even a request's verb ("以后怎么找人工", "找客服是不是更快",
