@@ -1,7 +1,8 @@
 // One canonical form of what a shopper typed, so that every matcher — the hand-off rules' mood
 // lexicon and the offline model's words alike — sees the same text: full-width forms folded
 // (ＬＴ１２３ → lt123), traditional characters converted to simplified by OpenCC (我的訂單 → 我的订单,
-// Taiwan usage: 著急 → 着急), a few common typos of shop words mended (优惠劵 → 优惠券), lower case,
+// Taiwan usage: 著急 → 着急), a few common typos of shop words mended (优惠劵 → 优惠券), the tone
+// marks of pinyin dropped (wǒ de dìngdān → wo de dingdan; ü → v, as pinyin is typed), lower case,
 // runs of spaces collapsed. Punctuation is kept: "!!!" and "？" carry meaning.
 import * as OpenCC from 'opencc-js/t2cn';
 
@@ -10,9 +11,17 @@ const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 // Characters shoppers type for a shop word's character (not traditional forms, so OpenCC keeps them).
 const TYPOS: Readonly<Record<string, string>> = { 劵: '券' };
 
+// A Latin letter with a mark (ǎ, ü, é): its base letter, after the marks are split off.
+const MARKED_LATIN = /[\u00c0-\u024f\u1e00-\u1eff]/g;
+const U_UMLAUT = /[üǖǘǚǜ]/g;
+
+function withoutTones(text: string): string {
+  return text.replace(U_UMLAUT, 'v').replace(MARKED_LATIN, (ch) => ch.normalize('NFD').replace(/\p{M}+/gu, ''));
+}
+
 export function normalize(text: string): string {
   let out = '';
-  for (const ch of toSimplified(text.normalize('NFKC')).toLowerCase()) out += TYPOS[ch] ?? ch;
+  for (const ch of withoutTones(toSimplified(text.normalize('NFKC')).toLowerCase())) out += TYPOS[ch] ?? ch;
   return out.replace(/\s+/g, ' ').trim();
 }
 

@@ -44,17 +44,27 @@ function jieba(): Jieba {
   return segmenter;
 }
 
-/** Run-together pinyin cut into syllables, or null when the word is not pinyin at all. */
+/**
+ * Run-together pinyin cut into syllables, or null when the word is not pinyin at all. Longest
+ * syllable first, going back when the rest does not read ("zhuanrengong": zhuan reng … fails, so
+ * zhuan ren gong).
+ */
 export function pinyinSyllables(word: string): string[] | null {
+  const failed = new Set<number>();
   const out: string[] = [];
-  let at = 0;
-  while (at < word.length) {
-    const s = SYLLABLES.find((syl) => word.startsWith(syl, at));
-    if (!s) return null;
-    out.push(s);
-    at += s.length;
-  }
-  return out;
+  const cut = (at: number): boolean => {
+    if (at === word.length) return true;
+    if (failed.has(at)) return false;
+    for (const s of SYLLABLES) {
+      if (!word.startsWith(s, at)) continue;
+      out.push(s);
+      if (cut(at + s.length)) return true;
+      out.pop();
+    }
+    failed.add(at);
+    return false;
+  };
+  return cut(0) ? out : null;
 }
 
 /** A light English stem: returns → return, arrived → arriv, ordering → order. */
