@@ -36,6 +36,7 @@ describe('askedForHuman', () => {
     ['会员找客服是不是更快', 'asks whether members are served sooner'],
     ['人工客服能改收货地址吗', 'asks what the staff can do'],
     ['how long until a real person replies if I ask for one?', 'asks how long a person would take, in English'],
+    ['帮我反馈 粉底详情页能不能放真人试色', 'asks for real-person swatches in the product photos'],
   ])('is false for "%s": it %s', (message) => {
     expect(askedForHuman(message)).toBe(false);
   });

@@ -95,7 +95,8 @@ export const CAPS_SCORE = 2;
  */
 export const HUMAN_REQUESTS: readonly RegExp[] = [
   /人工(?!智能|费|合成|色素|香精|养殖|种植)/,
-  /真人|活人|真的人/,
+  // 真人试色, 真人图, 真人模特: a real person in a product photo, not one to talk to.
+  /真人(?!试|图|照|模特|实拍|展示|上身|上脸|视频|秀|测评|出镜)|活人|真的人/,
   /(找|叫|要|转|接|换|联系|让|请)(个|一个|一下|下)?(你们)?(客服|负责人|经理|店长|老板|工作人员|店员|同事)/,
   /换个人|找个人|叫个人|来个人|接个人|有人管吗|有没有人管/,
   // "找人理论清楚", "找个能做主的人": someone to settle it with.
