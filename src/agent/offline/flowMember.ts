@@ -26,6 +26,8 @@ function occasionOf(clause: string): string | undefined {
 // A bare 关 / 开 closing the message ("补货提醒 关", "帮我开一下") switches as plainly as 关掉.
 const OFF_AT_END = /(?:关|停)(?:掉|了|闭|上|一下)?(?:吧|啦)?[\s\p{P}]*$/u;
 const NOT_YET = /(?:不急着|不用|先别|别|不想|不要)(?:关|开)/u;
+// "不要补货提醒", "不用每次都发生日祝福": not wanting a kind of reminder, its name between ("别忘了提醒我" wants one).
+const OFF_NAMED = /(?:不要|不用|不需要|不想要|别)(?:(?!忘|记得)[^，,。！!？?\s]){0,6}(?:提醒|推送|通知|祝福)/u;
 const ON_AT_END = /开(?:一下|着|启|通|了)?(?:吧|啦)?[\s\p{P}]*$/u;
 // "turn the holiday greetings off": the English verb and its particle around what is switched.
 const OFF_SPLIT = /\b(?:turn|switch|shut)\b[^.!?]{0,40}\boff\b/u;
@@ -33,7 +35,7 @@ const ON_SPLIT = /\b(?:turn|switch)\b[^.!?]{0,40}\bon\b/u;
 
 /** Whether a clause asks to switch reminders off (false) or on (true); undefined when it only asks about them. */
 function switchOf(clause: string, f: Flow): boolean | undefined {
-  const off = LEXICON.reminderOff.some((t) => containsTerm(clause, t) || romanisedSays(clause, t)) || OFF_AT_END.test(clause) || OFF_SPLIT.test(clause);
+  const off = LEXICON.reminderOff.some((t) => containsTerm(clause, t) || romanisedSays(clause, t)) || OFF_AT_END.test(clause) || OFF_SPLIT.test(clause) || OFF_NAMED.test(clause);
   const on = LEXICON.reminderOn.some((t) => containsTerm(clause, t) || romanisedSays(clause, t)) || ((ON_AT_END.test(clause) || ON_SPLIT.test(clause)) && !off);
   // "补货提醒能关吗" asks whether it can be done; "关掉补货提醒" asks to do it; "不急着关" does not.
   if (f.u.slots.question && !f.u.slots.request) return undefined;

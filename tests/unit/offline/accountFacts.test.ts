@@ -152,8 +152,14 @@ describe('reminders: switching one off however it is said', () => {
     ['新品预告别推给我了 谢谢', 'newProduct'],
     ['复购关怀那个不需要 关掉吧', 'secondPurchase'],
     ['please switch the birthday greetings off', 'birthday'],
+    ['不要补货提醒 其他的留着', 'replenishment'],
   ])('switches off what "%s" names', async (message, occasion) => {
     const r = await chat(shopTools, message);
     expect(r.calls).toEqual([{ name: 'setReminderPreference', input: { occasion, enabled: false } }]);
+  });
+
+  it('switches nothing off when she asks not to be forgotten ("别忘了提醒我补货")', async () => {
+    const r = await chat(shopTools, '别忘了提醒我补货');
+    expect(r.calls.map((c) => c.name)).not.toContain('setReminderPreference');
   });
 });
