@@ -278,7 +278,7 @@ function table(title: string, counts: Map<string, number>, order: readonly strin
 export function checkSingle(s: Single, where: string, shapes: Map<string, Record<string, z.ZodType>>): string[] {
   const errs: string[] = [];
   const e = s.expect;
-  const idIntent = s.id.slice(2, s.id.lastIndexOf('-')).replace(/-c$/, '');
+  const idIntent = s.id.slice(2, s.id.lastIndexOf('-')).replace(/-[cde]$/, '');
   if (idIntent.replaceAll('_', '') !== s.intent.replaceAll('_', '')) errs.push(`${where}: id ${s.id} does not match intent ${s.intent}`);
   if (new Set(s.style).size !== s.style.length) errs.push(`${where}: a style tag is repeated`);
   const allowed = new Set<string>([...e.tools, ...(e.anyTools ?? []).flat()]);
@@ -311,7 +311,7 @@ export function checkSingle(s: Single, where: string, shapes: Map<string, Record
 
 export function checkTask(t: Task, where: string): string[] {
   const errs: string[] = [];
-  const idFamily = t.id.slice(2, t.id.lastIndexOf('-')).replace(/-c$/, '');
+  const idFamily = t.id.slice(2, t.id.lastIndexOf('-')).replace(/-[cde]$/, '');
   if (idFamily.replaceAll('_', '') !== t.family.replaceAll('_', '')) errs.push(`${where}: id ${t.id} does not match family ${t.family}`);
   if (new Set(t.phrasings.map(normalize)).size !== 4) errs.push(`${where}: the 4 phrasings are not all different`);
   const rows = Object.values(t.expectRows).flat();
