@@ -27,7 +27,7 @@ import { orderWord, type AfterSalesKind, type Slots } from './slots.ts';
 const { listOrders, getOrder, trackShipment, createAfterSales, getProduct } = TOOLS;
 
 const RECENT = 5;
-const LIST_STATUSES = ['to_pay', 'to_ship', 'in_transit', 'received', 'not_received'];
+const LIST_STATUSES = ['to_pay', 'to_ship', 'in_transit', 'received', 'not_received', 'refunded', 'cancelled'];
 // Orders an after-sales request can be made for: paid (refund before shipping) or received.
 const AFTER_SALES_STATUSES = ['paid', 'delivered', 'completed'];
 
@@ -46,6 +46,34 @@ function listFilter(s: Slots, limit = s.orderCount ?? RECENT): PlannedInput<type
 }
 
 const filtered = (s: Slots) => Boolean(s.orderStatus || s.orderRef?.since || s.orderRef?.productKeyword);
+
+type ListInput = PlannedInput<typeof listOrders>;
+type Listed = NonNullable<ReturnType<typeof valueOf<typeof listOrders>>>;
+
+/**
+ * The same list with its least certain filter dropped: the state first ("口红那单发货没" asks the state,
+ * it does not pick by it), then the day ("前天" off by one); what she named stays.
+ */
+function looser(input: ListInput): ListInput | undefined {
+  if (input.status) return { ...input, status: undefined };
+  if (input.since && input.productKeyword) return { ...input, since: undefined };
+  return undefined;
+}
+
+/**
+ * Her orders as the message filters them; when that finds none, the list again with a filter
+ * dropped (looser), so a question about an order she has is not answered "no such order".
+ */
+function listing(f: Flow, first: ListInput): { call: Decision } | { listed: Listed } {
+  const calls = allOf(f, listOrders);
+  if (calls.length === 0) return { call: callOr(f, listOrders, first, cannot(f, 'orders')) };
+  const listed = valueOf(f, listOrders);
+  const last = calls.at(-1)!;
+  if (listed === undefined || listed.orders.length > 0 || !last.outcome?.ok) return { listed: listed ?? { orders: [], hasMore: false } };
+  const next = looser(last.input as ListInput);
+  if (!next) return { listed };
+  return { call: callOr(f, listOrders, next, cannot(f, 'orders')) };
+}
 
 /** An order of the list shown earlier that the message points at: by position or by an item's name. */
 function orderFromShown(f: Flow, candidatesOnly: boolean): OrderLine | 'out_of_range' | undefined {
@@ -72,6 +100,11 @@ function focusedOrder(f: Flow): string | undefined {
   return s.orderPronoun || followUp ? recall.order.orderNo : undefined;
 }
 
+/** What an order holds, when this turn's order list showed it. */
+function itemsListed(f: Flow, orderNo: string): string | undefined {
+  return valueOf(f, listOrders)?.orders.find((o) => o.orderNo === orderNo)?.items;
+}
+
 function notFound(f: Flow): Decision {
   return reply(notFoundReply(f.say));
 }
@@ -81,7 +114,7 @@ export function orderStatusFlow(f: Flow): Decision {
   const detail = valueOf(f, getOrder);
   if (detail) return reply(orderDetailReply(f.say, detail));
   const tracking = valueOf(f, trackShipment);
-  if (tracking) return reply(trackingReply(f.say, tracking));
+  if (tracking) return reply(trackingReply(f.say, tracking, itemsListed(f, tracking.orderNo)));
   if (errorOf(f, getOrder) || errorOf(f, trackShipment)) return notFound(f);
   const shown = orderFromShown(f, false);
   if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
@@ -92,9 +125,9 @@ export function orderStatusFlow(f: Flow): Decision {
       ? callOr(f, trackShipment, { orderNo }, cannot(f, 'logistics'))
       : callOr(f, getOrder, { orderNo }, cannot(f, 'orders'));
   }
-  const listed = valueOf(f, listOrders);
-  if (listed === undefined) return callOr(f, listOrders, listFilter(s), cannot(f, 'orders'));
-  const { orders, hasMore } = listed;
+  const found = listing(f, listFilter(s));
+  if ('call' in found) return found.call;
+  const { orders, hasMore } = found.listed;
   const first = orders[0];
   if (!first) return reply(noOrdersReply(f.say, filtered(s)));
   if (orders.length === 1 || (s.orderRef?.latest && !s.orderCount)) {
@@ -111,7 +144,7 @@ export function logisticsFlow(f: Flow): Decision {
   const named = said.productWord ?? orderWord(said.category);
   const s: Slots = !said.orderRef && named ? { ...said, orderRef: { latest: false, productKeyword: named } } : said;
   const tracking = valueOf(f, trackShipment);
-  if (tracking) return reply(trackingReply(f.say, tracking));
+  if (tracking) return reply(trackingReply(f.say, tracking, itemsListed(f, tracking.orderNo)));
   if (errorOf(f, trackShipment)) return s.orderNo ? notFound(f) : noParcelYet(f);
   const shown = orderFromShown(f, false);
   if (shown === 'out_of_range') return reply(f.say.t('orders.no_such_position'));
@@ -121,7 +154,8 @@ export function logisticsFlow(f: Flow): Decision {
   // Parcels with no state named are the ones not received yet.
   if (s.severalOrders && !s.orderRef?.latest) {
     const listed = valueOf(f, listOrders);
-    const inState = { ...s, orderStatus: s.orderStatus ?? 'not_received' };
+    // "我两个包裹分别到哪了": the parcels she counts are her latest ones, whatever their state.
+    const inState = { ...s, orderStatus: s.orderStatus ?? (s.orderCount ? undefined : 'not_received') };
     if (listed === undefined) return callOr(f, listOrders, listFilter(inState), cannot(f, 'orders'));
     const [first, second] = listed.orders;
     if (!first) return reply(noOrdersReply(f.say, true));
@@ -130,9 +164,9 @@ export function logisticsFlow(f: Flow): Decision {
   }
   // "最近那单到哪了" means the latest order, shipped or not; "快递到哪了" the latest parcel.
   if (s.orderRef) {
-    const listed = valueOf(f, listOrders);
-    if (listed === undefined) return callOr(f, listOrders, listFilter(s, filtered(s) ? RECENT : 1), cannot(f, 'orders'));
-    const first = listed.orders[0];
+    const found = listing(f, listFilter(s, filtered(s) ? RECENT : 1));
+    if ('call' in found) return found.call;
+    const first = found.listed.orders[0];
     if (!first) return reply(noOrdersReply(f.say, filtered(s)));
     return callOr(f, trackShipment, { orderNo: first.orderNo }, cannot(f, 'logistics'));
   }

@@ -77,12 +77,14 @@ export function orderDetailReply(say: Say, d: OrderDetail): string {
   );
 }
 
-export function trackingReply(say: Say, t: Tracking): string {
+/** A parcel's state; with what is in it when the turn's order list said (a parcel is known by its contents). */
+export function trackingReply(say: Say, t: Tracking, items?: string): string {
   const s = t.shipment;
   if (s) {
     const latest = latestEvent(t);
     return lines(
       say.t('logistics.shipment', { orderNo: t.orderNo, carrier: s.carrier, trackingNo: s.trackingNo, status: label(say, 'shipment', s.status, s.statusLabel) }),
+      items && say.t('orders.items', { items }),
       latest &&
         // Carriers often write the place into the description already ("【杭州市】快件已…").
         (latest.location && !latest.description.includes(latest.location)

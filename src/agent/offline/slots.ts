@@ -304,8 +304,10 @@ export function matchVocabulary(norm: string, shopValues: readonly string[], gro
  * 洁面, which also finds a 洁颜粉 by its category), else her word as she wrote it.
  */
 export function orderWord(c: VocabMatch | undefined): string | undefined {
-  return c && (c.inShop ? c.value : c.term);
+  // Item names are Chinese: "body lotion" is looked for as its group's Chinese word (身体乳).
+  return c && (c.inShop || LATIN.test(c.term) ? c.value : c.term);
 }
+const LATIN = /[a-z]/;
 
 function firstIndex(items: readonly string[], indexOf: (item: string) => number): number | undefined {
   for (const item of items) {
@@ -320,9 +322,21 @@ const ORDER_COUNT = new RegExp(`(?:最近|前|上|近)(\\d{1,2}|${CN_NUMERAL})(?
 const NOT_ARRIVED = /没到|没收到|未收到|没来|没送到|not (arrived|received)|haven'?t (arrived|received|got)/u;
 const TOTAL_ASKED = /一共|总共|合计|加起来|总计|\b(in total|altogether)\b/u;
 
+// "两个包裹分别到哪了", "还有哪个包裹在路上": more than one parcel or order, counted or asked which.
+const SEVERAL_PARCELS = new RegExp(`(?<!第)(?:[2-9]|[两二三四五六七八九十]|俩|几|哪)(?:个|笔)?(?:包裹|快递|单(?!号))|分别|各自|哪个包裹|哪个快递|\\b(?:both|two) (?:orders|parcels|packages)\\b`, 'u');
+
+// "全部订单列出来", "all my orders": as many as one list shows (the listOrders limit).
+const ALL_ORDERS = /(?:全部|所有|全都|每一)(?:的)?(?:订单|单|都)|订单(?:全部|都)|\ball (?:of )?my orders\b|\bevery order\b/u;
+const ALL_ORDERS_LIMIT = 20;
+
+// "我两个包裹", "那俩快递": the parcels or orders she counts herself.
+const COUNTED_PARCELS = /(?<!第)([2-9]|[两二三四五六七八九十]|俩)(?:个|笔)?(?:包裹|快递|订单|单(?!号))/u;
+
 function orderCountIn(norm: string): number | undefined {
+  if (ALL_ORDERS.test(norm)) return ALL_ORDERS_LIMIT;
   const m = ORDER_COUNT.exec(norm);
-  const said = m?.[1] ?? m?.[2];
+  const counted = COUNTED_PARCELS.exec(norm)?.[1];
+  const said = m?.[1] ?? m?.[2] ?? (counted === '俩' ? '2' : counted);
   if (!said) return undefined;
   const n = /^\d+$/.test(said) ? Number(said) : parseChineseNumber(said);
   return n >= 2 && n <= 20 ? n : undefined;
@@ -364,6 +378,8 @@ function explicitDay(norm: string, today: string): string | undefined {
 
 const BOUGHT_WORD = new RegExp(`买的(?:那个|那支|那瓶|那款|那件|那套)?([\\p{Script=Han}a-z]{2,6}?)(?=到|怎么|什么|啥|何时|多久|几时|呢|还|能|可以|物流|发货|的|了|[,，。？?!！\\s]|$)`, 'u');
 
+const ASKING_START = /^(?:啥|什么|哪|多少|几|怎么).*$/u;
+
 function extractOrderRef(norm: string, today: string, category: VocabMatch | undefined): OrderRef | undefined {
   const latest = LEXICON.latestOrder.some((t) => containsTerm(norm, t));
   let since: string | undefined;
@@ -371,7 +387,8 @@ function extractOrderRef(norm: string, today: string, category: VocabMatch | und
     const time = longestTerm(norm, Object.keys(LEXICON.orderTimes));
     since = time ? periodStart(today, LEXICON.orderTimes[time]!) : explicitDay(norm, today);
   }
-  const bought = BOUGHT_WORD.exec(norm)?.[1];
+  // "买的啥来着" asks what was bought: a question word names nothing.
+  const bought = BOUGHT_WORD.exec(norm)?.[1]?.replace(ASKING_START, '') || undefined;
   const word = orderWord(category) ?? (bought && !LEXICON.orderGenericWords.includes(bought) ? bought : undefined);
   const productKeyword = word && (latest || since || bought) ? word : undefined;
   if (!latest && !since && !productKeyword) return undefined;
@@ -633,7 +650,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     generalQuestion: anyTerm(norm, LEXICON.generalCues) && !anyTerm(norm, LEXICON.personalCues),
     howTo: anyTerm(norm, LEXICON.howToCues),
     orderPronoun: anyTerm(norm, LEXICON.orderPronouns),
-    severalOrders: anyTerm(norm, LEXICON.severalOrders),
+    severalOrders: anyTerm(norm, LEXICON.severalOrders) || SEVERAL_PARCELS.test(norm),
     totalAsked: TOTAL_ASKED.test(norm),
     facets: Object.entries(LEXICON.productFacets)
       .filter(([, terms]) => anyTerm(norm, terms))
@@ -669,11 +686,11 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   if (orderNo) slots.orderNo = orderNo;
   const orderRef = extractOrderRef(norm, today, category);
   if (orderRef) slots.orderRef = orderRef;
-  if (orderStatus) slots.orderStatus = orderStatus;
-  // "有几单没到", "哪些还没收到": of several orders, the ones not in her hands yet.
-  else if (slots.severalOrders && NOT_ARRIVED.test(norm)) slots.orderStatus = 'not_received';
   const orderCount = orderCountIn(norm);
   if (orderCount) slots.orderCount = orderCount;
+  if (orderStatus) slots.orderStatus = orderStatus;
+  // "有几单没到", "哪些还没收到": of several orders, the ones not in her hands yet ("最近两单 一单还没到": the two).
+  else if (slots.severalOrders && NOT_ARRIVED.test(norm) && !orderCount) slots.orderStatus = 'not_received';
   if (category) slots.category = category;
   const skinType = matchVocabulary(norm.replace(SKIN_DEGREE, '$1'), vocab.skinTypes, LEXICON.skinTypes);
   if (skinType) slots.skinType = skinType;

@@ -385,6 +385,32 @@ describe('orders, logistics and after-sales', () => {
     expect(r.text).toContain(`¥${total.toFixed(2)}`);
   });
 
+  it('lists the parcels she counts, whatever their state, and names what a tracked parcel holds', async () => {
+    const r = await chat([], '我两个包裹分别到哪了');
+    expect(r.calls).toEqual([{ name: 'listOrders', input: { limit: 2 } }]);
+    const one = [{ ...ORDERS[1]!, status: 'shipped' as const, statusLabel: '已发货' }];
+    const tools = { ...ALL_TOOLS, listOrders: canned(TOOLS.listOrders, (i) => ({ orders: i.status === 'in_transit' ? one : [], hasMore: false })) };
+    const tracked = await chat([], '还有哪个包裹在路上的吗', tools);
+    expect(tracked.calls.map((c) => c.name)).toEqual(['listOrders', 'trackShipment']);
+    expect(tracked.text).toContain('悦颜 玻尿酸保湿面霜');
+  });
+
+  it('asks the list again without the state when a question about an order\'s state finds none in it ("口红那单发货没")', async () => {
+    const tools = { ...ALL_TOOLS, listOrders: canned(TOOLS.listOrders, (i) => ({ orders: i.status ? [] : ORDERS.filter((o) => o.products.some((p) => p.category === i.productKeyword)), hasMore: false })) };
+    const r = await chat([], '口红那单发货没', tools);
+    expect(r.calls.slice(0, 2)).toEqual([
+      { name: 'listOrders', input: { status: 'to_ship', productKeyword: '口红', limit: 5 } },
+      { name: 'listOrders', input: { productKeyword: '口红', limit: 5 } },
+    ]);
+    expect(r.text).toContain('LT20261115000188');
+  });
+
+  it('lists refunded orders, all of them when asked, and asks what was bought without taking the question as a product', async () => {
+    expect((await chat([], '有没有哪单是退了款的')).calls[0]).toEqual({ name: 'listOrders', input: { status: 'refunded', limit: 5 } });
+    expect((await chat([], '我的订单全部列出来 别只给我五个')).calls[0]).toEqual({ name: 'listOrders', input: { limit: 20 } });
+    expect((await chat([], '我最近那单买的啥来着')).calls[0]?.input).not.toHaveProperty('productKeyword');
+  });
+
   it("answers a question about the staff's hours from the shop's rules, handing nothing over", async () => {
     const r = await chat([], '周末的时候人工客服还有人在吗');
     expect(r.meta.intent).toBe('knowledge');
