@@ -20,7 +20,7 @@ import {
   progressReply,
   trackingReply,
 } from './replyOrders.ts';
-import type { OrderDetail, OrderLine } from './results.ts';
+import { resultOf, type OrderDetail, type OrderLine } from './results.ts';
 import { lines } from './replies.ts';
 import { orderWord, type AfterSalesKind, type Slots } from './slots.ts';
 
@@ -105,6 +105,20 @@ function itemsListed(f: Flow, orderNo: string): string | undefined {
   return valueOf(f, listOrders)?.orders.find((o) => o.orderNo === orderNo)?.items;
 }
 
+// Parcels tracked at once under a list of orders: more would bury the list.
+const TRACKED_AT_ONCE = 3;
+
+/** Several orders, and where each one on its way is ("两个包裹分别到哪了"): the list, then each parcel. */
+function parcelsOf(f: Flow, listed: Listed): Decision {
+  const moving = listed.orders.filter((o) => o.status === 'shipped').slice(0, TRACKED_AT_ONCE);
+  const tracked = allOf(f, trackShipment).map((e) => resultOf(trackShipment, e)).filter((t) => t !== undefined);
+  if (moving.length > 0 && allOf(f, trackShipment).length === 0) {
+    const plans = moving.map((o) => f.tools.plan(trackShipment, { orderNo: o.orderNo })).filter((p) => p !== null);
+    if (plans.length > 0) return { kind: 'calls', calls: plans };
+  }
+  return reply(lines(orderListReply(f.say, listed.orders, listed.hasMore), ...tracked.map((t) => trackingReply(f.say, t, itemsListed(f, t.orderNo)))));
+}
+
 function notFound(f: Flow): Decision {
   return reply(notFoundReply(f.say));
 }
@@ -143,6 +157,9 @@ export function logisticsFlow(f: Flow): Decision {
   // "粉底液到没到": the parcel of the order holding what she names, not the latest parcel.
   const named = said.productWord ?? orderWord(said.category);
   const s: Slots = !said.orderRef && named ? { ...said, orderRef: { latest: false, productKeyword: named } } : said;
+  const several = s.severalOrders && !s.orderRef?.latest;
+  const listedSeveral = several ? valueOf(f, listOrders) : undefined;
+  if (listedSeveral && listedSeveral.orders.length > 1) return parcelsOf(f, listedSeveral);
   const tracking = valueOf(f, trackShipment);
   if (tracking) return reply(trackingReply(f.say, tracking, itemsListed(f, tracking.orderNo)));
   if (errorOf(f, trackShipment)) return s.orderNo ? notFound(f) : noParcelYet(f);
@@ -152,15 +169,14 @@ export function logisticsFlow(f: Flow): Decision {
   if (orderNo) return callOr(f, trackShipment, { orderNo }, cannot(f, 'logistics'));
   // "我有几单在路上", "还没收到的单子有哪些": every order in that state; the parcel only when there is one.
   // Parcels with no state named are the ones not received yet.
-  if (s.severalOrders && !s.orderRef?.latest) {
-    const listed = valueOf(f, listOrders);
+  if (several) {
+    const listed = listedSeveral;
     // "我两个包裹分别到哪了": the parcels she counts are her latest ones, whatever their state.
     const inState = { ...s, orderStatus: s.orderStatus ?? (s.orderCount ? undefined : 'not_received') };
     if (listed === undefined) return callOr(f, listOrders, listFilter(inState), cannot(f, 'orders'));
-    const [first, second] = listed.orders;
+    const [first] = listed.orders;
     if (!first) return reply(noOrdersReply(f.say, true));
-    if (!second) return callOr(f, trackShipment, { orderNo: first.orderNo }, cannot(f, 'logistics'));
-    return reply(orderListReply(f.say, listed.orders, listed.hasMore));
+    return callOr(f, trackShipment, { orderNo: first.orderNo }, cannot(f, 'logistics'));
   }
   // "最近那单到哪了" means the latest order, shipped or not; "快递到哪了" the latest parcel.
   if (s.orderRef) {

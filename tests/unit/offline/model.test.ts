@@ -362,9 +362,10 @@ describe('orders, logistics and after-sales', () => {
     const onTheWay = [ORDERS[0]!, { ...ORDERS[1]!, status: 'shipped' as const, statusLabel: '已发货' }];
     const tools = { ...ALL_TOOLS, listOrders: canned(TOOLS.listOrders, (i) => ({ orders: i.status === 'not_received' ? onTheWay : ORDERS, hasMore: false })) };
     const r = await chat([], '我现在有几单还没收到啊', tools);
-    expect(r.calls).toEqual([{ name: 'listOrders', input: { status: 'not_received', limit: 5 } }]);
+    // The list, then where the one already shipped is.
+    expect(r.calls).toEqual([{ name: 'listOrders', input: { status: 'not_received', limit: 5 } }, { name: 'trackShipment', input: { orderNo: 'LT20261120000201' } }]);
     const asked = await chat([], '那我最近有几单没到啊', tools);
-    expect(asked.calls).toEqual([{ name: 'listOrders', input: { status: 'not_received', limit: 5 } }]);
+    expect(asked.calls[0]).toEqual({ name: 'listOrders', input: { status: 'not_received', limit: 5 } });
     expect(r.text).toContain('LT20261123000300');
     expect(r.text).toContain('LT20261120000201');
   });
@@ -388,6 +389,11 @@ describe('orders, logistics and after-sales', () => {
   it('lists the parcels she counts, whatever their state, and names what a tracked parcel holds', async () => {
     const r = await chat([], '我两个包裹分别到哪了');
     expect(r.calls).toEqual([{ name: 'listOrders', input: { limit: 2 } }]);
+    const moving = [{ ...ORDERS[1]!, orderNo: TRACKING.orderNo, status: 'shipped' as const, statusLabel: '已发货' }, ORDERS[2]!];
+    const both = await chat([], '我两个包裹分别到哪了', { ...ALL_TOOLS, listOrders: canned(TOOLS.listOrders, () => ({ orders: moving, hasMore: false })) });
+    expect(both.calls.map((c) => c.name)).toEqual(['listOrders', 'trackShipment']);
+    expect(both.text).toContain('LT20261115000188');
+    expect(both.text).toContain('SF1234567890');
     const one = [{ ...ORDERS[1]!, status: 'shipped' as const, statusLabel: '已发货' }];
     const tools = { ...ALL_TOOLS, listOrders: canned(TOOLS.listOrders, (i) => ({ orders: i.status === 'in_transit' ? one : [], hasMore: false })) };
     const tracked = await chat([], '还有哪个包裹在路上的吗', tools);
