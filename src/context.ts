@@ -2,6 +2,7 @@
 // dependencies. No module-level singletons; tests build their own with a fixed clock.
 import type { Db } from './db/db.ts';
 import type { Embedder } from './embed/embedder.ts';
+import type { Shop } from './domain/shops/repo.ts';
 import type { Logger } from './log.ts';
 
 export const TIERS = ['new', 'converted', 'potential', 'core', 'laotie'] as const;
@@ -72,4 +73,6 @@ export interface ToolContext extends Deps {
   caller: ShopperCaller;
   /** The conversation the call is made in (absent over MCP): a hand-off and a pending action belong to it. */
   conversationId?: string;
+  /** The caller's shop as the chat turn read it at its start (its card); tools read it afresh when absent. */
+  shop?: Shop;
 }

@@ -9,7 +9,7 @@ import { latestShipment } from '../src/domain/orders/shipments.ts';
 import { ORDER_STATUS_LABELS, ORDER_STATUSES, SHIPMENT_STATUS_LABELS, SHIPMENT_STATUSES } from '../src/domain/orders/status.ts';
 import { orderTimeline } from '../src/domain/orders/timeline.ts';
 import { maskPhone } from '../src/domain/shoppers/mask.ts';
-import { getShop } from '../src/domain/shops/repo.ts';
+import { heldOrGetShop } from '../src/domain/shops/repo.ts';
 import { typable } from '../src/text/typable.ts';
 import { defineTool } from './defineTool.ts';
 
@@ -74,7 +74,7 @@ export const getOrder = defineTool({
   async execute(ctx, { orderNo }) {
     const { db, caller } = ctx;
     const order = await getOwnOrder(db, caller, orderNo);
-    const shop = await getShop(db, caller.shopId);
+    const shop = await heldOrGetShop(db, caller.shopId, ctx.shop);
     const [items, shipment, afterSales, eligibility] = await Promise.all([
       itemsOfOrders(db, caller.shopId, [order.id]).then((m) => m.get(order.id) ?? []),
       latestShipment(db, caller.shopId, order.id),

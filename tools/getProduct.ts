@@ -2,7 +2,7 @@
 // "哪里产的", "多久发货". Only the caller's shop is visible.
 import { z } from 'zod';
 import { getProduct as findProduct } from '../src/domain/catalog/product.ts';
-import { getShopSettings } from '../src/domain/shops/repo.ts';
+import { heldOrGetShopSettings } from '../src/domain/shops/repo.ts';
 import { productPage } from '../src/domain/shops/settings.ts';
 import { defineTool, toolError } from './defineTool.ts';
 
@@ -37,7 +37,7 @@ export const getProduct = defineTool({
     productId: z.number().int().positive().describe('商品 id, 来自 searchProducts 的结果 / product id from searchProducts'),
   }),
   async execute(ctx, { productId }) {
-    const [p, settings] = await Promise.all([findProduct(ctx.db, ctx.caller.shopId, productId), getShopSettings(ctx.db, ctx.caller.shopId)]);
+    const [p, settings] = await Promise.all([findProduct(ctx.db, ctx.caller.shopId, productId), heldOrGetShopSettings(ctx.db, ctx.caller.shopId, ctx.shop)]);
     if (!p) return toolError('not_found', `本店没有 id 为 ${productId} 的商品`);
     return {
       id: p.id,

@@ -5,7 +5,7 @@ import { afterSalesEligibility } from '../src/domain/aftersales/eligibility.ts';
 import { AFTER_SALES_KINDS } from '../src/domain/aftersales/labels.ts';
 import { ordersWithBlockingRequest } from '../src/domain/aftersales/repo.ts';
 import { listOwnOrders, type Order } from '../src/domain/orders/repo.ts';
-import { getShop, type Shop } from '../src/domain/shops/repo.ts';
+import { heldOrGetShop, type Shop } from '../src/domain/shops/repo.ts';
 import { productPage } from '../src/domain/shops/settings.ts';
 import { latestShipments } from '../src/domain/orders/shipments.ts';
 import {
@@ -82,7 +82,7 @@ export const listOrders = defineTool({
       itemsOfOrders(ctx.db, ctx.caller.shopId, ids),
       latestShipments(ctx.db, ctx.caller.shopId, ids),
       ordersWithBlockingRequest(ctx.db, ctx.caller.shopId, ids),
-      getShop(ctx.db, ctx.caller.shopId),
+      heldOrGetShop(ctx.db, ctx.caller.shopId, ctx.shop),
     ]);
     const now = ctx.clock.now();
     return {

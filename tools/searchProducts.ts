@@ -5,7 +5,7 @@ import { yuanToFen } from '../src/domain/catalog/price.ts';
 import { MAX_LIMIT } from '../src/domain/catalog/queryPlan.ts';
 import { searchProducts as searchCatalog } from '../src/domain/catalog/search.ts';
 import type { ProductHit } from '../src/domain/catalog/types.ts';
-import { getShopSettings } from '../src/domain/shops/repo.ts';
+import { heldOrGetShopSettings } from '../src/domain/shops/repo.ts';
 import { productPage, type ShopSettings } from '../src/domain/shops/settings.ts';
 import { typable } from '../src/text/typable.ts';
 import { defineTool } from './defineTool.ts';
@@ -92,7 +92,7 @@ export const searchProducts = defineTool({
       sort: input.sort,
       limit: input.limit,
     });
-    const [hits, settings] = await Promise.all([search, getShopSettings(ctx.db, ctx.caller.shopId)]);
+    const [hits, settings] = await Promise.all([search, heldOrGetShopSettings(ctx.db, ctx.caller.shopId, ctx.shop)]);
     if (!hits.length) {
       return { products: [], note: '没有符合条件的商品。可以请顾客放宽预算、品类或肤质等条件后再搜。' };
     }

@@ -4,7 +4,7 @@ import { DISPATCH_STATE_LABELS, DISPATCH_STATES, dispatchNote, dispatchPromise }
 import { getOwnOrder, type Order } from '../src/domain/orders/repo.ts';
 import { latestShipment, latestShippedOrderNo, trackingTrail, type TrackingEvent } from '../src/domain/orders/shipments.ts';
 import { ORDER_STATUS_LABELS, ORDER_STATUSES, SHIPMENT_STATUS_LABELS, SHIPMENT_STATUSES } from '../src/domain/orders/status.ts';
-import { getShop } from '../src/domain/shops/repo.ts';
+import { heldOrGetShop } from '../src/domain/shops/repo.ts';
 import { typable } from '../src/text/typable.ts';
 import { defineTool } from './defineTool.ts';
 
@@ -62,7 +62,7 @@ export const trackShipment = defineTool({
     const orderNo = input.orderNo ?? (await latestShippedOrderNo(db, caller));
     if (!orderNo) throw new NotFound('shipment');
     const order = await getOwnOrder(db, caller, orderNo);
-    const shop = await getShop(db, caller.shopId);
+    const shop = await heldOrGetShop(db, caller.shopId, ctx.shop);
     const shipment = await latestShipment(db, caller.shopId, order.id);
     const trail = shipment ? await trackingTrail(db, caller.shopId, shipment.id) : [];
     const dispatch = dispatchPromise(order, shipment, shop.settings.shippingPromiseHours, ctx.clock.now());

@@ -70,7 +70,7 @@ export function turnContext(
   const now = deps.clock.now();
   const offered = opts.offerHandoff && handoffOffered(card.handoffRules.handoff, caller.tier);
   const handoff = offered ? assessment.handoff : [];
-  const ctx: ToolContext = { ...deps, caller, conversationId: conversation.id };
+  const ctx: ToolContext = { ...deps, caller, conversationId: conversation.id, shop };
   return {
     system: withConfirmation(withAssessment(buildSystemPrompt(shop, shopper, now, memory.summary), assessment, handoff.length > 0), confirmation),
     // A confirmed action ran before the model: it reads it as this turn's tool call and its result.

@@ -34,11 +34,42 @@ function compactSoundOf(text: string): string {
   return hit;
 }
 
+// A message is checked against a whole word list in a row (words.some(w => soundsLike(message, w))):
+// its sounds are kept for the next call with the same text, and each term's are kept by the term
+// (the word lists' terms are a few hundred; the bound only stops an endless stream of new ones), so
+// such a check is two string searches, not four cache look-ups.
+interface Sounds {
+  spaced: string;
+  /** Built on the first check that needs it. */
+  compact?: string;
+}
+const TERMS_KEPT = 4096;
+const termSounds = new Map<string, Required<Sounds> | null>();
+let lastText: string | undefined;
+let lastSounds: Sounds = { spaced: '' };
+
+function termSoundsOf(term: string): Required<Sounds> | null {
+  let t = termSounds.get(term);
+  if (t === undefined) {
+    t = HAN.test(term) ? { spaced: soundOf(term), compact: compactSoundOf(term) } : null;
+    if (termSounds.size >= TERMS_KEPT) termSounds.clear();
+    termSounds.set(term, t);
+  }
+  return t;
+}
+
 /** Whether the text says the term, by sound (the term's characters, or the same syllables). */
 export function soundsLike(text: string, term: string): boolean {
-  if (!HAN.test(term)) return false;
+  const t = termSoundsOf(term);
+  if (t === null) return false;
+  if (text !== lastText) {
+    lastSounds = { spaced: soundOf(text) };
+    lastText = text;
+  }
   // soundOf pads with one space each side, so the term's sound is matched as whole syllables.
-  return soundOf(text).includes(soundOf(term)) || compactSoundOf(text).includes(compactSoundOf(term));
+  if (lastSounds.spaced.includes(t.spaced)) return true;
+  lastSounds.compact ??= compactSoundOf(text);
+  return lastSounds.compact.includes(t.compact);
 }
 
 // Two Latin words or more: a message typed in pinyin (or English, where no Chinese term sounds).

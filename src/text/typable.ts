@@ -50,12 +50,32 @@ export function cleanText(s: string): string {
   return s.replaceAll('\u0000', '').toWellFormed();
 }
 
-/** cleanText over every string of a JSON value, keys included. */
+/**
+ * cleanText over every string of a JSON value, keys included. A value with nothing to clean (nearly
+ * every turn's tool calls) is given back as it is, not copied string by string.
+ */
 export function cleanJson<T>(value: T): T {
-  if (typeof value === 'string') return cleanText(value) as T;
-  if (Array.isArray(value)) return value.map(cleanJson) as T;
+  return cleanAlready(value) ? value : cleanCopy(value);
+}
+
+/** Whether every string cleanCopy would clean (the same walk) is typable already. */
+function cleanAlready(value: unknown): boolean {
+  if (typeof value === 'string') return isTypable(value);
+  if (Array.isArray(value)) return value.every(cleanAlready);
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), cleanJson(v)])) as T;
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      if (!isTypable(k) || !cleanAlready((value as Record<string, unknown>)[k])) return false;
+    }
+  }
+  return true;
+}
+
+function cleanCopy<T>(value: T): T {
+  if (typeof value === 'string') return cleanText(value) as T;
+  if (Array.isArray(value)) return value.map(cleanCopy) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), cleanCopy(v)])) as T;
   }
   return value;
 }

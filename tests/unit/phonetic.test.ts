@@ -25,4 +25,18 @@ describe('romanisedSays', () => {
     expect(soundsLike(PINYIN_MESSAGE, '发')).toBe(true);
     expect(romanisedSays(PINYIN_MESSAGE, '发')).toBe(false);
   });
+
+  it('hears each message by its own sounds when checks of different messages and terms interleave', () => {
+    const checks: [string, string, boolean][] = [
+      ['补获到了吗', '补货', true],
+      ['你好', '补货', false],
+      ['buhuo dao le ma', '补货', true],
+      ['你好', '补货', false],
+      ['你好', 'hello', false],
+      ['提型我', '提醒', true],
+      ['补获到了吗', '提醒', false],
+      ['buhuo dao le ma', '补货', true],
+    ];
+    for (const [text, term, expected] of checks) expect([text, term, soundsLike(text, term)]).toEqual([text, term, expected]);
+  });
 });

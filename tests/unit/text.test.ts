@@ -30,4 +30,14 @@ describe('text a person could type', () => {
     expect(cleanText('您好\u0000\ud800😀')).toBe('您好\ufffd😀');
     expect(cleanJson({ input: { text: 'a\u0000b' }, n: 1, list: ['\udc00'] })).toEqual({ input: { text: 'ab' }, n: 1, list: ['\ufffd'] });
   });
+
+  it('gives a tool call with nothing to clean back as it is, and cleans a key or a string deep inside one', () => {
+    const clean = [{ name: 'searchProducts', input: { query: '面霜 😀' }, output: { products: [{ id: 1, tags: ['保湿'] }], at: new Date(0) } }];
+    expect(cleanJson(clean)).toBe(clean);
+    const original = { output: { products: [{ tags: ['ok', 'x\u0000'] }] }, keep: 'same' };
+    const cleaned = cleanJson(original);
+    expect(cleaned).toEqual({ output: { products: [{ tags: ['ok', 'x'] }] }, keep: 'same' });
+    expect(original.output.products[0]!.tags[1]).toBe('x\u0000');
+    expect(cleanJson({ ['k\ud800']: 1 })).toEqual({ ['k\ufffd']: 1 });
+  });
 });

@@ -83,3 +83,16 @@ export async function getShop(db: Queryable, shopId: string): Promise<Shop> {
   if (!shop) throw new NotFound('shop');
   return shop;
 }
+
+/**
+ * The shop as the caller already holds it (a chat turn's card, read when the turn started: one
+ * read of the shop per turn, not one more per tool that needs a setting), else read now.
+ */
+export function heldOrGetShop(db: Queryable, shopId: string, held: Shop | undefined): Promise<Shop> {
+  return held && held.id === shopId ? Promise.resolve(held) : getShop(db, shopId);
+}
+
+/** The settings of the shop the caller holds (as heldOrGetShop), else read now. */
+export function heldOrGetShopSettings(db: Queryable, shopId: string, held: Shop | undefined): Promise<ShopSettings> {
+  return held && held.id === shopId ? Promise.resolve(held.settings) : getShopSettings(db, shopId);
+}
