@@ -27,6 +27,7 @@ import {
 } from './replyAccount.ts';
 import { knowledgeQuery } from './flowService.ts';
 import { knowledgeReply } from './replyService.ts';
+import { candidateNamed } from './candidates.ts';
 import { priceYuan, redeemOptions, resultOf, type ClaimableCoupon, type RedeemOption, type VoteCandidate } from './results.ts';
 import type { CouponHint } from './slots.ts';
 
@@ -199,6 +200,10 @@ function candidateChoice(f: Flow, candidates: readonly VoteCandidate[]): VoteCan
   if (s.ordinal !== undefined) return pick(candidates, s.ordinal);
   const named = candidates.filter((c) => c.name && f.u.norm.includes(c.name.toLowerCase()));
   if (named.length === 1) return named[0];
+  // A name given in part picks when she asks to vote, or answers the ballot just shown with it.
+  const answering = f.u.recall.list?.kind === 'candidates' && !s.question;
+  const partly = VOTE_ASKED.test(f.u.norm) || answering ? candidateNamed(f.u.norm, candidates) : undefined;
+  if (partly) return partly;
   if (!VOTE_ASKED.test(f.u.norm)) return undefined;
   const word = s.productWord ?? s.category?.term;
   const byWord = word ? candidates.filter((c) => c.name.includes(word) || c.category.includes(word) || (s.category && c.category === s.category.value)) : [];
@@ -214,7 +219,7 @@ function candidateChoice(f: Flow, candidates: readonly VoteCandidate[]): VoteCan
 }
 
 // "投一票", "帮我投", "我想投它", "vote for": the message asks to cast a vote, not about the ballot.
-const VOTE_ASKED = /投(?:一票|个|给|它|那|这|吧|了吧)|(?:就|帮我|我要|我想|我来|给我)投|\bvote for\b|\bcast\b/u;
+const VOTE_ASKED = /投(?:一票|个|给|它|那|这|吧|了吧)|(?:就|帮我|我要|我想|我来|给我|我)投|投票[!！]|\bvote for\b|\bcast\b/u;
 
 /** The candidate scoring highest (the first listed among equals). */
 function extreme(candidates: readonly VoteCandidate[], score: (c: VoteCandidate) => number): VoteCandidate | undefined {

@@ -1,6 +1,7 @@
 // Understanding one message in its conversation: the classifier's evidence, the slots, the mood, and
 // what the conversation so far adds — a question the card asked last turn that this message answers
 // ("第二个" after "是哪一单？"), a refinement of the last search ("便宜点的"), or a clean topic switch.
+import { candidateNamed } from './candidates.ts';
 import type { Mood } from '../../domain/handoff/anger.ts';
 import type { ResolvedContext } from './contract.ts';
 import type { Conversation, Turn } from './conversation.ts';
@@ -221,6 +222,7 @@ function streak(past: readonly PastTurn[], intent: TurnIntent, norm: string): nu
 }
 
 interface Context {
+  norm: string;
   classification: Classification;
   slots: Slots;
   past: readonly PastTurn[];
@@ -233,7 +235,7 @@ interface Context {
  * refinement of the search on screen, a pick from the list just shown — unless the message's own
  * keywords clearly say it is about something else (a topic switch).
  */
-function addContext(scores: IntentScores, { classification, slots, past, pending, memory }: Context): void {
+function addContext(scores: IntentScores, { norm, classification, slots, past, pending, memory }: Context): void {
   const strongest = INTENTS.reduce((a, b) => (classification.keywords[b] > classification.keywords[a] ? b : a));
   const switching = (to: Intent) => classification.keywords[strongest] >= SWITCH_AT && strongest !== to;
   if (pending && answers(pending.intent, slots, memory) && !switching(pending.intent)) scores[pending.intent] += PENDING_BOOST;
@@ -251,8 +253,12 @@ function addContext(scores: IntentScores, { classification, slots, past, pending
   }
   // "链接发我", "怎么下单" while products are on screen: where one of them is bought, not her orders.
   if (browsing && slots.howToBuy && !slots.pastPurchase && !slots.orderNo) scores.product_info += REFINE_BOOST;
-  // "第二个" after a list: the need the list was shown for (orders, coupons, redemptions, a vote).
   const list = memory.list;
+  // "悦颜 植萃卸妆水" just after the ballot: her pick, named in part.
+  if (list?.kind === 'candidates' && list.turnsAgo <= 2 && slots.ordinal === undefined && candidateNamed(norm, list.items) && !switching('vote')) {
+    scores.vote += LIST_BOOST;
+  }
+  // "第二个" after a list: the need the list was shown for (orders, coupons, redemptions, a vote).
   if (slots.ordinal !== undefined && list && list.turnsAgo <= 2 && list.kind !== 'products') {
     const target = LIST_INTENT[list.kind];
     const intent = list.kind === 'orders' && pending && ORDER_INTENTS.has(pending.intent) ? pending.intent : target;
@@ -317,7 +323,7 @@ async function understandMessage(conv: Conversation, ctx: ResolvedContext, class
   const memory = recall(conv.history);
   const pending = pendingFrom(past);
   const scores = textScores(current!, slots, norm);
-  addContext(scores, { classification: current!, slots, past, pending, memory });
+  addContext(scores, { norm, classification: current!, slots, past, pending, memory });
   // Whether the shopper asks for a person is the turn's judgement (the assessment), not the model's.
   scores.handoff = ctx.askedForHuman ? Math.max(...Object.values(scores), UNKNOWN_BELOW) + 1 : Number.NEGATIVE_INFINITY;
   // "确认" to a stated action: the server ran it; the turn is about what it was.

@@ -74,3 +74,22 @@ describe('a vote for the candidate a superlative picks', () => {
     expect(r.text).toContain(SERUM.name);
   });
 });
+
+describe('a vote for a candidate named in part', () => {
+  it('"我投修护精华" votes for the candidate whose name holds it', async () => {
+    const r = await chat('选品投票 我投修护精华');
+    expect(votedFor(r)).toEqual([SERUM.productId]);
+  });
+
+  it('answering the ballot just shown with part of a name votes for that candidate', async () => {
+    const shown = await chat('看看投票');
+    expect(votedFor(shown)).toEqual([]);
+    const r = await talk(BALLOT_TOOLS, '水漾的补水面膜', shown.messages);
+    expect(votedFor(r)).toEqual([MASK.productId]);
+  });
+
+  it('"修护精华现在多少票" asks about the ballot and casts nothing', async () => {
+    const r = await chat('修护精华现在多少票');
+    expect(votedFor(r)).toEqual([]);
+  });
+});
