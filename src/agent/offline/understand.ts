@@ -145,6 +145,9 @@ function leftOpen(p: PastTurn): boolean {
       return p.slots.couponClaim && !called(t, 'claimCoupon');
     case 'points':
       return p.slots.pointsAspect === 'redeem' && !called(t, 'redeemPoints');
+    // "我想提个建议" got "想提什么？", praise got "要转给商家吗？": the feedback is still to come or to be asked for.
+    case 'feedback':
+      return !called(t, 'submitFeedback') && !called(t, 'searchKnowledge') && !p.slots.feedback.held && !p.slots.declined && !p.slots.feedback.elsewhere;
     default:
       return false;
   }
@@ -199,6 +202,8 @@ function answers(intent: Intent, s: Slots, r: Recall): boolean {
       return pointsIntoList || Boolean(s.coupon);
     case 'points':
       return pointsIntoList || s.pointsCost !== undefined;
+    case 'feedback':
+      return !s.question && (s.feedback.passOn || s.feedback.named || s.suggestion);
     default:
       return false;
   }
