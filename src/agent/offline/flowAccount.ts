@@ -245,6 +245,9 @@ export function voteFlow(f: Flow): Decision {
 
 const campaignsOf = (v: ReturnType<typeof valueOf<typeof listVoteCampaigns>>) => (v && 'campaigns' in v ? v.campaigns : []);
 
+// "500–2000元", "5-50元": the reward a rule names.
+const REWARD = /\d+(?:\.\d+)?\s*[–~-]\s*\d+(?:\.\d+)?\s*元|\d+(?:\.\d+)?\s*元/u;
+
 /** The sentence of the shop's rules that says most about the feedback programme ("反馈中心：建议被采纳可获得…"). */
 function feedbackRule(passages: readonly KnowledgePassage[]): { title: string; heading: string; sentence: string } | undefined {
   let best: { title: string; heading: string; sentence: string; score: number } | undefined;
@@ -265,9 +268,14 @@ function feedbackRulesFlow(f: Flow): Decision {
     return callOr(f, searchKnowledge, { query }, () => f.say.t('feedback.how'));
   }
   const rule = feedbackRule(found.results);
-  const quoted = rule
-    ? f.say.t('knowledge.answer', { title: rule.title || f.say.t('knowledge.untitled'), heading: rule.heading, excerpt: rule.sentence })
-    : knowledgeReply(f.say, found.results, f.u.norm);
+  const title = rule?.title || f.say.t('knowledge.untitled');
+  // In English the Chinese sentence would drown the answer: its figure is said in the reply's words.
+  const reward = f.say.lang === 'en' ? rule && REWARD.exec(rule.sentence)?.[0] : undefined;
+  const quoted = reward
+    ? f.say.t('feedback.reward_rule', { title, reward })
+    : rule
+      ? f.say.t('knowledge.answer', { title, heading: rule.heading, excerpt: rule.sentence })
+      : knowledgeReply(f.say, found.results, f.u.norm);
   return reply(lines(quoted, f.say.t('feedback.how')));
 }
 

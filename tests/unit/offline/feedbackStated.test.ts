@@ -99,3 +99,18 @@ describe('passing feedback on', () => {
     expect(r.text).not.toContain('待结算');
   });
 });
+
+describe('the feedback reward asked in English', () => {
+  it('says the reward the rule names in English words', async () => {
+    const { canned: c, chat: englishTalk } = offlineChat(CONTEXT);
+    const tools: ToolSet = {
+      searchKnowledge: c(TOOLS.searchKnowledge, () => ({ results: [{ source: 'membership', title: '会员等级与权益', heading: '老铁', excerpt: LAOTIE }] })),
+      submitFeedback: c(TOOLS.submitFeedback, () => ({ submitted: true as const, feedbackId: 3, message: '—' })),
+    };
+    const r = await englishTalk(tools, 'How does the feedback thing work? is there a reward?');
+    expect(r.calls.map((x) => x.name)).toEqual(['searchKnowledge']);
+    expect(r.text).toContain('500–2000元');
+    expect(r.text).toMatch(/adopted suggestion/i);
+    expect(r.text).not.toContain('裂变先锋');
+  });
+});
