@@ -185,7 +185,7 @@ function pendingFrom(past: readonly PastTurn[]): Pending | undefined {
 }
 
 /** Whether the message carries what an open need was waiting for. */
-function answers(intent: Intent, s: Slots, r: Recall): boolean {
+function answers(intent: Intent, s: Slots, r: Recall, before?: Slots): boolean {
   const pointsIntoList = s.ordinal !== undefined && r.list !== undefined;
   switch (intent) {
     case 'after_sales':
@@ -202,8 +202,9 @@ function answers(intent: Intent, s: Slots, r: Recall): boolean {
       return pointsIntoList || Boolean(s.coupon);
     case 'points':
       return pointsIntoList || s.pointsCost !== undefined;
+    // "想提什么建议？" is answered by the suggestion itself; after praise, "帮我反馈" asks to pass it on.
     case 'feedback':
-      return !s.question && (s.feedback.passOn || s.feedback.named || s.suggestion);
+      return !s.question && (s.feedback.passOn || s.feedback.named || s.suggestion || (s.feedback.content && !before?.feedback.content));
     default:
       return false;
   }
@@ -241,7 +242,7 @@ interface Context {
 function addContext(scores: IntentScores, { classification, slots, past, pending, memory }: Context): void {
   const strongest = INTENTS.reduce((a, b) => (classification.keywords[b] > classification.keywords[a] ? b : a));
   const switching = (to: Intent) => classification.keywords[strongest] >= SWITCH_AT && strongest !== to;
-  if (pending && answers(pending.intent, slots, memory) && !switching(pending.intent)) scores[pending.intent] += PENDING_BOOST;
+  if (pending && answers(pending.intent, slots, memory, pending.slots) && !switching(pending.intent)) scores[pending.intent] += PENDING_BOOST;
 
   const previous = past.at(-1)?.intent;
   const search = memory.lastSearch;

@@ -114,3 +114,13 @@ describe('the feedback reward asked in English', () => {
     expect(r.text).not.toContain('裂变先锋');
   });
 });
+
+describe('answering the card\'s question about the feedback', () => {
+  it('passes on an answer with no feedback word in it ("就是连续敷21天 每天打卡 最后送小样")', async () => {
+    const first = await chat('提个活动创意给商家');
+    expect(names(first)).toEqual([]);
+    expect(first.text).toMatch(/[？?]$/);
+    const second = await chat('就是连续敷21天 每天打卡 最后送小样', first.messages);
+    expect(submitted(second)).toEqual(['就是连续敷21天 每天打卡 最后送小样']);
+  });
+});
