@@ -88,6 +88,11 @@ const RULES: readonly Rule[] = [
   },
   // "反馈：希望投票候选多一点家居类", "I'd suggest…, please pass it on": feedback, whatever it is about.
   { intent: 'feedback', weight: 3, when: (s) => s.feedbackFraming && (s.suggestion || !s.question) },
+  // "商品详情页能不能加个成分表 … 帮忙反馈下", "有个活动创意 … 帮我交上去": feedback asked to be passed
+  // on is feedback, whatever its subject (a page, points) would read as on its own.
+  { intent: 'feedback', weight: 4, when: (s) => s.feedbackStated && s.feedback.passOn && s.feedback.named },
+  // "我闺蜜建议我多跟你聊聊", "建议物业把楼道灯修好": a suggestion not for the shop is not feedback.
+  { intent: 'feedback', weight: -3, when: (s) => s.feedback.elsewhere !== undefined },
   // "洗衣液再来一桶", "口红回购": buying a named product again, not choosing among new ones.
   { intent: 'reorder', weight: 2.5, when: (s) => s.buyAgain && Boolean(s.productWord || s.category) && !s.afterSalesKind },
   // "新人券能买粉底液吗", "买两个9.9的够不够": whether a coupon applies to this purchase.

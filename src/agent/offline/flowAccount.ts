@@ -7,6 +7,7 @@ import { LEXICON } from './lexicon.ts';
 import { containsTerm } from '../../text/normalize.ts';
 import { romanisedSays } from '../../text/phonetic.ts';
 import { pick } from './recall.ts';
+import type { Understanding } from './understand.ts';
 import { lines } from './replies.ts';
 import {
   askWhichCouponReply,
@@ -25,10 +26,10 @@ import {
   tasksReply,
   voteResultReply,
 } from './replyAccount.ts';
-import { knowledgeQuery } from './flowService.ts';
+import { knowledgeQuery, outOfScopeFlow, smalltalkFlow } from './flowService.ts';
 import { knowledgeReply } from './replyService.ts';
 import { candidateNamed } from './candidates.ts';
-import { priceYuan, redeemOptions, resultOf, type ClaimableCoupon, type RedeemOption, type VoteCandidate } from './results.ts';
+import { priceYuan, redeemOptions, resultOf, type ClaimableCoupon, type KnowledgePassage, type RedeemOption, type VoteCandidate } from './results.ts';
 import type { CouponHint } from './slots.ts';
 
 const {
@@ -249,17 +250,87 @@ export function voteFlow(f: Flow): Decision {
 
 const campaignsOf = (v: ReturnType<typeof valueOf<typeof listVoteCampaigns>>) => (v && 'campaigns' in v ? v.campaigns : []);
 
+// "500–2000元", "5-50元": the reward a rule names.
+const REWARD = /\d+(?:\.\d+)?\s*[–~-]\s*\d+(?:\.\d+)?\s*元|\d+(?:\.\d+)?\s*元/u;
+
+/** The sentence of the shop's rules that says most about the feedback programme ("反馈中心：建议被采纳可获得…"). */
+function feedbackRule(passages: readonly KnowledgePassage[]): { title: string; heading: string; sentence: string } | undefined {
+  let best: { title: string; heading: string; sentence: string; score: number } | undefined;
+  for (const p of passages) {
+    for (const sentence of p.excerpt.split(/(?<=[。！？!?\n])/u).map((x) => x.trim().replace(/^[-*·•]\s*/u, ''))) {
+      const score = LEXICON.feedbackRuleTerms.filter((t) => sentence.includes(t)).length;
+      if (score > (best?.score ?? 0)) best = { title: p.title, heading: p.heading, sentence, score };
+    }
+  }
+  return best;
+}
+
+/** A question about feedback ("提建议被采纳有什么奖励", "我上次提的建议有人看吗"): the shop's rule on it, and how to give some. */
+function feedbackRulesFlow(f: Flow): Decision {
+  const found = valueOf(f, searchKnowledge);
+  if (found === undefined) {
+    const query = `${knowledgeQuery(f.u.raw, f.u.norm)} ${LEXICON.feedbackQuery}`.slice(0, 200);
+    return callOr(f, searchKnowledge, { query }, () => f.say.t('feedback.how'));
+  }
+  const rule = feedbackRule(found.results);
+  const title = rule?.title || f.say.t('knowledge.untitled');
+  // In English the Chinese sentence would drown the answer: its figure is said in the reply's words.
+  const reward = f.say.lang === 'en' ? rule && REWARD.exec(rule.sentence)?.[0] : undefined;
+  const quoted = reward
+    ? f.say.t('feedback.reward_rule', { title, reward })
+    : rule
+      ? f.say.t('knowledge.answer', { title, heading: rule.heading, excerpt: rule.sentence })
+      : knowledgeReply(f.say, found.results, f.u.norm);
+  return reply(lines(quoted, f.say.t('feedback.how')));
+}
+
+/**
+ * submitFeedback runs at once, so only on feedback stated for the shop (slots.feedbackStated). A
+ * question about feedback is answered from the rules; held back, it waits; praise is thanked; with
+ * nothing stated to pass on, the card asks what to pass on.
+ */
 export function feedbackFlow(f: Flow): Decision {
   const value = valueOf(f, submitFeedback);
   if (value !== undefined) {
     return reply(value.submitted ? (f.say.lang === 'zh' && value.message ? value.message : f.say.t('feedback.thanks')) : f.say.t('feedback.failed'));
   }
   const s = f.u.slots;
-  // "提建议被采纳有什么奖励", "如果我提建议 会不会公开名字": about feedback, with nothing to pass on.
-  if ((s.feedbackAbout || s.hypothetical) && !s.suggestion) {
-    const found = valueOf(f, searchKnowledge);
-    if (found !== undefined) return reply(lines(knowledgeReply(f.say, found.results, f.u.norm), f.say.t('feedback.how')));
-    return callOr(f, searchKnowledge, { query: knowledgeQuery(f.u.raw, f.u.norm) }, () => f.say.t('feedback.how'));
+  if (feedbackAsked(f.u)) {
+    const text = s.feedbackStated ? f.u.raw : (feedbackAnswered(f.u) ?? f.u.raw);
+    return callOr(f, submitFeedback, { text: text.slice(0, 2000) }, cannot(f, 'feedback'));
   }
-  return callOr(f, submitFeedback, { text: f.u.raw.slice(0, 2000) }, cannot(f, 'feedback'));
+  // "建议物业把楼道灯修好": not the shop's to hear; "我闺蜜建议我多跟你聊聊": chat.
+  if (s.feedback.elsewhere === 'party') return outOfScopeFlow(f);
+  if (s.feedback.elsewhere === 'to_me') return smalltalkFlow(f);
+  if (s.question || s.feedbackAbout || s.hypothetical || s.feedback.asksAbout) return feedbackRulesFlow(f);
+  return reply(feedbackNotStated(f));
+}
+
+/**
+ * Whether the message asks for feedback to be passed on: stated as such, or stated in answer to the
+ * card's "想提什么建议？" (the turn before read feedback and passed nothing on).
+ */
+export function feedbackAsked(u: Understanding): boolean {
+  return u.slots.feedbackStated || feedbackAnswered(u) !== undefined;
+}
+
+/**
+ * The feedback to pass on when this message answers the card's question about it: her words now
+ * ("粉底液出个小样吧" to "想提什么？"), or her words of last turn when she now asks to pass them on
+ * ("帮我反馈" to "要转给商家吗？").
+ */
+function feedbackAnswered(u: Understanding): string | undefined {
+  const s = u.slots;
+  const last = u.past.at(-1);
+  if (u.pending?.intent !== 'feedback' || !last || s.feedback.held || s.feedback.elsewhere || s.declined || s.question) return undefined;
+  if (s.feedback.content) return u.raw;
+  return s.feedback.passOn && last.slots.feedback.content ? last.turn.user : undefined;
+}
+
+/** Feedback read but not stated: held back, praise in passing, or nothing said yet. */
+export function feedbackNotStated(f: Flow): string {
+  const s = f.u.slots;
+  if (s.feedback.held || s.declined) return f.say.t('feedback.later');
+  if (s.feedback.content) return f.say.t('feedback.remark');
+  return f.say.t('feedback.ask');
 }

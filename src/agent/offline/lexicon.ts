@@ -85,6 +85,22 @@ export interface Lexicon {
   feedbackAbout: readonly string[];
   /** The message carries an actual suggestion ("能不能出小样", "希望多一点家居类"). */
   suggestionCues: readonly string[];
+  /** Words that name feedback itself (src/agent/offline/feedbackAsk.ts). */
+  feedbackWords: readonly string[];
+  /** "帮我反馈", "转给商家", "pass it on": feedback asked to be passed on. */
+  feedbackPassOn: readonly string[];
+  /** "还没想好 下次再说", "随口说说": feedback held back. */
+  feedbackHeld: readonly string[];
+  /** Words that carry nothing to pass on, left out when a clause's substance is measured. */
+  feedbackFillers: readonly string[];
+  /** Parties outside the shop a suggestion or complaint may be meant for ("物业", "外卖店"). */
+  outsideParties: readonly string[];
+  /** Words of complaining, beside the feedback words, that may name a party outside the shop. */
+  complaintWords: readonly string[];
+  /** Terms of the feedback programme in the shop's rules: the sentence with most of them is quoted. */
+  feedbackRuleTerms: readonly string[];
+  /** Added to a question about feedback so the search finds the programme's rule. */
+  feedbackQuery: string;
   /** "要是…", "退款后…": a case imagined, not a request made. */
   hypotheticalCues: readonly string[];
   /** "投票数最高的那款", "最便宜的那个": a candidate picked by a superlative. */

@@ -10,7 +10,7 @@ import { latest, reply, valueOf, type Decision, type Flow, type FlowFn } from '.
 import { afterSalesFlow, logisticsFlow, orderStatusFlow } from './flowOrders.ts';
 import { reorderFlow } from './flowReorder.ts';
 import { membershipFlow, remindersFlow } from './flowMember.ts';
-import { badgesFlow, couponsFlow, feedbackFlow, pointsFlow, referralFlow, voteFlow } from './flowAccount.ts';
+import { badgesFlow, couponsFlow, feedbackAsked, feedbackFlow, feedbackNotStated, pointsFlow, referralFlow, voteFlow } from './flowAccount.ts';
 import { clarify, injectionFlow, knowledgeFlow, knowledgeQuery, outOfScopeFlow, smalltalkFlow, unknownFlow } from './flowService.ts';
 import { productInfoFlow, recommendFlow } from './flowShopping.ts';
 import { createSay, lines, type Say } from './replies.ts';
@@ -152,6 +152,19 @@ function writes(decision: Decision): boolean {
   return decision.kind === 'calls' && decision.calls.some((c) => WRITE_TOOLS.has(c.toolName) && c.toolName !== TOOLS.requestHandoff.name);
 }
 
+/**
+ * Writes that run at once, with no yes asked for: each runs only on the explicit ask its slots record,
+ * whatever reading proposed it; otherwise the card says what it still needs to hear.
+ */
+const ASKED_AT_ONCE: Readonly<Record<string, { asked(u: Understanding): boolean; otherwise(f: Flow): Decision }>> = {
+  [TOOLS.submitFeedback.name]: { asked: feedbackAsked, otherwise: (f) => reply(feedbackNotStated(f)) },
+};
+
+function unaskedWrite(decision: Decision, u: Understanding): string | undefined {
+  if (decision.kind !== 'calls') return undefined;
+  return decision.calls.find((c) => ASKED_AT_ONCE[c.toolName] && !ASKED_AT_ONCE[c.toolName]!.asked(u))?.toolName;
+}
+
 function flowFor(f: Flow): Decision {
   const other = readingBeyondRules(f);
   return other ? FLOWS[other]({ ...f, u: { ...f.u, intent: other } }) : FLOWS[f.u.intent](f);
@@ -177,6 +190,9 @@ export function decide(u: Understanding, conv: Conversation, ctx: ResolvedContex
         : flowFor(f);
   // Never a write on a weak reading of the message: ask what was meant instead.
   if (writes(decision) && u.confidence < WRITE_MIN_CONFIDENCE) decision = clarify(u, say);
+  // A write that runs at once needs the ask stated: "我上次提的建议有人看吗" passes nothing on.
+  const unasked = unaskedWrite(decision, u);
+  if (unasked) decision = ASKED_AT_ONCE[unasked]!.otherwise(f);
   // A message that also instructed the assistant proposes no write on what is left of it.
   if (writes(decision) && u.refusedInstruction) decision = clarify(u, say);
   // "不用帮我换": whatever a flow made of the rest, a write she said not to do is not stated.

@@ -1,6 +1,7 @@
 // Slot extraction: the facts in one message that a tool can use — order numbers, budgets, category,
 // skin type, colour, positions ("第二个"), after-sales kind and reason. Works on normalized text
 // (normalize.ts); the shop's own vocabulary comes from the context, synonyms from the lexicon.
+import { readFeedbackAsk, type FeedbackAsk } from './feedbackAsk.ts';
 import { LEXICON, type ReasonEntry, type SynonymGroup } from './lexicon.ts';
 import { CN_NUMERAL, digitiseMoney, parseChineseNumber } from './numbers.ts';
 import { containsTerm, findTerm, longestTerm } from '../../text/normalize.ts';
@@ -126,6 +127,13 @@ export interface Slots {
   suggestion: boolean;
   /** A question about the feedback programme: its reward, where to give it, whether it was read. */
   feedbackAbout: boolean;
+  /** How the message gives feedback (feedbackAsk.ts): asked to pass on, with what, held back, or not the shop's. */
+  feedback: FeedbackAsk;
+  /**
+   * Feedback stated for the shop: something to pass on, said as feedback or asked to be passed on,
+   * not held back, not declined, and neither someone else's nor meant for someone outside the shop.
+   */
+  feedbackStated: boolean;
   /** A coupon, a discount or a saving is mentioned ("有券吗", "划算"). */
   couponMention: boolean;
 }
@@ -639,6 +647,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   // "前几天签收的": a question word inside a time phrase asks nothing.
   const asked = LEXICON.notQuestionTerms.reduce((t, w) => t.split(w).join(' '), norm);
   const orderStatus = Object.entries(LEXICON.orderStatusFilters).find(([, terms]) => anyTerm(norm, terms))?.[0];
+  const feedback = readFeedbackAsk(norm);
   const slots: Slots = {
     colorChange: anyTerm(norm, LEXICON.colorChange),
     more: anyTerm(norm, LEXICON.more),
@@ -679,6 +688,8 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     feedbackFraming: anyTerm(norm, LEXICON.feedbackFraming) || /^(?:yi ?jian|fan ?kui)\b/.test(norm) || startsBySound(norm, LEXICON.feedbackSounds),
     suggestion: anyTerm(norm, LEXICON.suggestionCues),
     feedbackAbout: anyTerm(norm, LEXICON.feedbackAbout),
+    feedback,
+    feedbackStated: false,
     couponMention: anyTerm(norm, LEXICON.couponCues),
   };
   const personal = anyTerm(norm, LEXICON.personalCues) || Boolean(orderNo);
@@ -717,6 +728,12 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   if (kind && reason && (slots.afterSalesQuestion || CAN_ASK.test(norm)) && !slots.hypothetical) slots.request = true;
   if (slots.kindNegated || slots.declined) slots.request = false;
   slots.demand = slots.request && (demandsKind(norm) || !reasonOnlyAsks(norm));
+  slots.feedbackStated =
+    feedback.content && !feedback.held && !feedback.elsewhere && !slots.declined &&
+    // "如果我提建议 会不会公开名字", "商家真会看我们提的建议吗 感觉像走过场": feedback imagined or asked
+    // about; "建议以后多出小样", "提建议有奖励是吧 那我提一个 粉底液能不能出小样" suggest.
+    !((slots.hypothetical || feedback.asksAbout) && !feedback.passOn && !slots.suggestion) &&
+    (feedback.passOn || feedback.named || slots.feedbackFraming || slots.suggestion);
   const coupon = extractCoupon(norm, raw);
   if (coupon) slots.coupon = coupon;
   // "这张满120减30": a coupon's rule names a coupon as surely as 券 does.

@@ -146,6 +146,9 @@ function leftOpen(p: PastTurn): boolean {
       return p.slots.couponClaim && !called(t, 'claimCoupon');
     case 'points':
       return p.slots.pointsAspect === 'redeem' && !called(t, 'redeemPoints');
+    // "我想提个建议" got "想提什么？", praise got "要转给商家吗？": the feedback is still to come or to be asked for.
+    case 'feedback':
+      return !called(t, 'submitFeedback') && !called(t, 'searchKnowledge') && !p.slots.feedback.held && !p.slots.declined && !p.slots.feedback.elsewhere;
     default:
       return false;
   }
@@ -183,7 +186,7 @@ function pendingFrom(past: readonly PastTurn[]): Pending | undefined {
 }
 
 /** Whether the message carries what an open need was waiting for. */
-function answers(intent: Intent, s: Slots, r: Recall): boolean {
+function answers(intent: Intent, s: Slots, r: Recall, before?: Slots): boolean {
   const pointsIntoList = s.ordinal !== undefined && r.list !== undefined;
   switch (intent) {
     case 'after_sales':
@@ -200,6 +203,9 @@ function answers(intent: Intent, s: Slots, r: Recall): boolean {
       return pointsIntoList || Boolean(s.coupon);
     case 'points':
       return pointsIntoList || s.pointsCost !== undefined;
+    // "想提什么建议？" is answered by the suggestion itself; after praise, "帮我反馈" asks to pass it on.
+    case 'feedback':
+      return !s.question && (s.feedback.passOn || s.feedback.named || s.suggestion || (s.feedback.content && !before?.feedback.content));
     default:
       return false;
   }
@@ -238,7 +244,7 @@ interface Context {
 function addContext(scores: IntentScores, { norm, classification, slots, past, pending, memory }: Context): void {
   const strongest = INTENTS.reduce((a, b) => (classification.keywords[b] > classification.keywords[a] ? b : a));
   const switching = (to: Intent) => classification.keywords[strongest] >= SWITCH_AT && strongest !== to;
-  if (pending && answers(pending.intent, slots, memory) && !switching(pending.intent)) scores[pending.intent] += PENDING_BOOST;
+  if (pending && answers(pending.intent, slots, memory, pending.slots) && !switching(pending.intent)) scores[pending.intent] += PENDING_BOOST;
 
   const previous = past.at(-1)?.intent;
   const search = memory.lastSearch;
