@@ -103,7 +103,20 @@ export const WRITE_MIN_CONFIDENCE = 0.34;
 function coAnswerable(u: Understanding, f: Flow): boolean {
   // "精华要不要放冰箱" asks how products are kept, not for products; "有什么推荐的吗" asks for them.
   if (u.intent === 'recommend' && (u.slots.recommendCue || u.slots.budget)) return false;
-  return CO_ANSWERED.has(u.intent) && u.slots.ruleQuestion && f.tools.has(TOOLS.searchKnowledge);
+  return CO_ANSWERED.has(u.intent) && (u.slots.ruleQuestion || asksWhetherGoodsQualify(u)) && f.tools.has(TOOLS.searchKnowledge);
+}
+
+/**
+ * "拆了塑封的护肤品还能退吗", "小样能单独退吗": whether goods in some state may be returned, with no
+ * order of hers named, is answered by the shop's return rules as well as by her latest order.
+ * (In Chinese only: the rules are written in Chinese, and an English question is answered in English.)
+ */
+function asksWhetherGoodsQualify(u: Understanding): boolean {
+  const s = u.slots;
+  return (
+    u.intent === 'after_sales' && u.lang === 'zh' && s.afterSalesQuestion && !s.request && !s.orderNo && !s.orderRef &&
+    !s.orderPronoun && !s.pronoun && s.ordinal === undefined
+  );
 }
 
 // Readings whose questions are as often about how a thing works (直推奖拿多少, 批号对不上正常吗) as

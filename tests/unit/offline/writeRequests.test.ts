@@ -120,6 +120,13 @@ describe('after-sales: a question states no request', () => {
     expect(r.text).toContain('原路');
   });
 
+  it('answers whether opened goods may be returned from the return rules too, stating none ("拆了塑封的面霜还能退吗")', async () => {
+    const r = await chat(tools, '拆了塑封的面霜还能退吗？');
+    expect(names(r)).not.toContain('createAfterSales');
+    expect(names(r)).toContain('searchKnowledge');
+    expect(r.text).toContain('《退换货与退款政策》');
+  });
+
   it('states nothing for a case imagined ("要是面膜敷了不合适 我是退还是换比较好")', async () => {
     const r = await chat(tools, '要是面霜用了不合适 我是退还是换比较好');
     expect(names(r)).not.toContain('createAfterSales');
