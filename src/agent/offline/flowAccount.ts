@@ -107,6 +107,8 @@ function redeemChoice(f: Flow, options: readonly RedeemOption[], picking: boolea
 function asksAboutRedeeming(norm: string): boolean {
   return LEXICON.redeemAskWords.some((t) => containsTerm(norm, t) || romanisedSays(norm, t));
 }
+// "换一张10元的券", "帮我兑个券": a clause that is the order to redeem.
+const REDEEM_ORDER = /^(?:帮我|给我|请|麻烦)?(?:换|兑换?)(?:一张|张|个|一个)[^，。,？?！!\s]{0,8}(?:券|无门槛)$/u;
 // "够的话换一张": a redemption asked for on a condition the balance answers.
 const IF_SO_REDEEM = /的话.{0,3}(?:换|兑)/u;
 
@@ -134,7 +136,10 @@ function redeemFlow(f: Flow): Decision {
   const picking = s.ordinal !== undefined && (shown.length > 0 || f.u.pending?.intent === 'points');
   // "换张券 换完告诉我还剩多少": a first clause that only names the redemption asks for it, whatever comes after.
   const first = f.u.norm.trim().split(/[\s,，。!！?？]+/u)[0] ?? '';
-  const opensWithIt = LEXICON.pointsAspects.redeem.some((t) => first.startsWith(t)) && !asksAboutRedeeming(first);
+  // "积分那么多 换一张10元的券 顺便告诉我还剩多少": a clause that opens with the verb and names the
+  // coupon orders it, whatever the other clauses ask.
+  const ordersIt = f.u.norm.split(/[\s,，。!！;；]+/u).some((c) => REDEEM_ORDER.test(c) && !asksAboutRedeeming(c) && !/吗|么|呢|不$|没$/u.test(c));
+  const opensWithIt = (LEXICON.pointsAspects.redeem.some((t) => first.startsWith(t)) && !asksAboutRedeeming(first)) || ordersIt;
   // "jifen duihuan guize shi sha": pinyin carries no 吗 or ？, its question words say it asks.
   const asking = s.question || asksAboutRedeeming(f.u.norm);
   const asksAbout = asking && !s.request && !opensWithIt && !picking && (!named || asksAboutRedeeming(f.u.norm));

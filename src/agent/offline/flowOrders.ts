@@ -225,7 +225,10 @@ function namedProduct(f: Flow): string[] {
 /** Orders whose items the shopper named ("粉底液那单", "the foundation"). */
 function ordersNaming(orders: readonly OrderLine[], words: readonly string[]): OrderLine[] {
   if (!words.length) return [];
-  return orders.filter((o) => o.products.some((p) => words.some((w) => p.name.toLowerCase().includes(w))) || words.some((w) => o.items.toLowerCase().includes(w)));
+  // "the toner" names a 精粹水 by the shop's category for it, not by a word of its name.
+  return orders.filter(
+    (o) => o.products.some((p) => words.some((w) => p.name.toLowerCase().includes(w) || p.category.toLowerCase() === w)) || words.some((w) => o.items.toLowerCase().includes(w)),
+  );
 }
 
 function progressFlow(f: Flow): Decision {
@@ -284,6 +287,8 @@ export function afterSalesFlow(f: Flow): Decision {
   if (s.declined || (s.question && !s.demand && !s.affirm && PROCESS_QUESTION.test(f.u.norm))) return eligibilityFlow(f);
   // "我推荐的人退款了 我的钱是不是没了": a question that asks for no request is answered, the request offered.
   if (s.question && !s.request && !s.affirm && s.ordinal === undefined) return eligibilityFlow(f);
+  // "要是面膜敷了不合适 退还是换": a case imagined asks for nothing, whatever kind it names.
+  if (s.hypothetical && !s.request && !s.affirm) return eligibilityFlow(f);
   // "面霜用了过敏" tells what went wrong without asking for anything: the card offers the request
   // (要我帮你申请退货吗？) rather than stating one for her to confirm.
   if (!s.afterSalesKind && !s.request && !s.affirm && s.ordinal === undefined) return eligibilityFlow(f);
@@ -302,6 +307,11 @@ export function afterSalesFlow(f: Flow): Decision {
     if (!order) {
       const listed = valueOf(f, listOrders);
       if (listed === undefined) return callOr(f, listOrders, { ...listFilter(s, AFTER_SALES_LOOKBACK), status: undefined, productKeyword: undefined }, cannot(f, 'orders'));
+      // "今天刚到的粉底 买重复了": the day may be when it arrived, not when it was bought; the recent
+      // orders are read again without it before saying there is none.
+      if (!listed.orders.length && s.orderRef?.since && !allOf(f, listOrders).some((e) => e.input.since === undefined)) {
+        return callOr(f, listOrders, { limit: AFTER_SALES_LOOKBACK }, cannot(f, 'orders'));
+      }
       const picked = pickForAfterSales(f, listed.orders);
       if ('reply' in picked) return picked.reply;
       order = picked.order;

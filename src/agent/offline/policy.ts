@@ -7,6 +7,7 @@ import { TOOLS, WRITE_TOOLS } from '../../../tools/index.ts';
 import type { ResolvedContext } from './contract.ts';
 import type { Conversation } from './conversation.ts';
 import { latest, reply, valueOf, type Decision, type Flow, type FlowFn } from './flow.ts';
+import { LEXICON } from './lexicon.ts';
 import { afterSalesFlow, logisticsFlow, orderStatusFlow } from './flowOrders.ts';
 import { reorderFlow } from './flowReorder.ts';
 import { membershipFlow, remindersFlow } from './flowMember.ts';
@@ -103,8 +104,26 @@ export const WRITE_MIN_CONFIDENCE = 0.34;
 function coAnswerable(u: Understanding, f: Flow): boolean {
   // "精华要不要放冰箱" asks how products are kept, not for products; "有什么推荐的吗" asks for them.
   if (u.intent === 'recommend' && (u.slots.recommendCue || u.slots.budget)) return false;
-  return CO_ANSWERED.has(u.intent) && u.slots.ruleQuestion && f.tools.has(TOOLS.searchKnowledge);
+  return CO_ANSWERED.has(u.intent) && (u.slots.ruleQuestion || asksWhetherGoodsQualify(u)) && f.tools.has(TOOLS.searchKnowledge);
 }
+
+/**
+ * "拆了塑封的护肤品还能退吗", "小样能单独退吗": whether goods in some state may be returned, with no
+ * order of hers named, is answered by the shop's return rules as well as by her latest order.
+ * (In Chinese only: the rules are written in Chinese, and an English question is answered in English.)
+ */
+function asksWhetherGoodsQualify(u: Understanding): boolean {
+  const s = u.slots;
+  if (u.intent !== 'after_sales' || u.lang !== 'zh' || !s.afterSalesQuestion || s.request || s.orderNo || s.orderRef) return false;
+  if (s.orderPronoun || s.pronoun || s.ordinal !== undefined) return false;
+  // "还能退货吗" alone asks about her order; the rules answer when the goods' state or a time is named.
+  const named = u.norm.replace(ASKS_AFTER_SALES, ' ').replace(/[\s\p{P}\p{S}还那这就]/gu, '');
+  return named.length >= CONDITION_CHARS;
+}
+
+const ASKS_AFTER_SALES = new RegExp(LEXICON.afterSalesQuestionPattern, 'gu');
+// "拆了", "过了七天": the fewest characters that name a condition of the goods.
+const CONDITION_CHARS = 2;
 
 // Readings whose questions are as often about how a thing works (直推奖拿多少, 批号对不上正常吗) as
 // about her own data, and whose own tools do not answer how it works.

@@ -416,7 +416,8 @@ function extractAfterSalesKind(norm: string): AfterSalesKind | undefined {
   return undefined;
 }
 
-const BARE_RETURN = /(?:^|[就要想那帮给还])退(?:[吧呗啦了掉]|(?=[\s\p{P}\p{S}]|$))|^退(?:[吧呗啦了掉]|(?=[\s\p{P}\p{S}]|$))/u;
+// "帮我退一下今天到的粉底": 退一下 is the verb whatever follows it.
+const BARE_RETURN = /(?:^|[就要想那帮给还])退(?:[吧呗啦了掉]|(?=[\s\p{P}\p{S}]|$))|^退(?:[吧呗啦了掉]|(?=[\s\p{P}\p{S}]|$))|(?:^|[就要想帮给还]|帮我|给我|替我)退(?:一下|一哈)(?![款钱])/u;
 
 // "换一个", "给我换", "换！", "换个新的": 换 as the verb of an exchange. Read so only of goods she
 // has (a complaint, an order, something bought or used): elsewhere "换个便宜的" refines a search, and
@@ -436,7 +437,7 @@ function reasonOnlyAsks(norm: string): boolean {
   return !anyTerm(rest, ASKING_WORDS);
 }
 
-const CAN_ASK = /(?:能|可以|行)[^，。,？?！!\s]{0,10}?(?:吗|嘛|么|不)|能不能|可不可以|\b(?:can|could) i\b|is it possible/u;
+const CAN_ASK = /(?:能|可以|行)[^，。,？?！!\s]{0,10}?(?:吗|嘛|么|不)|能不能|可不可以|\b(?:can|could) (?:i|you)\b|is it possible/u;
 
 function demandsKind(norm: string): boolean {
   return norm.split(/[\s\p{P}\p{S}]+/u).some((clause) => KIND_CLAUSE.test(clause));
@@ -469,9 +470,12 @@ const REDEEM_NOT = /(?:别|不|不要|不用|先别)(?:兑)?换/u;
 // "别跟我说什么积分换券", "不要积分", "不是积分换": a redemption named only to refuse it.
 const REDEEM_REFUSED = /(?:别|不要|不用|不是|不需要|不想|没让你)[^，。,？?！!\s]{0,8}?(?:积分|兑换|换券)[^，。,？?！!\s]*|积分[^，。,？?！!\s]{0,2}?(?:不要|不用|别)[^，。,？?！!\s]*/gu;
 
+// "swap some of my points for that 10 yuan voucher": points traded for a coupon, in English.
+const REDEEM_EN = /\b(?:swap|trade|exchange|convert|turn|cash in|use)\b[^.!?]{0,25}\bpoints?\b[^.!?]{0,25}\b(?:for|into)\b[^.!?]{0,25}\b(?:vouchers?|coupons?)\b/u;
+
 function redeemAsked(norm: string): boolean {
   const asked = norm.replace(REDEEM_REFUSED, ' ');
-  return (anyTerm(asked, LEXICON.pointsAspects.redeem) || REDEEM.test(asked)) && !REDEEM_NOT.test(asked);
+  return (anyTerm(asked, LEXICON.pointsAspects.redeem) || REDEEM.test(asked) || REDEEM_EN.test(asked)) && !REDEEM_NOT.test(asked);
 }
 
 // What may stand around courtesy words in a message that says nothing else ("算了 我再用用看吧").
@@ -497,7 +501,7 @@ const NEGATED_KIND = /(?:不是要|不是想|并不是要|不是说要|没说要
 
 // "不用帮我换", "先别兑", "don't redeem": a write named only to say it is not wanted (yet).
 const DECLINED_WRITE =
-  /(?:不用|不要|先别|别|暂时不|先不|不必|无需|没让你|不是让你)(?:帮我|给我|替我|你)?(?:换|兑|退|申请|提交|投)|(?:don'?t|do not|no need to|not asking you to)\s+(?:\w+\s+)?(?:redeem|return|exchange|refund|vote|submit)/u;
+  /(?:不用|不要|先别|别|暂时不|先不|不必|无需|没让你|不是让你)(?:帮我|给我|替我|你)?(?:现在|马上|立刻|立即|急着|今天)?(?:换|兑|退|申请|提交|投)|(?:don'?t|do not|no need to|not asking you to)\s+(?:\w+\s+)?(?:redeem|return|exchange|refund|vote|submit)/u;
 
 const AFFIRM_MAX_CHARS = 12;
 const NEGATION = /不|别|没|算了|先不|不用|\bno\b|\bnot\b|don'?t/u;
@@ -511,6 +515,11 @@ function isAffirmation(norm: string): boolean {
 
 // "能一起用不", "到了没": a question by its last word.
 const V_NOT_END = /\p{Script=Han}(?:不|没|没有)[\s\p{P}]*$/u;
+// "退到微信还是银行卡", "我是退还是换比较好": a question offering a choice, with no question word.
+const CHOICE_QUESTION = /是[^，。,？?！!\s]{0,10}还是|(?:哪个|哪种|还是)[^，。,？?！!\s]{0,4}(?:比较好|更好|好些|合适)/u;
+
+/** "能换一张10块的不 不用现在换": a clause that ends in 不 / 没 asks, wherever it stands. */
+const clauseAsks = (text: string) => text.split(/[\s,，。！!；;]+/u).some((c) => V_NOT_END.test(c));
 
 const ORDER_NAMED = /那单|这单|的单|那笔|订单|买过|买的|下的单|order/u;
 
@@ -669,7 +678,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     referralExplain: anyTerm(norm, LEXICON.referralExplain) && !anyTerm(norm, LEXICON.referralStatusCues),
     recommendCue: anyTerm(norm, LEXICON.recommendCues),
     // "要不要", "管不管": the A-not-A question needs no question word.
-    question: anyTerm(asked, LEXICON.questionCues) || A_NOT_A.test(asked) || V_NOT_END.test(asked),
+    question: anyTerm(asked, LEXICON.questionCues) || A_NOT_A.test(asked) || clauseAsks(asked) || CHOICE_QUESTION.test(asked),
     // "我想问下…", "想了解一下": asking, not asking for something.
     demand: false,
     request: anyTerm(LEXICON.askIntroCues.reduce((t, w) => t.split(w).join(' '), norm), LEXICON.requestCues),
@@ -720,7 +729,9 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
   if (reason) slots.reason = reason;
   const ownGoods = Boolean(reason || orderNo || orderRef || slots.owned || slots.pastPurchase || slots.orderPronoun);
   const swapped = ownGoods && !redeemAsked(norm) && SWAP.test(norm) ? 'exchange' : undefined;
-  const kind = slots.kindNegated ? undefined : (extractAfterSalesKind(norm) ?? swapped);
+  // "swap my points for a voucher": the exchange word trades points, not goods.
+  const read = extractAfterSalesKind(norm);
+  const kind = slots.kindNegated ? undefined : ((read === 'exchange' && redeemAsked(norm) ? undefined : read) ?? swapped);
   if (kind) slots.afterSalesKind = kind;
   if (kind && demandsKind(norm) && !slots.hypothetical) slots.request = true;
   // "泵头是坏的 能换个新的不": whether she may have the remedy for what went wrong with goods she has
