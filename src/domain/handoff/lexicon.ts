@@ -134,11 +134,16 @@ export const POLITE_REQUEST = new RegExp(
   'g',
 );
 
-/** Calling for a person who should be there: "客服在吗", "人工呢", "有没有活人啊", "有人管吗", "人工！". */
+/**
+ * Calling for a person who should be there: "客服在吗", "人工呢", "有没有活人啊", "有人管吗", "人工！".
+ * Read in a clause without a time in it: "周末的时候人工客服还有人在吗" asks about the weekend.
+ */
 export const SUMMONS_PERSON = new RegExp(
   String.raw`(?:${STAFF})(?:妹妹|小姐姐|姐姐|们)?(?:在吗|在么|在嘛|在不在|在不|呢|人呢|出来|!)|有没有(?:活|真)?人(?:啊|呀|在|管|理|吗|[\s\p{P}]|$)|有人(?:在吗|吗|管吗|管管|理)`,
   'u',
 );
+/** A time that makes "有人在吗" a question about the staff's hours. */
+export const SUMMONS_TIME = /周末|周六|周日|晚上|半夜|夜里|凌晨|早上|中午|节假日|假期|过年|春节|几点|时候|以后|下次/;
 
 /** Asking the staff to call her back: "让我的专属客服联系我", "专属顾问能不能打给我". */
 export const CALL_ME_BACK = new RegExp(

@@ -25,6 +25,7 @@ import {
   REACHES_PERSON,
   STAFF_DUTY,
   SUMMONS_PERSON,
+  SUMMONS_TIME,
   WISHES_PERSON,
 } from './lexicon.ts';
 
@@ -66,8 +67,9 @@ function imperative(clause: string): boolean {
 function chineseAsk(norm: string): PersonAsk {
   if (!namesPerson(norm)) return 'none';
   if (DECLINED_REQUEST.test(norm)) return 'declined';
-  if (saidNow(norm, WISHES_PERSON) || saidNow(norm, POLITE_REQUEST) || SUMMONS_PERSON.test(norm) || CALL_ME_BACK.test(norm)) return 'request';
   const clauses = clausesOf(norm);
+  if (saidNow(norm, WISHES_PERSON) || saidNow(norm, POLITE_REQUEST) || CALL_ME_BACK.test(norm)) return 'request';
+  if (clauses.some((c) => SUMMONS_PERSON.test(c) && !SUMMONS_TIME.test(c))) return 'request';
   if (clauses.some(imperative)) return 'request';
   // The question must be about them: "如果我要找人工 一般要等多久才有人回", not "A是客服 … 怎么查别人的地址".
   return clauses.some((c) => CLAUSE_QUESTION.test(c) && (namesPerson(c) || STAFF_DUTY.test(c))) ? 'question' : 'remark';
