@@ -25,6 +25,7 @@ describe('askedForHuman', () => {
     ['could you transfer me to customer service? a human please', 'asking to be transferred, in English'],
     ['Get me a supervisor now.', 'an English imperative for a manager'],
     ['zhuanrengong kuai dian', 'the request typed in pinyin without spaces'],
+    ['买个东西一堆问题 你们到底有没有人管', 'calling for anyone at all, no staff word said'],
   ])('is true for "%s": %s', (message) => {
     expect(askedForHuman(message)).toBe(true);
   });

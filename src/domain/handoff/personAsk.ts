@@ -54,7 +54,8 @@ function spoken(text: string): boolean {
 }
 
 function namesPerson(text: string): boolean {
-  return NAMES_PERSON.test(text) || spoken(text);
+  // "你们到底有没有人管": calling for anyone at all names the staff.
+  return NAMES_PERSON.test(text) || SUMMONS_PERSON.test(text) || spoken(text);
 }
 
 /** A clause that tells the card to get someone: "转人工", "找你们老板", "人工客服麻烦接一下", "人工". */
