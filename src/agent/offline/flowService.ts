@@ -5,6 +5,7 @@
 import { TOOLS } from '../../../tools/index.ts';
 import { LEXICON } from './lexicon.ts';
 import { containsTerm } from '../../text/normalize.ts';
+import { personAsk } from '../../domain/handoff/personAsk.ts';
 import { callOr, cannot, reply, valueOf, type Decision, type Flow } from './flow.ts';
 import { lines, type Say } from './replies.ts';
 import type { Understanding } from './understand.ts';
@@ -14,12 +15,15 @@ const QUERY_MAX = 200;
 
 /**
  * The shop's documents are written in Chinese: an English question is searched with the Chinese
- * words of its topics added, so "return policy" finds 《退换货与退款政策》.
+ * words of its topics added, so "return policy" finds 《退换货与退款政策》. A question about the
+ * staff, however typed ("renggong jidian xiaban", "人工节假日休息不"), gets the words the rules use for
+ * them, so it finds their hours and waiting times rather than another passage that shares a word.
  */
 export function knowledgeQuery(raw: string, norm: string): string {
   const added = Object.entries(LEXICON.knowledgeQueryTerms)
     .filter(([en]) => containsTerm(norm, en))
     .map(([, zh]) => zh);
+  if (personAsk(norm) === 'question') added.unshift(LEXICON.staffQueryTerms);
   return [raw, ...added].join(' ').slice(0, QUERY_MAX);
 }
 

@@ -61,6 +61,8 @@ export interface Lexicon {
   recommendCues: readonly string[];
   /** English words of a knowledge question and the Chinese words the shop's documents use. */
   knowledgeQueryTerms: Readonly<Record<string, string>>;
+  /** Added to the search for a question about the staff ("renggong jidian xiaban", "customer service hours"): the words the shop's rules use for them. */
+  staffQueryTerms: string;
   /** One-word English messages ("thanks") that say the shopper writes English. */
   englishWords: readonly string[];
   unresolvedCues: readonly string[];

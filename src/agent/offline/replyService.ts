@@ -1,5 +1,6 @@
 // Replies that need no account data: shop rules quoted from searchKnowledge, small talk, refusals
 // (out of scope, prompt injection) and the fallback when a message is not understood.
+import { personAsk } from '../../domain/handoff/personAsk.ts';
 import { looksLikeInstruction } from './guard.ts';
 import { LEXICON } from './lexicon.ts';
 import { containsTerm } from '../../text/normalize.ts';
@@ -53,7 +54,30 @@ export function passagesToQuote(question: string, passages: readonly KnowledgePa
   return out;
 }
 
+// The staff's hours and waiting time as the shop's rules write them: "09:00–22:00", "等待不超过3分钟".
+const CLOCK_RANGE = /(\d{1,2}:\d{2})\s*[–—~-]\s*(\d{1,2}:\d{2})/;
+const WAIT_MINUTES = /(?:等待|等)[^。；]{0,6}?(\d+)\s*分钟/;
+
+/**
+ * An English question about the staff ("What are your customer service hours?") answered from the
+ * passage that gives their hours, in English: the rules are written in Chinese, and a quoted Chinese
+ * sentence is no answer to someone who asked in English.
+ */
+function staffHoursReply(say: Say, passages: readonly KnowledgePassage[], question: string): string | undefined {
+  if (say.lang !== 'en' || personAsk(question) !== 'question') return undefined;
+  const found = passages.find((p) => CLOCK_RANGE.test(p.excerpt) && /人工|客服/.test(p.excerpt));
+  const clock = found && CLOCK_RANGE.exec(found.excerpt);
+  if (!found || !clock) return undefined;
+  const wait = WAIT_MINUTES.exec(found.excerpt);
+  return lines(
+    say.t('knowledge.staff_hours', { title: found.title || say.t('knowledge.untitled'), from: clock[1]!, to: clock[2]! }),
+    wait && say.t('knowledge.staff_wait', { minutes: wait[1]! }),
+  );
+}
+
 export function knowledgeReply(say: Say, passages: readonly KnowledgePassage[], question = ''): string {
+  const staff = staffHoursReply(say, passages, question);
+  if (staff) return staff;
   const quoted = passagesToQuote(question, passages)
     .map((p) => ({ p, text: quote(p.excerpt, looksLikeInstruction, RULE_QUOTE_MAX) }))
     .filter((q) => q.text);

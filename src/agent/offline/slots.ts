@@ -6,7 +6,7 @@ import { LEXICON, type ReasonEntry, type SynonymGroup } from './lexicon.ts';
 import { CN_NUMERAL, digitiseMoney, parseChineseNumber } from './numbers.ts';
 import { containsTerm, findTerm, longestTerm } from '../../text/normalize.ts';
 import { romanisedSays, soundsLike } from '../../text/phonetic.ts';
-import { ABOUT_HUMANS, ASKS_HOW_TO_REACH, HUMAN_REQUESTS } from '../../domain/handoff/lexicon.ts';
+import { personAsk } from '../../domain/handoff/personAsk.ts';
 
 export interface Budget {
   minYuan?: number;
@@ -685,7 +685,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     ruleQuestion: false,
     hypothetical: anyTerm(norm, LEXICON.hypotheticalCues),
     declined: DECLINED_WRITE.test(norm),
-    staffQuestion: HUMAN_REQUESTS.some((r) => r.test(norm)) && (ABOUT_HUMANS.test(norm) || ASKS_HOW_TO_REACH.test(norm)),
+    staffQuestion: personAsk(norm) === 'question',
     owned: anyTerm(norm, LEXICON.ownedCues),
     courtesyOnly: onlyCourtesy(norm),
     kindNegated: NEGATED_KIND.test(norm),

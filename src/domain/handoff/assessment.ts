@@ -6,8 +6,8 @@
 import type { Tier } from '../../context.ts';
 import { containsTerm, normalize } from '../../text/normalize.ts';
 import { angerOf, type Anger, type Mood } from './anger.ts';
-import { soundsLike } from '../../text/phonetic.ts';
-import { ABOUT_HUMANS, ASKS_HOW_TO_REACH, DECLINED_REQUEST, EXPLICIT_HUMAN_REQUEST, HUMAN_REQUESTS, UNRESOLVED_CUES } from './lexicon.ts';
+import { UNRESOLVED_CUES } from './lexicon.ts';
+import { personAsk } from './personAsk.ts';
 import { allowedReasons, handoffOffered, type HandoffReason, type HandoffSettings } from './settings.ts';
 
 export interface MessageAssessment {
@@ -23,19 +23,12 @@ export interface MessageAssessment {
   handoff: HandoffReason[];
 }
 
-// Typed by sound: 转人公, 人工课服, "zhuan rengong".
-const SPOKEN_REQUESTS = ['转人工', '人工客服', '找客服'];
-
 /**
- * Whether the message asks for a person: it names people (or sounds like it), asks for one plainly or
- * at least does not only ask about them ("人工几点上班" wants the hours, not a colleague now).
+ * Whether the message asks for a person now: it states a wish or an imperative for one, not a
+ * question or a remark about the staff ("人工几点上班" wants the hours, not a colleague now).
  */
 export function askedForHuman(message: string): boolean {
-  const norm = normalize(message);
-  if (DECLINED_REQUEST.test(norm) || ASKS_HOW_TO_REACH.test(norm)) return false;
-  const mentioned = HUMAN_REQUESTS.some((r) => r.test(norm)) || SPOKEN_REQUESTS.some((t) => soundsLike(norm, t));
-  if (!mentioned && !EXPLICIT_HUMAN_REQUEST.test(norm)) return false;
-  return EXPLICIT_HUMAN_REQUEST.test(norm) || !ABOUT_HUMANS.test(norm);
+  return personAsk(normalize(message)) === 'request';
 }
 
 export function assessMessage(message: string, settings: HandoffSettings, tier: Tier): MessageAssessment {

@@ -89,46 +89,118 @@ export const EXCLAIM_SCORE = 1;
 export const CAPS_WORDS = 2;
 export const CAPS_SCORE = 2;
 
-/**
- * The shopper asks for a person. Matched in normalized text (simplified, lower case), so 轉人工 and
- * "Talk to a HUMAN" count too; 人工 in 人工智能 or 人工费 is not a person.
- */
-export const HUMAN_REQUESTS: readonly RegExp[] = [
-  /人工(?!智能|费|合成|色素|香精|养殖|种植)/,
-  // 真人试色, 真人图, 真人模特: a real person in a product photo, not one to talk to.
-  /真人(?!试|图|照|模特|实拍|展示|上身|上脸|视频|秀|测评|出镜)|活人|真的人/,
-  /(找|叫|要|转|接|换|联系|让|请)(个|一个|一下|下)?(你们)?(客服|负责人|经理|店长|老板|工作人员|店员|同事)/,
-  /换个人|找个人|叫个人|来个人|接个人|有人管吗|有没有人管/,
-  // "找人理论清楚", "找个能做主的人": someone to settle it with.
-  /找人(说|理论|评理|处理|解决|谈|讲)|(能|可以)(做主|管事|负责|拍板)的人|管事的/,
-  /客服(在吗|呢|在不在|有没有|人呢|出来)/,
-  /\b(zhuan ?ren ?gong|ren ?gong ?ke ?fu|rengong|zhen ?ren)\b/,
-  /\b(real|actual|live) (person|human|agent|people)\b/,
-  /\b(talk|speak|chat) (to|with) (a |an |some )?(human|person|someone|somebody|agent|manager|representative|staff)\b/,
-  /\bcustomer (service|support) (please|agent|rep)|\bhuman (agent|please|being)|\b(an? )?(agent|operator|representative) please\b/,
-];
+// Whether a message asks for a person now (src/domain/handoff/personAsk.ts reads these). A message
+// that names one of the shop's people asks for one when it states a wish or an imperative ("我要找人工",
+// "帮我转一下", "叫你们店长出来", "人工！", "get me a manager"); it does not when it asks about them
+// ("人工几点上班", "找人工要付费吗"), remarks on them ("上次那个客服挺好的"), or declines one. Matched in
+// normalized text (src/text/normalize.ts: simplified, lower case, full-width punctuation folded), so
+// 轉人工 and "Talk to a HUMAN" count too.
 
-/** A plain request for a person: a verb that asks for one, or the word alone ("人工", "转人工！"). */
-export const EXPLICIT_HUMAN_REQUEST =
-  /(转|找|要|接|叫|联系|换|安排|让)(个|一个|一下|下)?(你们)?的?(我的)?(专属|售后|客服)?(人工|客服|真人|活人|顾问|经理|主管|负责人)|^(转)?(人工|真人|客服|人工客服)[\s\p{P}\p{S}]*$|人工[!！]+|(专属客服|专属顾问|客服).{0,4}(联系我|找我|打给我|加我|回我电话)|(接|找|叫|来)(个|一个)(人|真人|活人)(过来|来|吧|啊|[\s\p{P}\p{S}]*$)|找人(说|理论|评理|处理|解决)|(能|可以)(做主|管事|负责|拍板)的人/u;
-
+/** Words that name the shop's people on their own; 人工智能, 人工费 and 真人试色 name no one to talk to. */
+const STAFF = String.raw`人工(?!智能|费|合成|色素|香精|养殖|种植|成本)|真人(?!试|图|照|模特|实拍|展示|上身|上脸|视频|秀|测评|出镜|一样)|活人|客服|工作人员|负责人|店员|主管`;
 /**
- * A message that mentions people without asking for one: when they work, what they would say
- * differently, what a channel means, thanks for one ("替我谢谢她").
+ * Who can be asked for after a verb of reaching: alone, 老板 is a referral tier, 经理 a title and 人
+ * anyone ("人气", "人参"), but "找你们老板", "叫个人来", "找个能做主的人" ask for someone.
  */
-export const ABOUT_HUMANS =
-  /几点|什么时候|啥时候|多久|时间|上班|下班|晚上|周末|节假日|问问|会不会|不一样|什么意思|是什么|啥意思|区别|有吗|谢谢(她|他|你们的)|替我谢|帮我谢|挺好|很好|表扬|夸|电话|号码|微信号|是真人|真人吗|是不是真人|是机器人|怎么找|如何找|怎样找|是不是|能不能帮忙|能帮忙|能不能改|能改|可以改|以后|\b(what time|when|hours|how long|how soon|difference|phone number|are you (a )?(real|human|bot)|if i (ask|want|need))\b/u;
+const REACHABLE = String.raw`${STAFF}|(?:能|可以)?(?:做主|管事|负责|拍板)的人|管事的|老板|经理|店长|同事|顾问|小姐姐|人(?=来|过来|处理|解决|管|说|理论|评理|谈|讲|吧|啊|呀|[\s,，。!?.~]|$)`;
+/** Verbs that put a shopper through to someone; "转过" tells of the past, "转达" passes on a message. */
+const REACH_VERB = String.raw`(?:转接|转(?![给到达])|找|接通|接|叫|喊|联系|安排|换|来|让|派)(?!过)`;
+/** What may stand between the verb and the person: "转接一下人工", "联系下你们的售后经理", "安排我的专属客服". */
+const REACH_GAP = String.raw`(?:[个下给到的来]|一个|一下|你们|我的|专属|售后|店里|你家|真的?)*`;
+// "转给人工客服" puts her through; "记下来转给老板" passes a suggestion on.
+const REACH = String.raw`(?:转给|转到)${REACH_GAP}(?:人工|客服|真人|活人)|${REACH_VERB}${REACH_GAP}(?:${REACHABLE})`;
+
+/** A person named: a staff word, or someone reached for ("找个人", "叫你们老板"). */
+export const NAMES_PERSON = new RegExp(String.raw`${STAFF}|${REACH}`);
+/** A verb of reaching and the person reached, as in an imperative ("转人工", "叫你们客服出来"). */
+export const REACHES_PERSON = new RegExp(REACH, 'g');
 
 /**
- * A question about reaching a person that holds even a request's verb ("以后怎么找人工", "找客服是不是更快",
- * "人工的电话多少"): she asks how, whether or where, she does not ask for one now.
+ * A wish for a person: 我要/我想/给我/帮我/麻烦/请/马上/直接 … a verb of reaching and the person, the
+ * person alone ("我要人工", "直接人工", "马上给我人工"), or talking with one ("我想直接跟客服沟通").
  */
-export const ASKS_HOW_TO_REACH =
-  /(怎么|如何|怎样|咋)(才能)?(找|联系|转|接|叫)|是不是|以后|下次|电话|号码|\b(how (do|can) i (reach|contact|get)|phone number)\b/u;
+export const WISHES_PERSON = new RegExp(
+  String.raw`(?:我?想要?|我?要求?|我?需要|我就要|给我|帮我|帮忙|麻烦|请|求|立刻|马上|赶紧|直接|快点?)` +
+    String.raw`(?:[你您就先再都还]|直接|马上|现在|赶紧|立刻|帮我|给我|帮忙|一下|下)*` +
+    String.raw`(?:${REACH}|${STAFF}|(?:跟|和|同)${REACH_GAP}(?:${REACHABLE})[^,，。!?\s]{0,4}?(?:沟通|说|聊|谈|确认|讲|反映|对接)` +
+    // "老铁也没有专属人工吗 帮我接一下": the person named before, the wish says only "put me through".
+    String.raw`|(?:转接|转|接通|接|叫|联系|安排)(?:一下|下)?(?=[吧呗啊呀哈谢]|[\s,，。!?]|$))`,
+  'g',
+);
 
-/** A request for a person that the shopper declines in the same breath ("不用转人工"). */
+/** A polite request, asked as a question: "能帮我转一下吗", "可以安排人工吗", "能人工吗", "能不能叫个活人来". */
+export const POLITE_REQUEST = new RegExp(
+  String.raw`(?:能不能|能否|可不可以|可否|可以|能)(?:直接|马上|现在|先)?(?:帮我|帮忙|给我|麻烦)?(?:转接|转给|转到|转|接通|接|叫|喊|联系|安排|让|派|来)(?!过)|(?:能|可以)(?:${STAFF})`,
+  'g',
+);
+
+/**
+ * Calling for a person who should be there: "客服在吗", "人工呢", "有没有活人啊", "有人管吗", "人工！".
+ * Read in a clause without a time in it: "周末的时候人工客服还有人在吗" asks about the weekend.
+ */
+export const SUMMONS_PERSON = new RegExp(
+  String.raw`(?:${STAFF})(?:妹妹|小姐姐|姐姐|们)?(?:在吗|在么|在嘛|在不在|在不|呢|人呢|出来|!)|有没有(?:活|真)?人(?:啊|呀|在|管|理|吗|[\s\p{P}]|$)|有人(?:在吗|吗|管吗|管管|理)`,
+  'u',
+);
+/** A time that makes "有人在吗" a question about the staff's hours. */
+export const SUMMONS_TIME = /周末|周六|周日|晚上|半夜|夜里|凌晨|早上|中午|节假日|假期|过年|春节|几点|时候|以后|下次/;
+
+/** Asking the staff to call her back: "让我的专属客服联系我", "专属顾问能不能打给我". */
+export const CALL_ME_BACK = new RegExp(
+  String.raw`(?:专属客服|专属顾问|客服|人工)[^,，。!?]{0,4}(?:联系我|找我|打给我|加我|回我电话|给我打电话)`,
+);
+
+/** A clause that is the person and nothing else: "人工", "真人客服", "转个人工呗". */
+export const BARE_PERSON = new RegExp(String.raw`^(?:${STAFF}|[转接个]|服务)+(?:[呗吧啊呀哈]|谢谢?|啦|先|急+)*$`);
+
+/** Addressing the staff with an errand: "人工客服麻烦接一下单子的问题". */
+export const ADDRESSES_STAFF = new RegExp(String.raw`(?:${STAFF})[^,，。!?]{0,4}?(?:麻烦|请)?(?:接一下|来处理|来一下|回复一下|处理一下|出来)`);
+
+/**
+ * A question in a clause: a question particle or word, an A-not-A ending ("休息不"), or only asking
+ * ("好奇", "先问问"). "什么破客服" exclaims, it does not ask.
+ */
+export const CLAUSE_QUESTION = new RegExp(
+  String.raw`吗|么[\s\p{P}\p{S}]*$|\?|几|多久|多少|多长|多快|怎么|怎样|如何|咋|是不是|是否|有没有|什么(?!破|鬼|玩意|东西)|啥|哪|谁|会不会|能不能|可不可以|要不要|还是(?=机器|ai|人工|真人|全是|只有)|不[\s\p{P}\p{S}]*$|(?:休息|上班|在|有|收费|要钱)不|是真的|真的假的|区别|意思|(?:就|只是|先|随便)问问?|问问而已|好奇|了解下|了解一下|打听`,
+  'u',
+);
+
+/** A remark on the staff, not a call for them: thanks to one, praise, a likeness ("跟真人一样"). */
+export const CLAUSE_REMARK = /谢谢(?:她|他|你们的)|替我谢|帮我谢|态度|挺好|很好|真好|不错|好快|挺快|很快|表扬|夸|一样|耐心|专业/;
+
+/** What, just before a wish or a verb, makes it no request now: a condition, a later time, the past ("如果我要找人工", "上次转人工"). */
+export const NOT_NOW_BEFORE = /(?:如果|要是|假如|万一|假设|以后|下次|之后|将来|回头|上次|之前|以前|刚才|刚刚|那次|上回|昨天|前天)[^,，。!?\s]{0,3}$/;
+
+/** What the staff do, or whether anyone is there, that a question may ask without naming them: "半夜有没有人值班", "多久才有人回". */
+export const STAFF_DUTY = /有人|人回|值班|上班|下班|在线|服务时间|营业时间|排队/;
+
+/** English: the staff named, a wish for one, and a question. */
+// "agent" alone is a referral tier ("how do I become an agent"), "someone" anyone: neither names the staff.
+export const EN_PERSON =
+  /\b(humans?|real person|actual person|live person|(human|live|support|service) agent|manager|supervisor|representative|operator|staff|customer (service|support|care))\b/;
+export const EN_WISH = new RegExp(
+  [
+    String.raw`\b(transfer|connect|put|pass|hand) me\b`,
+    String.raw`\bget me (a |an |the |your |some )?(real |live )?(human|person|manager|supervisor|agent|someone|somebody|representative|rep|operator)\b`,
+    String.raw`\b(i|we)('d| would)? (want|need|like|wanna|demand)( to)? (talk|speak|chat) (to|with)\b`,
+    String.raw`\blet me (talk|speak|chat) (to|with)\b`,
+    String.raw`\b(can|could|may) i (please )?(talk|speak|chat) (to|with) (a |an |the |your |some )?(real |live )?(human|person|manager|supervisor|agent|someone|somebody|representative|staff)\b`,
+    String.raw`\b(human|person|agent|representative|operator|manager|someone)( agent)? (please|pls|plz)\b`,
+  ].join('|'),
+);
+/** "…if I ask for one later?", "when I need someone": a condition, not a request. */
+export const EN_NOT_NOW = /\b(if|when|once) (i|we)\b|\blater\b|\bnext time\b|\bin the future\b/;
+export const EN_QUESTION = /\?|^(what|when|how|is|are|do|does|can|could|will|would|who|where|which)\b|\bjust (curious|asking|wondering)\b/;
+
+/** Pinyin: the staff named, a request for one ("zhuan ren gong", "wo yao zhao ren"), a summons, a question. */
+export const PY_PERSON = /(ren+g? ?gong|zhen ?ren|huo ?ren|ke ?fu)\b/;
+export const PY_REQUEST =
+  /\b(zhuan|zhao|jiao|jie|yao)( ?(ge|yi ?ge|xia|yi ?xia))? ?(ren+g? ?gong|zhen ?ren|ke ?fu|huo ?ren|ren)\b|\bzai (ma|bu ?zai)\b|\byou ren (zai )?ma\b/;
+export const PY_QUESTION = /\bma\b(?! ?shang)|\b(me|ne|ji ?dian|duo ?jiu|duo ?chang|shen ?me|sha|zen ?me|shi ?bu ?shi|you ?mei ?you|ji ?ge|xiao ?shi)\b/;
+
+/** A request for a person that the shopper declines in the same breath ("不用转人工", "先不麻烦人工了"). */
 export const DECLINED_REQUEST =
-  /(不用|不要|不需要|别|无需|不必|不是要|没说要|不)(帮我)?(转|找|叫|赚|砖|传)?(接)?(人工|客服|真人)|(转人工|人工|客服).{0,8}(点错|手滑|按错|不用了|不需要了|算了|先不用|现在不用)|\bno (human|person|agent)\b|\bdon'?t (need|want) (a )?(human|person|agent)\b/;
+  /(不用|不要|不需要|别|无需|不必|不是要|没说要|不想|不)(帮我)?(麻烦|转|找|叫|赚|砖|传)?(接)?(人工|客服|真人)|(转人工|人工|客服).{0,8}(点错|手滑|按错|不用了|不需要了|算了|先不用|现在不用|先不转|不用转)|\bno (human|person|agent)\b|\bdon'?t (need|want) (a )?(human|person|agent)\b/;
 
 /** The shopper says the last answer did not help: the same need is still open. */
 export const UNRESOLVED_CUES: readonly string[] = [
