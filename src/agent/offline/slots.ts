@@ -490,6 +490,8 @@ const V_NOT_END = /\p{Script=Han}(?:不|没|没有)[\s\p{P}]*$/u;
 const ORDER_NAMED = /那单|这单|的单|那笔|订单|买过|买的|下的单|order/u;
 
 const A_NOT_A = /(\p{Script=Han})不\1/u;
+// "是5%还是7%", "是要实付99还是商品价99": a choice between two readings asks which, with no 吗.
+const EITHER_OR = /是[^，,。！!？?]{1,12}还是/u;
 
 const POINTS_COST = /(\d+)\s*(?:of my\s+)?(?:积分|points?\b)/;
 
@@ -643,7 +645,7 @@ export function extractSlots(norm: string, raw: string, vocab: Vocabulary, today
     referralExplain: anyTerm(norm, LEXICON.referralExplain) && !anyTerm(norm, LEXICON.referralStatusCues),
     recommendCue: anyTerm(norm, LEXICON.recommendCues),
     // "要不要", "管不管": the A-not-A question needs no question word.
-    question: anyTerm(asked, LEXICON.questionCues) || A_NOT_A.test(asked) || V_NOT_END.test(asked),
+    question: anyTerm(asked, LEXICON.questionCues) || A_NOT_A.test(asked) || V_NOT_END.test(asked) || EITHER_OR.test(asked),
     // "我想问下…", "想了解一下": asking, not asking for something.
     demand: false,
     request: anyTerm(LEXICON.askIntroCues.reduce((t, w) => t.split(w).join(' '), norm), LEXICON.requestCues),
