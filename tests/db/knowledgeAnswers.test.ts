@@ -70,6 +70,40 @@ describeDb('answers from the shop’s documents', (db) => {
     expect(turn.reply).toContain(fact);
   });
 
+  it.each([
+    // spaced pinyin: neighbouring syllables are heard as one word of the documents (tui huo → 退货)
+    ['tui huo zheng ce shi shen me', '《退换货与退款政策》', '7天'],
+    // 假 and 赔 are the documents' 假冒 and 赔偿
+    ['如果买到假的怎么赔', '《产品溯源与正品保障》', '三倍'],
+    // 转给 is the rule's 转赠
+    ['新人券能转给我闺蜜用吗', '《优惠券规则》', '不能转赠他人'],
+  ])('finds the section for %s in %s, quoting %s', async (question, document, fact) => {
+    const turn = await ask(question);
+    expect(tools(turn)).toContain('searchKnowledge');
+    expect(turn.reply).toContain(document);
+    expect(turn.reply).toContain(fact);
+  });
+
+  it.each([
+    // questions about how coupons and rewards work, asked where her own coupons and figures are read
+    ['券能换现金吗', 'listCoupons', '《优惠券规则》', '不能兑换现金'],
+    ['超过48小时没发货 听说能领5块的券？', 'listCoupons', '《发货与物流》', '5元无门槛券'],
+    ['潜力用户的折扣日8折券需要领吗', 'listCoupons', '《优惠券规则》', '每月15日'],
+    ['老板团队奖是5%还是7%啊 我看到两个数', 'getReferralStatus', '《链动2+1推广规则》', '7%'],
+    ['待结算33块多那个 啥时候能到账', 'getReferralStatus', '《链动2+1推广规则》', '售后期'],
+  ])('answers %s from her %s and the rules in %s (%s)', async (question, own, document, fact) => {
+    const turn = await ask(question);
+    expect(tools(turn)).toEqual(expect.arrayContaining([own, 'searchKnowledge']));
+    expect(turn.reply).toContain(document);
+    expect(turn.reply).toContain(fact);
+  });
+
+  it('quotes no rule beside her referral figures when the passage found uses none of her words', async () => {
+    const turn = await ask("what's my referral ranking this month?");
+    expect(tools(turn)).toContain('getReferralStatus');
+    expect(turn.reply).not.toContain('《链动2+1推广规则》');
+  });
+
   it('says no rule answers and offers a person when no section answers', async () => {
     const turn = await ask('你们能开发票吗');
     expect(tools(turn)).toEqual(['searchKnowledge']);

@@ -57,13 +57,13 @@ describeDb('referral facts in the reply', (db) => {
     expect(turn.reply).toContain(`待结算${f.pending}`);
   });
 
-  it('says the identity by the shop\'s own name (代理) when she asks in pinyin and is answered in English', async () => {
+  it('says the identity by the shop\'s own name (代理) when she asks in pinyin, answered in Chinese (pinyin is Chinese typed without characters)', async () => {
     const f = await figures();
     const turn = await ask('wo shi daili ma');
     expect(turn.toolCalls.map((c) => c.name)).toContain('getReferralStatus');
     expect(turn.reply).toContain('代理');
-    expect(turn.reply).toContain(`${f.direct} direct referral`);
-    expect(turn.reply).toContain(`team of ${f.team}`);
-    expect(turn.reply).toContain(`${f.pending} pending`);
+    expect(turn.reply).toContain(`直推${f.direct}人`);
+    expect(turn.reply).toContain(`团队${f.team}人`);
+    expect(turn.reply).toContain(`待结算${f.pending}`);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mayBeTypedBySound, resolveQueryTerms, soundAlikes } from '../../src/domain/knowledge/queryTerms.ts';
 import { fusedScore } from '../../src/domain/knowledge/score.ts';
 import { synonymsOf } from '../../src/domain/knowledge/synonyms.ts';
+import { syllablePairs } from '../../src/domain/knowledge/search.ts';
 
 const df = (entries: Record<string, number>) => new Map(Object.entries(entries));
 
@@ -87,5 +88,16 @@ describe('fusedScore', () => {
     const lead = fusedScore(similarity, allWordsInText, 0, true);
     const section = fusedScore(similarity, allWordsInText, 0, false);
     expect(lead).toBeLessThan(section);
+  });
+});
+
+describe('syllablePairs', () => {
+  it('joins neighbouring syllables of spaced pinyin so "tui huo" can be heard as one word', () => {
+    expect(syllablePairs('tui huo zheng ce').map((p) => p.joined)).toEqual(['tuihuo', 'huozheng', 'zhengce']);
+  });
+
+  it('joins nothing in Chinese text or in English words longer than a syllable', () => {
+    expect(syllablePairs('退货 zheng ce')).toEqual([]);
+    expect(syllablePairs('how long does shipping take')).toEqual([]);
   });
 });

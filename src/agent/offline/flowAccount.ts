@@ -186,8 +186,9 @@ export function referralFlow(f: Flow): Decision {
   if (explain && !rules) return callOr(f, searchKnowledge, { query: knowledgeQuery(f.u.raw, f.u.norm) }, cannot(f, 'referral'));
   const facts = valueOf(f, getReferralStatus);
   const passages = valueOf(f, searchKnowledge)?.results ?? [];
-  if (!facts && !rules) return reply(cannot(f, 'referral')());
-  return reply(lines(rules ? knowledgeReply(f.say, passages, f.u.norm) : undefined, facts ? referralReply(f.say, facts) : undefined));
+  if (!facts && !(rules && explain)) return reply(cannot(f, 'referral')());
+  // Rules looked up for another reason (the policy's own look-up for a looser question) are the policy's to quote.
+  return reply(lines(rules && explain ? knowledgeReply(f.say, passages, f.u.norm) : undefined, facts ? referralReply(f.say, facts) : undefined));
 }
 
 export function badgesFlow(f: Flow): Decision {

@@ -15,7 +15,8 @@ import { badgesFlow, couponsFlow, feedbackAsked, feedbackFlow, feedbackNotStated
 import { clarify, injectionFlow, knowledgeFlow, knowledgeQuery, outOfScopeFlow, smalltalkFlow, unknownFlow } from './flowService.ts';
 import { productInfoFlow, recommendFlow } from './flowShopping.ts';
 import { createSay, lines, type Say } from './replies.ts';
-import { capabilities, knowledgeReply, sectionNames } from './replyService.ts';
+import { capabilities, knowledgeReply, passageShares, sectionNames } from './replyService.ts';
+import { containsTerm } from '../../text/normalize.ts';
 import type { ToolBox, ToolCallPlan } from './toolbox.ts';
 import type { TurnIntent, Understanding } from './understand.ts';
 
@@ -142,13 +143,35 @@ function looselyAsksRules(u: Understanding, f: Flow): boolean {
   );
 }
 
+// Readings of her own account whose tools give her figures only: a question there that does not ask
+// for her figures ("新人券能转给别人吗", "朋友退款了 我的奖励还有吗") asks how the thing works.
+const ACCOUNT_RULED = new Set<TurnIntent>(['coupons', 'referral']);
+
+/**
+ * A question in her coupons or referral that is not a request, a claim or a question about where she
+ * stands ("我现在是什么身份"): the rules are looked up too, and the best passage quoted when it uses a
+ * word of the question ("券能换现金吗" → 优惠券不能兑换现金) — the ranking alone is no proof here.
+ */
+function asksAccountRules(u: Understanding, f: Flow): boolean {
+  const s = u.slots;
+  return (
+    ACCOUNT_RULED.has(u.intent) && !s.ruleQuestion && s.question && !s.request && !s.couponClaim && !s.orderNo && !s.orderRef &&
+    !LEXICON.referralStatusCues.some((t) => containsTerm(u.norm, t)) && f.tools.has(TOOLS.searchKnowledge)
+  );
+}
+
 /** The rules the shop wrote, when the message asks how they work: a searchKnowledge call to add, or the passages to quote. */
 function coAnswer(u: Understanding, f: Flow): { call: ToolCallPlan | null; text?: string } | null {
   const loose = looselyAsksRules(u, f);
-  if (!coAnswerable(u, f) && !loose) return null;
+  const account = !loose && asksAccountRules(u, f);
+  if (!coAnswerable(u, f) && !loose && !account) return null;
   const found = valueOf(f, TOOLS.searchKnowledge);
   if (found === undefined) return { call: f.tools.plan(TOOLS.searchKnowledge, { query: knowledgeQuery(u.raw, u.norm) }) };
-  const quoted = loose ? found.results.filter((p) => sectionNames(u.norm, p)).slice(0, 1) : found.results;
+  const quoted = loose
+    ? found.results.filter((p) => sectionNames(u.norm, p)).slice(0, 1)
+    : account
+      ? found.results.slice(0, 1).filter((p) => passageShares(u.norm, p))
+      : found.results;
   return { call: null, ...(quoted.length ? { text: knowledgeReply(f.say, quoted, u.norm) } : {}) };
 }
 

@@ -35,6 +35,12 @@ export function sectionNames(question: string, p: KnowledgePassage): boolean {
   return [...namingPairs(sectionOf(p))].some((x) => asked.has(x));
 }
 
+/** Whether the passage (heading or text) uses a word that names part of the question. */
+export function passageShares(question: string, p: KnowledgePassage): boolean {
+  const asked = namingPairs(question);
+  return [...namingPairs(`${sectionOf(p)} ${p.excerpt}`)].some((x) => asked.has(x));
+}
+
 /**
  * The passages to quote: the best one, then any other whose heading names a part of the question
  * that the headings quoted so far do not ("团队奖和平级奖有什么区别" → 团队奖, then 平级奖).

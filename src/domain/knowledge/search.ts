@@ -99,20 +99,39 @@ async function vocabulary(db: Queryable, shopId: string, embedderId: string): Pr
  * The question's words resolved against the documents (queryTerms.ts), with the words typed by sound
  * (发火 → 发货, baoyou → 包邮) replaced by the documents' words, and every document frequency needed.
  */
-async function questionTerms(db: Queryable, shopId: string, embedderId: string, words: string[]) {
+async function questionTerms(db: Queryable, shopId: string, embedderId: string, words: string[], syllablePairs: readonly SyllablePair[] = []) {
   const lookUp = (ws: readonly string[]) => [...new Set([...termsToLookUp(ws), ...synonymCandidates([...ws, ...ws.flatMap(piecesOf)])])];
   const df = await documentFrequencies(db, shopId, embedderId, lookUp(words));
   let terms = resolveQueryTerms(words, df);
-  const unheard = terms.filter((t) => (df.get(t) ?? 0) === 0 && mayBeTypedBySound(t));
+  const unheard = [...terms.filter((t) => (df.get(t) ?? 0) === 0 && mayBeTypedBySound(t)), ...syllablePairs.map((p) => p.joined)];
   if (unheard.length === 0) return { terms, df };
   const known = await vocabulary(db, shopId, embedderId);
   const alike = soundAlikes(unheard, known.keys());
   if (alike.size === 0) return { terms, df };
-  terms = [...new Set(terms.flatMap((t) => alike.get(t) ?? [t]))];
+  // "tui huo": two syllables that together sound like a word of the documents are that word.
+  const heard = syllablePairs.filter((p) => alike.has(p.joined));
+  const spent = new Set(heard.flatMap((p) => p.syllables));
+  terms = [...new Set([...terms.filter((t) => !spent.has(t)).flatMap((t) => alike.get(t) ?? [t]), ...heard.flatMap((p) => alike.get(p.joined)!)])];
   for (const w of [...alike.values()].flat()) df.set(w, known.get(w) ?? 0);
   const more = lookUp(terms).filter((t) => !df.has(t));
   if (more.length > 0) for (const [t, n] of await documentFrequencies(db, shopId, embedderId, more)) df.set(t, n);
   return { terms, df };
+}
+
+interface SyllablePair {
+  joined: string;
+  syllables: [string, string];
+}
+
+// A syllable of pinyin typed with spaces ("tui huo zheng ce"): a word of its own names nothing.
+const SYLLABLE = /^[a-z]{1,6}$/;
+
+/** Neighbouring words of a message typed in spaced pinyin, joined ("tuihuo"): each may be one word. */
+export function syllablePairs(text: string): SyllablePair[] {
+  if (/\p{Script=Han}/u.test(text)) return [];
+  const words = text.split(/[^a-z]+/).filter(Boolean);
+  if (words.length < 2 || !words.every((w) => SYLLABLE.test(w))) return [];
+  return words.slice(1).map((w, i) => ({ joined: words[i]! + w, syllables: [words[i]!, w] }));
 }
 
 interface SectionFrequencies {
@@ -217,7 +236,7 @@ export async function searchKnowledgeBase(
 
   const [vector] = await embedder.embed([text]);
   if (!vector || vector.every((x) => x === 0)) return [];
-  const { terms, df } = await questionTerms(db, shopId, embedder.id, termSet(text));
+  const { terms, df } = await questionTerms(db, shopId, embedder.id, termSet(text), syllablePairs(text));
   const weights = new Map(terms.map((t) => {
     const known = (df.get(t) ?? 0) > 0;
     const single = Array.from(t).length === 1 && /\p{Script=Han}/u.test(t);
@@ -226,6 +245,8 @@ export async function searchKnowledgeBase(
   // A synonym the documents use counts as the query's word it stands for.
   const synonyms = synonymsOf(terms, df);
   const asAsked = (matched: readonly string[]) => matched.map((t) => synonyms.get(t) ?? t);
+  // A word the documents write otherwise (赔 as 赔偿) is known through its synonym.
+  const standsFor = new Set(synonyms.values());
   // The heading side weighs each known word by how few headings hold it (or a synonym of it that the
   // headings use): the section-level index. Words no chunk has are left out: they name no section.
   const known = terms.filter((t) => Array.from(t).length > 1 && ((df.get(t) ?? 0) > 0 || [...synonyms.values()].includes(t)));
@@ -256,7 +277,7 @@ export async function searchKnowledgeBase(
       // names: one word of several in passing (天气 of 今天天气怎么样, in a note on delays) is not an answer.
       const titled = termSet(r.title).some((t) => matched.has(synonyms.get(t) ?? t));
       const anchored =
-        heading > 0 || titled || distinctWords([...matched].filter((t) => (df.get(t) ?? 0) > 0)).length >= 2 ||
+        heading > 0 || titled || distinctWords([...matched].filter((t) => (df.get(t) ?? 0) > 0 || standsFor.has(t))).length >= 2 ||
         (content.length > 0 && content.every((t) => matched.has(t)));
       return {
         docKey: r.doc_key,
