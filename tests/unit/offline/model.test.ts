@@ -608,7 +608,9 @@ describe('coupons', () => {
   it('never invents a coupon when there is none', async () => {
     claimable = [];
     const r = await chat([], '有什么优惠券可以领吗');
-    expect(r.calls.map((c) => c.name)).toEqual(['listCoupons']);
+    // Her coupons, and perhaps the rules beside them; nothing claimed, no amount made up.
+    expect(r.calls.map((c) => c.name)).toContain('listCoupons');
+    expect(r.calls.map((c) => c.name)).not.toContain('claimCoupon');
     expect(r.text).not.toMatch(/满\d+减\d+/);
   });
 });
