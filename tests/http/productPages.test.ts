@@ -23,8 +23,8 @@ describeDemo('the products of a turn, with where to buy them, over HTTP', (db) =
   let server: TestServer;
   let token: string;
 
-  async function chat(body: unknown): Promise<ChatResponse> {
-    const res = await fetch(`${server.url}/v1/chat`, {
+  async function chat(body: unknown, on: TestServer = server): Promise<ChatResponse> {
+    const res = await fetch(`${on.url}/v1/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
@@ -92,11 +92,15 @@ describeDemo('the products of a turn, with where to buy them, over HTTP', (db) =
     const { rows } = await db().query<{ settings: Record<string, unknown> }>("SELECT settings FROM shops WHERE id = 'demo'");
     const settings = { ...rows[0]!.settings, productPagePath: '/pkgMall/goods/index?gid={productId}&from=card' };
     await db().query("UPDATE shops SET settings = $1 WHERE id = 'demo'", [JSON.stringify(settings)]);
+    // A server keeps each shop's card (its settings among it) for a few seconds: one started after the
+    // edit reads it at once.
+    const edited = await startTestServer(db());
     try {
-      const turn = await chat({ message: '推荐个适合干皮的粉底液 200以内' });
+      const turn = await chat({ message: '推荐个适合干皮的粉底液 200以内' }, edited);
       expect(turn.products.length).toBeGreaterThan(0);
       for (const p of turn.products) expect(p.page).toBe(`/pkgMall/goods/index?gid=${p.id}&from=card`);
     } finally {
+      await edited.close();
       await db().query("UPDATE shops SET settings = $1 WHERE id = 'demo'", [JSON.stringify(rows[0]!.settings)]);
     }
   });
