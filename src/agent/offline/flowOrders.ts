@@ -60,17 +60,20 @@ function looser(input: ListInput): ListInput | undefined {
   return undefined;
 }
 
+/** The same list without its day: the only filter an after-sales search keeps. */
+const withoutDay = (input: ListInput): ListInput | undefined => (input.since ? { ...input, since: undefined } : undefined);
+
 /**
  * Her orders as the message filters them; when that finds none, the list again with a filter
  * dropped (looser), so a question about an order she has is not answered "no such order".
  */
-function listing(f: Flow, first: ListInput): { call: Decision } | { listed: Listed } {
+function listing(f: Flow, first: ListInput, loosen: (input: ListInput) => ListInput | undefined = looser): { call: Decision } | { listed: Listed } {
   const calls = allOf(f, listOrders);
   if (calls.length === 0) return { call: callOr(f, listOrders, first, cannot(f, 'orders')) };
   const listed = valueOf(f, listOrders);
   const last = calls.at(-1)!;
   if (listed === undefined || listed.orders.length > 0 || !last.outcome?.ok) return { listed: listed ?? { orders: [], hasMore: false } };
-  const next = looser(last.input as ListInput);
+  const next = loosen(last.input as ListInput);
   if (!next) return { listed };
   return { call: callOr(f, listOrders, next, cannot(f, 'orders')) };
 }
@@ -305,14 +308,11 @@ export function afterSalesFlow(f: Flow): Decision {
     // "第1个" of orders none of which can get a request: say why for the one she chose.
     if (order && !order.afterSales.open) return callOr(f, getOrder, { orderNo: order.orderNo }, cannot(f, 'orders'));
     if (!order) {
-      const listed = valueOf(f, listOrders);
-      if (listed === undefined) return callOr(f, listOrders, { ...listFilter(s, AFTER_SALES_LOOKBACK), status: undefined, productKeyword: undefined }, cannot(f, 'orders'));
       // "今天刚到的粉底 买重复了": the day may be when it arrived, not when it was bought; the recent
       // orders are read again without it before saying there is none.
-      if (!listed.orders.length && s.orderRef?.since && !allOf(f, listOrders).some((e) => e.input.since === undefined)) {
-        return callOr(f, listOrders, { limit: AFTER_SALES_LOOKBACK }, cannot(f, 'orders'));
-      }
-      const picked = pickForAfterSales(f, listed.orders);
+      const found = listing(f, { ...listFilter(s, AFTER_SALES_LOOKBACK), status: undefined, productKeyword: undefined }, withoutDay);
+      if ('call' in found) return found.call;
+      const picked = pickForAfterSales(f, found.listed.orders);
       if ('reply' in picked) return picked.reply;
       order = picked.order;
     }
